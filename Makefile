@@ -1,0 +1,169 @@
+# pullout: pulloutd (the daemon), pullout (its CLI), tests, benchmarks and docs.
+# `make` builds everything; `make check` and `make demo` first install missing Debian packages.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+
+ifeq ($(SANITIZE),1)
+BUILDDIR ?= build-sanitize
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILDDIR ?= build
+SANITIZE_FLAGS =
+endif
+
+# Everything is found with pkg-config; libcsv ships no .pc file, so it is checked by header.
+DAEMON_PKGS = libevent libevent_pthreads sqlite3 libical libsystemd json-c inih libcrypto
+CLI_PKGS = libsystemd json-c
+TEST_PKGS = check
+ALL_PKGS = $(sort $(DAEMON_PKGS) $(CLI_PKGS) $(TEST_PKGS))
+
+PKGS_PRESENT := $(shell $(PKG_CONFIG) --exists $(ALL_PKGS) 2>/dev/null && test -f /usr/include/csv.h && echo yes)
+ifeq ($(PKGS_PRESENT),yes)
+DAEMON_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS))
+DAEMON_LIBS := $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) -lcsv -lpthread -lm
+CLI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS))
+CLI_LIBS := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS)) -lm
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+endif
+
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANITIZE_FLAGS) -D_GNU_SOURCE \
+	-DPULLOUT_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -Idaemon -I. -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANITIZE_FLAGS)
+
+# The core: everything of the daemon but main(), so unit tests and benchmarks link it.
+CORE_SRC = $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c daemon/*/*.c)) $(wildcard ical/*.c))
+CLI_SRC = $(sort $(wildcard cli/*.c)) daemon/model/timeutil.c
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+INTEGRATION_SRC = $(sort $(wildcard tests/integration/*.c))
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILDDIR)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(BUILDDIR)/cli-%.o)
+UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILDDIR)/%.o)
+INTEGRATION_OBJ = $(INTEGRATION_SRC:%.c=$(BUILDDIR)/%.o)
+
+PULLOUTD = $(BUILDDIR)/pulloutd
+PULLOUT = $(BUILDDIR)/pullout
+CHECK_UNIT = $(BUILDDIR)/check-unit
+CHECK_INTEGRATION = $(BUILDDIR)/check-integration
+BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILDDIR)/bench-%)
+
+MAN_SRC = $(wildcard docs/*.scd)
+MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
+
+.PHONY: all deps check check-unit check-integration demo bench install uninstall clean fuzz \
+	pkgs-present man
+.SUFFIXES:
+
+all: $(PULLOUTD) $(PULLOUT) $(CHECK_UNIT) $(CHECK_INTEGRATION) man
+
+pkgs-present:
+	@test "$(PKGS_PRESENT)" = yes || { \
+		echo "pullout: missing build dependencies ($(ALL_PKGS), libcsv);" >&2; \
+		echo "pullout: run tools/install-deps.sh (or make check / make demo, which run it)" >&2; \
+		exit 1; }
+
+deps:
+	@tools/install-deps.sh
+
+$(BUILDDIR)/%.o: %.c | pkgs-present
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DAEMON_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/cli-%.o: %.c | pkgs-present
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/libpullout-core.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PULLOUTD): $(BUILDDIR)/daemon/main.o $(BUILDDIR)/libpullout-core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+$(PULLOUT): $(CLI_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
+
+# Each test file defines `Suite *suite_NAME(void)`; the runner's list is generated from them,
+# so adding a suite is adding a file.
+define suite_list
+$(BUILDDIR)/tests/$(1)/build-suites.inc: $(filter-out tests/$(1)/check-main.c,$(wildcard tests/$(1)/*.c))
+	@mkdir -p $$(dir $$@)
+	@sed -n 's/^Suite \*\(suite_[a-z0-9_]*\)(void).*/SUITE(\1)/p' $$^ /dev/null > $$@
+$(BUILDDIR)/tests/$(1)/check-main.o: $(BUILDDIR)/tests/$(1)/build-suites.inc
+$(BUILDDIR)/tests/$(1)/check-main.o: ALL_CFLAGS += -I$(BUILDDIR)/tests/$(1)
+endef
+# Check's START_TEST and the suite functions carry no separate prototypes.
+$(BUILDDIR)/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes
+$(eval $(call suite_list,unit))
+$(eval $(call suite_list,integration))
+
+$(CHECK_UNIT): $(UNIT_OBJ) $(BUILDDIR)/libpullout-core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
+
+$(CHECK_INTEGRATION): $(INTEGRATION_OBJ) $(BUILDDIR)/libpullout-core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
+
+$(BUILDDIR)/bench-%: $(BUILDDIR)/bench/%.o $(BUILDDIR)/libpullout-core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+man: $(MAN_PAGES)
+
+$(BUILDDIR)/man/%: docs/%.scd
+	@mkdir -p $(dir $@)
+	@if command -v scdoc >/dev/null; then scdoc < $< > $@; else echo "scdoc missing: skipping $@" >&2; fi
+
+# The README's test command. Installs what is missing, builds, runs every suite.
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-integration
+
+check-unit: $(CHECK_UNIT)
+	$(CHECK_UNIT)
+
+check-integration: $(CHECK_INTEGRATION) $(PULLOUTD) $(PULLOUT)
+	PULLOUTD=$(abspath $(PULLOUTD)) PULLOUT=$(abspath $(PULLOUT)) \
+		PULLOUT_SOURCE=$(abspath .) $(CHECK_INTEGRATION)
+
+# The main job on the bundled sample school, in a private user-mode daemon.
+demo: deps
+	@$(MAKE) --no-print-directory $(PULLOUTD) $(PULLOUT)
+	@BUILDDIR=$(BUILDDIR) tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS) $(PULLOUTD) $(PULLOUT)
+	@BUILDDIR=$(BUILDDIR) tools/bench.sh
+
+install: $(PULLOUTD) $(PULLOUT) man
+	install -Dm755 $(PULLOUTD) $(DESTDIR)$(SBINDIR)/pulloutd
+	install -Dm755 $(PULLOUT) $(DESTDIR)$(BINDIR)/pullout
+	for page in $(MAN_PAGES); do \
+		test -f $$page || continue; \
+		section=$${page##*.}; \
+		install -Dm644 $$page $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pulloutd $(DESTDIR)$(BINDIR)/pullout
+	for page in $(MAN_SRC); do \
+		name=$$(basename $$page .scd); section=$${name##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$section/$$name; \
+	done
+
+clean:
+	rm -rf build build-sanitize
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
