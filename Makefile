@@ -50,17 +50,21 @@ CLI_SRC = $(sort $(wildcard cli/*.c)) daemon/model/timeutil.c
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 INTEGRATION_SRC = $(sort $(wildcard tests/integration/*.c))
 BENCH_SRC = $(sort $(wildcard bench/*.c))
+# The school generator: a library (tests and benchmarks build schools in memory) and a tool.
+SCHOOLGEN_SRC = $(sort $(wildcard tools/schoolgen/*.c))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILDDIR)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILDDIR)/cli-%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILDDIR)/%.o)
 INTEGRATION_OBJ = $(INTEGRATION_SRC:%.c=$(BUILDDIR)/%.o)
+SCHOOLGEN_LIB = $(BUILDDIR)/libschoolgen.a
 
 PULLOUTD = $(BUILDDIR)/pulloutd
 PULLOUT = $(BUILDDIR)/pullout
 CHECK_UNIT = $(BUILDDIR)/check-unit
 CHECK_INTEGRATION = $(BUILDDIR)/check-integration
 BENCH_BINS = $(BENCH_SRC:bench/%.c=$(BUILDDIR)/bench-%)
+GEN_SCHOOL = $(BUILDDIR)/pullout-gen-school
 
 MAN_SRC = $(wildcard docs/*.scd)
 MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
@@ -69,7 +73,7 @@ MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
 	pkgs-present man
 .SUFFIXES:
 
-all: $(PULLOUTD) $(PULLOUT) $(CHECK_UNIT) $(CHECK_INTEGRATION) man
+all: $(PULLOUTD) $(PULLOUT) $(GEN_SCHOOL) $(CHECK_UNIT) $(CHECK_INTEGRATION) man
 
 pkgs-present:
 	@test "$(PKGS_PRESENT)" = yes || { \
@@ -92,6 +96,13 @@ $(BUILDDIR)/libpullout-core.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(SCHOOLGEN_LIB): $(SCHOOLGEN_SRC:%.c=$(BUILDDIR)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(GEN_SCHOOL): $(BUILDDIR)/tools/gen-school.o $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
 $(PULLOUTD): $(BUILDDIR)/daemon/main.o $(BUILDDIR)/libpullout-core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
@@ -112,13 +123,13 @@ $(BUILDDIR)/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes
 $(eval $(call suite_list,unit))
 $(eval $(call suite_list,integration))
 
-$(CHECK_UNIT): $(UNIT_OBJ) $(BUILDDIR)/libpullout-core.a
+$(CHECK_UNIT): $(UNIT_OBJ) $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
 
-$(CHECK_INTEGRATION): $(INTEGRATION_OBJ) $(BUILDDIR)/libpullout-core.a
+$(CHECK_INTEGRATION): $(INTEGRATION_OBJ) $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
 
-$(BUILDDIR)/bench-%: $(BUILDDIR)/bench/%.o $(BUILDDIR)/libpullout-core.a
+$(BUILDDIR)/bench-%: $(BUILDDIR)/bench/%.o $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 man: $(MAN_PAGES)
@@ -134,8 +145,8 @@ check: deps
 check-unit: $(CHECK_UNIT)
 	$(CHECK_UNIT)
 
-check-integration: $(CHECK_INTEGRATION) $(PULLOUTD) $(PULLOUT)
-	PULLOUTD=$(abspath $(PULLOUTD)) PULLOUT=$(abspath $(PULLOUT)) \
+check-integration: $(CHECK_INTEGRATION) $(PULLOUTD) $(PULLOUT) $(GEN_SCHOOL)
+	PULLOUTD=$(abspath $(PULLOUTD)) PULLOUT=$(abspath $(PULLOUT)) GEN_SCHOOL=$(abspath $(GEN_SCHOOL)) \
 		PULLOUT_SOURCE=$(abspath .) $(CHECK_INTEGRATION)
 
 # The main job on the bundled sample school, in a private user-mode daemon.

@@ -1,0 +1,20 @@
+/* schoolgen.h: generates realistic elementary schools in memory, and writes them as the
+ * CSV data set of DESIGN §3. Tests, benchmarks and the bundled sample school use it. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "model/school.h"
+
+struct schoolgen_params {
+        unsigned seed; /* same seed and parameters: same school, byte for byte */
+        int students; /* total enrolment; homerooms of about 20-25, grades K-5 */
+        int interventionists; /* 0: one per ~100 students, at least 2 */
+        double need_ratio; /* share of students with an intervention need; 0: 0.2 */
+        bool overloaded; /* far more needs than interventionist time allows */
+};
+
+/* Builds a school. 0 or a negative errno; *ret_school untouched on failure. */
+int schoolgen_build(const struct schoolgen_params *params, struct school **ret_school);
+/* Writes school as CSV files (and calendar.csv) into the existing folder dir. 0 or -errno. */
+int schoolgen_write_csv(const struct school *school, const char *dir);
