@@ -136,7 +136,7 @@ man: $(MAN_PAGES)
 
 $(BUILDDIR)/man/%: docs/%.scd
 	@mkdir -p $(dir $@)
-	@if command -v scdoc >/dev/null; then scdoc < $< > $@; else echo "scdoc missing: skipping $@" >&2; fi
+	@if command -v scdoc >/dev/null; then scdoc < $< > $@.tmp && mv $@.tmp $@; else echo "scdoc missing: skipping $@" >&2; fi
 
 # The README's test command. Installs what is missing, builds, runs every suite.
 check: deps
