@@ -18,3 +18,12 @@ struct schoolgen_params {
 int schoolgen_build(const struct schoolgen_params *params, struct school **ret_school);
 /* Writes school as CSV files (and calendar.csv) into the existing folder dir. 0 or -errno. */
 int schoolgen_write_csv(const struct school *school, const char *dir);
+
+/* How many weekdays have a window of `minutes` where the student is free (no never-block, no
+ * block of the program's area, no service) and one interventionist trained in the program
+ * (or `staff` when >= 0) is available throughout. */
+int schoolgen_need_window_days(const struct school *school, int student, int program, int minutes, int staff);
+/* Interventionists' available minutes per week. */
+long schoolgen_capacity_minutes(const struct school *school);
+/* A lower bound of the teaching minutes per week the needs ask for (full groups). */
+long schoolgen_load_minutes(const struct school *school);
