@@ -17,7 +17,8 @@ static void usage(FILE *out) {
                 "\n"
                 "  --students N          enrolment (default 440)\n"
                 "  --seed S              random seed; the same seed gives the same files (default 1)\n"
-                "  --interventionists N  interventionists (default: one per 100 students, at least 2)\n"
+                "  --interventionists N  interventionists (default: one per 100 students, or per 250\n"
+                "                        with --overloaded; at least 2)\n"
                 "  --need-ratio R        share of students with an intervention need (default 0.2)\n"
                 "  --overloaded          far more needs than the interventionists have time for\n"
                 "  -h, --help            show this help\n");

@@ -530,7 +530,7 @@ static bool add_need(struct builder *b, int student, int area_filter, int exclud
                 }
                 /* A few plans name their interventionist (the one the family knows, a
                  * Wilson-certified teacher). */
-                if (rng_percent(&b->rng, 7)) {
+                if (rng_percent(&b->rng, 5)) {
                         int trained[16], n = 0;
                         for (size_t s = 0; s < school->n_staff && n < 16; s++)
                                 if (staff_can_teach(school, (int)s, p) &&
@@ -642,8 +642,8 @@ int schoolgen_build(const struct schoolgen_params *params, struct school **ret_s
         int interventionists = params->interventionists;
         if (interventionists == 0) {
                 interventionists = (params->students + 50) / (params->overloaded ? 250 : 100);
-                if (interventionists < (params->overloaded ? 1 : 2))
-                        interventionists = params->overloaded ? 1 : 2;
+                if (interventionists < 2)
+                        interventionists = 2;
         }
         int coordinators = params->students >= 300 ? 2 : 1;
         double ratio = params->need_ratio > 0 ? params->need_ratio : params->overloaded ? 0.45 : 0.2;

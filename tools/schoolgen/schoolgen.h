@@ -9,9 +9,11 @@
 struct schoolgen_params {
         unsigned seed; /* same seed and parameters: same school, byte for byte */
         int students; /* total enrolment; homerooms of about 20-25, grades K-5 */
-        int interventionists; /* 0: one per ~100 students, at least 2 */
+        int interventionists; /* 0: one per ~100 students (~250 when overloaded), at least 2 */
         double need_ratio; /* share of students with an intervention need; 0: 0.2 */
-        bool overloaded; /* far more needs than interventionist time allows */
+        bool overloaded; /* far more needs than interventionist time allows: needs are added
+                          * (at least need_ratio, default 0.45) until they ask twice the
+                          * interventionists' available minutes, or every student has two */
 };
 
 /* Builds a school. 0 or a negative errno; *ret_school untouched on failure. */
