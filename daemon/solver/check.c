@@ -147,7 +147,8 @@ int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule
                                         if (gr->meetings[b].day == gr->meetings[a].day + 1)
                                                 out.back_to_back_days++;
         }
-        qsort(moments, n_moments, sizeof *moments, cmp_long);
+        if (n_moments)
+                qsort(moments, n_moments, sizeof *moments, cmp_long);
         for (size_t i = 0; i < n_moments; i++)
                 if (i == 0 || moments[i] != moments[i - 1])
                         out.interruptions++;

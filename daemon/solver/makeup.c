@@ -175,7 +175,8 @@ int solver_makeup(const struct schedule *schedule, const struct solver_makeup_re
                         }
                 }
         }
-        qsort(cands, n_cands, sizeof *cands, cmp_candidate);
+        if (n_cands)
+                qsort(cands, n_cands, sizeof *cands, cmp_candidate);
         size_t max = req->max_results ? req->max_results : 10;
         slots = calloc(max, sizeof *slots);
         if (!slots) {

@@ -1415,7 +1415,8 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                         best = more;                                                          \
                         capbest = st.ng;                                                      \
                 }                                                                             \
-                memcpy(best, st.g, st.ng * sizeof *best);                                     \
+                if (st.ng)                                                                    \
+                        memcpy(best, st.g, st.ng * sizeof *best);                             \
                 nbest = st.ng;                                                                \
         } while (0)
         SAVE_BEST();
