@@ -133,3 +133,43 @@ const char *weekday_name(int day) {
 int dayset_count(dayset days) {
         return __builtin_popcount(days & DAYSET_ALL);
 }
+
+int duration_parse(const char *text, long long *ret_seconds) {
+        if (!text || !*text)
+                return -EINVAL;
+        const long long limit = 10LL * 366 * 86400;
+        long long total = 0;
+        const char *p = text;
+        while (*p) {
+                if (!is_digit(*p))
+                        return -EINVAL;
+                long long value = 0;
+                while (is_digit(*p)) {
+                        value = value * 10 + (*p++ - '0');
+                        if (value > limit)
+                                return -EINVAL;
+                }
+                long long unit;
+                if (*p == '\0' && p == text + strspn(text, "0123456789"))
+                        unit = 1; /* a bare number */
+                else if (strncmp(p, "min", 3) == 0)
+                        unit = 60, p += 3;
+                else if (*p == 's')
+                        unit = 1, p++;
+                else if (*p == 'm')
+                        unit = 60, p++;
+                else if (*p == 'h')
+                        unit = 3600, p++;
+                else if (*p == 'd')
+                        unit = 86400, p++;
+                else if (*p == 'w')
+                        unit = 7 * 86400, p++;
+                else
+                        return -EINVAL;
+                total += value * unit;
+                if (total > limit)
+                        return -EINVAL;
+        }
+        *ret_seconds = total;
+        return 0;
+}

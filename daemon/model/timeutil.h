@@ -39,3 +39,7 @@ char weekday_letter(int day);
 /* Short English name ("Mon".."Fri"). */
 const char *weekday_name(int day);
 int dayset_count(dayset days);
+
+/* A duration such as "90s", "10m", "10min", "2h", "1d", "1h30m" or a bare number of seconds.
+ * Returns 0 and sets *ret_seconds, or -EINVAL (also for overflow past 10 years). */
+int duration_parse(const char *text, long long *ret_seconds);

@@ -50,12 +50,32 @@ START_TEST(test_dayset_letters) {
 }
 END_TEST
 
+START_TEST(test_duration_units) {
+        long long seconds = -1;
+        ck_assert_int_eq(duration_parse("2h", &seconds), 0);
+        ck_assert_int_eq(seconds, 7200);
+        ck_assert_int_eq(duration_parse("1h30m", &seconds), 0);
+        ck_assert_int_eq(seconds, 5400);
+        ck_assert_int_eq(duration_parse("10min", &seconds), 0);
+        ck_assert_int_eq(seconds, 600);
+        ck_assert_int_eq(duration_parse("45", &seconds), 0);
+        ck_assert_int_eq(seconds, 45);
+        ck_assert_int_eq(duration_parse("3d", &seconds), 0);
+        ck_assert_int_eq(seconds, 3 * 86400);
+        ck_assert_int_eq(duration_parse("2x", &seconds), -EINVAL);
+        ck_assert_int_eq(duration_parse("h", &seconds), -EINVAL);
+        ck_assert_int_eq(duration_parse("99999999999d", &seconds), -EINVAL);
+        ck_assert_int_eq(seconds, 3 * 86400);
+}
+END_TEST
+
 Suite *suite_timeutil(void) {
         Suite *suite = suite_create("timeutil");
         TCase *tcase = tcase_create("parse");
         tcase_add_test(tcase, test_time_parse_accepts_24h_and_rejects_junk);
         tcase_add_test(tcase, test_date_round_trip_and_weekday);
         tcase_add_test(tcase, test_dayset_letters);
+        tcase_add_test(tcase, test_duration_units);
         suite_add_tcase(suite, tcase);
         return suite;
 }

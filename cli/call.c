@@ -1,0 +1,144 @@
+/* call.c: the CLI's one way to the daemon: find the bus it lives on, call a method, print
+ * its error as the daemon wrote it. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/pullout.h"
+
+static bool name_owned(sd_bus *bus) {
+        sd_bus_message *reply = NULL;
+        int owned = 0;
+        if (sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", NULL, &reply, "s", BUS_NAME) >= 0)
+                sd_bus_message_read(reply, "b", &owned);
+        sd_bus_message_unref(reply);
+        return owned;
+}
+
+sd_bus *cli_bus(struct cli *cli) {
+        if (cli->bus)
+                return cli->bus;
+        int r;
+        switch (cli->bus_choice) {
+        case BUS_USER:
+                r = sd_bus_open_user(&cli->bus);
+                break;
+        case BUS_SYSTEM:
+                r = sd_bus_open_system(&cli->bus);
+                break;
+        default:
+                /* The user's own daemon when it runs, else the system's. */
+                r = sd_bus_open_user(&cli->bus);
+                if (r >= 0 && name_owned(cli->bus))
+                        return cli->bus;
+                cli->bus = sd_bus_flush_close_unref(cli->bus);
+                r = sd_bus_open_system(&cli->bus);
+                break;
+        }
+        if (r < 0) {
+                fprintf(stderr, "pullout: cannot connect to the %s bus: %s\n",
+                        cli->bus_choice == BUS_USER ? "session" : "system", strerror(-r));
+                cli->bus = NULL;
+        }
+        return cli->bus;
+}
+
+static int report_error(const sd_bus_error *error, int r) {
+        if (sd_bus_error_has_names(error, "org.freedesktop.DBus.Error.ServiceUnknown",
+                                   "org.freedesktop.DBus.Error.NameHasNoOwner"))
+                fprintf(stderr, "pullout: pulloutd is not running (start it with `systemctl start pulloutd`, "
+                                "or `pulloutd --user` for yourself)\n");
+        else if (sd_bus_error_is_set(error) && error->message)
+                fprintf(stderr, "pullout: %s\n", error->message);
+        else
+                fprintf(stderr, "pullout: %s\n", strerror(-r));
+        return EXIT_DAEMON_ERROR;
+}
+
+int cli_new_call(struct cli *cli, const char *method, sd_bus_message **ret_message) {
+        sd_bus *bus = cli_bus(cli);
+        if (!bus)
+                return EXIT_DAEMON_ERROR;
+        int r = sd_bus_message_new_method_call(bus, ret_message, BUS_NAME, BUS_PATH, BUS_INTERFACE, method);
+        if (r < 0) {
+                fprintf(stderr, "pullout: %s: %s\n", method, strerror(-r));
+                return EXIT_DAEMON_ERROR;
+        }
+        return 0;
+}
+
+int cli_send(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, sd_bus_message **ret_reply) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r = sd_bus_call(cli_bus(cli), message, timeout_usec, &error, ret_reply);
+        if (r < 0) {
+                r = report_error(&error, r);
+                sd_bus_error_free(&error);
+                return r;
+        }
+        return 0;
+}
+
+int cli_call(struct cli *cli, const char *method, uint64_t timeout_usec, sd_bus_message **ret_reply,
+             const char *types, ...) {
+        sd_bus_message *message = NULL;
+        int r = cli_new_call(cli, method, &message);
+        if (r != 0)
+                return r;
+        if (types && *types) {
+                va_list ap;
+                va_start(ap, types);
+                r = sd_bus_message_appendv(message, types, ap);
+                va_end(ap);
+                if (r < 0) {
+                        fprintf(stderr, "pullout: %s: cannot build the call: %s\n", method, strerror(-r));
+                        sd_bus_message_unref(message);
+                        return EXIT_DAEMON_ERROR;
+                }
+        }
+        r = cli_send(cli, message, timeout_usec, ret_reply);
+        sd_bus_message_unref(message);
+        return r;
+}
+
+int cli_reply_json(sd_bus_message *reply, struct json_object **ret_json) {
+        const char *text;
+        int r = sd_bus_message_read(reply, "s", &text);
+        if (r < 0) {
+                fprintf(stderr, "pullout: unexpected reply from pulloutd: %s\n", strerror(-r));
+                return EXIT_DAEMON_ERROR;
+        }
+        struct json_object *document = json_tokener_parse(text);
+        if (!document) {
+                fprintf(stderr, "pullout: pulloutd sent a reply that is not JSON\n");
+                return EXIT_DAEMON_ERROR;
+        }
+        *ret_json = document;
+        return 0;
+}
+
+int cli_call_json(struct cli *cli, const char *method, uint64_t timeout_usec, struct json_object **ret_json,
+                  const char *types, ...) {
+        sd_bus_message *message = NULL, *reply = NULL;
+        int r = cli_new_call(cli, method, &message);
+        if (r != 0)
+                return r;
+        if (types && *types) {
+                va_list ap;
+                va_start(ap, types);
+                int a = sd_bus_message_appendv(message, types, ap);
+                va_end(ap);
+                if (a < 0) {
+                        fprintf(stderr, "pullout: %s: cannot build the call: %s\n", method, strerror(-a));
+                        sd_bus_message_unref(message);
+                        return EXIT_DAEMON_ERROR;
+                }
+        }
+        r = cli_send(cli, message, timeout_usec, &reply);
+        sd_bus_message_unref(message);
+        if (r == 0)
+                r = cli_reply_json(reply, ret_json);
+        sd_bus_message_unref(reply);
+        return r;
+}

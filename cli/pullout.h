@@ -1,0 +1,64 @@
+/* pullout.h: the CLI's shared pieces, with prototypes grouped by file (as tmux.h does). */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+#define EXIT_DAEMON_ERROR 1 /* the daemon said no, or is not there */
+#define EXIT_USAGE 2
+
+#define BUS_NAME "org.pullout.Scheduler1"
+#define BUS_PATH "/org/pullout/Scheduler1"
+#define BUS_INTERFACE "org.pullout.Scheduler1"
+
+enum bus_choice { BUS_AUTO, BUS_USER, BUS_SYSTEM };
+
+struct cli {
+        enum bus_choice bus_choice;
+        sd_bus *bus; /* connected lazily by cli_bus() */
+};
+
+struct command {
+        const char *name;
+        int (*run)(struct cli *cli, int argc, char **argv);
+        const char *summary;
+};
+
+/* call.c */
+sd_bus *cli_bus(struct cli *cli);
+/* Calls method with the given arguments; prints the daemon's error as is and returns
+ * EXIT_DAEMON_ERROR, or 0 with the reply in *ret_reply. timeout_usec 0: the default. */
+int cli_call(struct cli *cli, const char *method, uint64_t timeout_usec, sd_bus_message **ret_reply,
+             const char *types, ...);
+/* A new method call to fill by hand, then cli_send(). */
+int cli_new_call(struct cli *cli, const char *method, sd_bus_message **ret_message);
+int cli_send(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, sd_bus_message **ret_reply);
+/* For methods whose single result is a JSON document. */
+int cli_call_json(struct cli *cli, const char *method, uint64_t timeout_usec, struct json_object **ret_json,
+                  const char *types, ...);
+int cli_reply_json(sd_bus_message *reply, struct json_object **ret_json);
+
+/* output.c */
+void print_json(struct json_object *document);
+/* Reads a string field ("" when absent) / an integer field (0 when absent). */
+const char *json_string_of(struct json_object *object, const char *key);
+int64_t json_int_of(struct json_object *object, const char *key);
+/* A table for people: columns padded to their widest cell. */
+struct table;
+struct table *table_new(int columns, ...);
+void table_add(struct table *table, ...);
+void table_print(struct table *table);
+void table_free(struct table *table);
+bool stdout_is_terminal(void);
+
+/* args.c: parsing helpers shared by commands */
+/* Reports "pullout COMMAND: message" and returns EXIT_USAGE. */
+int usage_error(const char *command, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* True when argv holds --help / -h; prints help text then. */
+bool wants_help(int argc, char **argv, const char *help);
+
+/* One entry point per command, in their cmd-*.c files. */
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);

@@ -1,0 +1,135 @@
+/* migrations.c: the schema, as forward steps. Step N brings user_version from N-1 to N;
+ * a released step is never edited, only followed by a new one. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "store/migrations.h"
+#include "store/store.h"
+
+/* 1: the school data set (DESIGN §3) and schedule versions (§4). Rows of students, staff,
+ * programs, teachers and needs are archived, never deleted, so history keeps its keys. */
+static const char migration_1[] =
+        "CREATE TABLE school ("
+        "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+        "  name TEXT NOT NULL, timezone TEXT NOT NULL,"
+        "  day_start INTEGER NOT NULL, day_end INTEGER NOT NULL,"
+        "  term_start TEXT NOT NULL, term_end TEXT NOT NULL,"
+        "  transition_minutes INTEGER NOT NULL, imported_at TEXT NOT NULL);"
+        "CREATE TABLE teachers ("
+        "  teacher_id TEXT PRIMARY KEY, name TEXT NOT NULL, grade INTEGER NOT NULL, email TEXT,"
+        "  position INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE timetable ("
+        "  teacher_id TEXT NOT NULL REFERENCES teachers(teacher_id), days INTEGER NOT NULL,"
+        "  start INTEGER NOT NULL, end INTEGER NOT NULL, subject TEXT NOT NULL, activity TEXT,"
+        "  policy TEXT NOT NULL, position INTEGER NOT NULL);"
+        "CREATE TABLE students ("
+        "  student_id TEXT PRIMARY KEY, name TEXT NOT NULL, grade INTEGER NOT NULL,"
+        "  teacher_id TEXT NOT NULL REFERENCES teachers(teacher_id),"
+        "  position INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE services ("
+        "  student_id TEXT NOT NULL REFERENCES students(student_id), days INTEGER NOT NULL,"
+        "  start INTEGER NOT NULL, end INTEGER NOT NULL, label TEXT, position INTEGER NOT NULL);"
+        "CREATE TABLE staff ("
+        "  staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, email TEXT,"
+        "  max_sessions_per_day INTEGER NOT NULL, programs TEXT NOT NULL,"
+        "  position INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE availability ("
+        "  staff_id TEXT NOT NULL REFERENCES staff(staff_id), days INTEGER NOT NULL,"
+        "  start INTEGER NOT NULL, end INTEGER NOT NULL, position INTEGER NOT NULL);"
+        "CREATE TABLE programs ("
+        "  program_id TEXT PRIMARY KEY, name TEXT NOT NULL, area TEXT NOT NULL,"
+        "  max_group INTEGER NOT NULL, minutes INTEGER NOT NULL, sessions_per_week INTEGER NOT NULL,"
+        "  max_grade_span INTEGER NOT NULL, checklist TEXT NOT NULL,"
+        "  position INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE needs ("
+        "  student_id TEXT NOT NULL REFERENCES students(student_id),"
+        "  program_id TEXT NOT NULL REFERENCES programs(program_id),"
+        "  tier INTEGER NOT NULL, sessions_per_week INTEGER NOT NULL, minutes INTEGER NOT NULL,"
+        "  staff_id TEXT REFERENCES staff(staff_id), level INTEGER NOT NULL,"
+        "  position INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0,"
+        "  PRIMARY KEY (student_id, program_id));"
+        "CREATE TABLE calendar ("
+        "  date TEXT NOT NULL, kind TEXT NOT NULL, start INTEGER, end INTEGER, label TEXT,"
+        "  position INTEGER NOT NULL);"
+        "CREATE TABLE schedules ("
+        "  version INTEGER PRIMARY KEY, created_at TEXT NOT NULL, seed INTEGER NOT NULL,"
+        "  metrics TEXT NOT NULL);"
+        "CREATE TABLE groups ("
+        "  version INTEGER NOT NULL REFERENCES schedules(version), group_id TEXT NOT NULL,"
+        "  program_id TEXT NOT NULL REFERENCES programs(program_id),"
+        "  staff_id TEXT NOT NULL REFERENCES staff(staff_id), pinned INTEGER NOT NULL,"
+        "  position INTEGER NOT NULL, PRIMARY KEY (version, group_id));"
+        "CREATE TABLE group_members ("
+        "  version INTEGER NOT NULL, group_id TEXT NOT NULL,"
+        "  student_id TEXT NOT NULL REFERENCES students(student_id),"
+        "  program_id TEXT NOT NULL REFERENCES programs(program_id), position INTEGER NOT NULL,"
+        "  FOREIGN KEY (version, group_id) REFERENCES groups(version, group_id));"
+        "CREATE TABLE meetings ("
+        "  version INTEGER NOT NULL, group_id TEXT NOT NULL, day INTEGER NOT NULL,"
+        "  start INTEGER NOT NULL, end INTEGER NOT NULL,"
+        "  FOREIGN KEY (version, group_id) REFERENCES groups(version, group_id));"
+        "CREATE TABLE unscheduled ("
+        "  version INTEGER NOT NULL REFERENCES schedules(version),"
+        "  student_id TEXT NOT NULL REFERENCES students(student_id),"
+        "  program_id TEXT NOT NULL REFERENCES programs(program_id), reason TEXT NOT NULL);"
+        "CREATE INDEX group_members_by_version ON group_members(version, group_id);"
+        "CREATE INDEX meetings_by_version ON meetings(version, group_id);";
+
+/* Later work appends its steps here (2: sessions, 3: feeds, 4: progress). */
+static const char *const migrations[] = {
+        migration_1,
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(void) {
+        return MIGRATION_COUNT;
+}
+
+static int read_user_version(struct store *store, int *ret_version) {
+        sqlite3_stmt *stmt;
+        int r = store_prepare(store, "PRAGMA user_version", &stmt);
+        if (r < 0)
+                return r;
+        if (sqlite3_step(stmt) != SQLITE_ROW) {
+                sqlite3_finalize(stmt);
+                return store_fail(store, "PRAGMA user_version");
+        }
+        *ret_version = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+        return 0;
+}
+
+int store_migrate(struct store *store) {
+        int version = 0;
+        int r = read_user_version(store, &version);
+        if (r < 0)
+                return r;
+        if (version > MIGRATION_COUNT) {
+                snprintf(store->error, sizeof store->error,
+                         "database schema version %d is newer than this pulloutd understands (%d)",
+                         version, MIGRATION_COUNT);
+                return -EPROTO;
+        }
+        for (; version < MIGRATION_COUNT; version++) {
+                char bump[64];
+                snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
+                r = store_begin(store);
+                if (r < 0)
+                        return r;
+                r = store_exec(store, migrations[version]);
+                if (r >= 0)
+                        r = store_exec(store, bump);
+                if (r >= 0)
+                        r = store_commit(store);
+                if (r < 0) {
+                        char detail[sizeof store->error];
+                        snprintf(detail, sizeof detail, "%s", store->error);
+                        snprintf(store->error, sizeof store->error, "migration to schema %d: %s",
+                                 version + 1, detail);
+                        store_rollback(store);
+                        return r;
+                }
+        }
+        return 0;
+}

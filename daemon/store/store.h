@@ -1,0 +1,54 @@
+/* store.h: pullout's only store, one sqlite3 database in WAL mode. Every change is one
+ * transaction; the schema version lives in PRAGMA user_version with forward migrations. */
+#pragma once
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "model/schedule.h"
+#include "model/school.h"
+
+struct store {
+        sqlite3 *db;
+        char *path;
+        char error[512]; /* detail of the last failure, for the caller to log or return */
+};
+
+struct store_counts {
+        long teachers, students, staff, programs, needs, blocks, services, availability, calendar;
+        long archived_students;
+        int64_t schedule_version; /* 0: never solved */
+};
+
+/* Opens (creating it and its migrations) the database at path. -errno; the reason in
+ * *ret_error (malloc'd) when ret_error is not NULL. */
+int store_open(const char *path, struct store **ret_store, char **ret_error);
+struct store *store_close(struct store *store);
+/* The schema version this build writes. */
+int store_schema_version(void);
+
+int store_begin(struct store *store);
+int store_commit(struct store *store);
+void store_rollback(struct store *store);
+/* Runs one SQL text with no result (tests and migrations). */
+int store_exec(struct store *store, const char *sql);
+/* Prepares sql; on failure fills store->error. */
+int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt);
+/* Records sqlite's message for a failed step into store->error; returns -EIO. */
+int store_fail(struct store *store, const char *what);
+
+/* Replaces the data set inside the caller's transaction: upserts by id, archives what left. */
+int store_save_school(struct store *store, const struct school *school, const char *imported_at);
+/* Loads the current (not archived) data set. -ENOENT when nothing was imported. */
+int store_load_school(struct store *store, struct school **ret_school);
+int store_count(struct store *store, struct store_counts *ret_counts);
+
+/* Stores schedule as a new version inside the caller's transaction; sets schedule->version. */
+int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
+                        unsigned seed);
+/* Loads version (0: the latest) against school, mapping ids to school's indices; members or
+ * staff that are no longer in the school are dropped. -ENOENT when there is none. */
+int store_load_schedule(struct store *store, struct school *school, int64_t version,
+                        struct schedule **ret_schedule);
+/* Sets or clears a group's pin in the latest version (in place: pins are not a new version). */
+int store_set_pinned(struct store *store, const char *group_id, int pinned);

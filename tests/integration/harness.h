@@ -1,0 +1,48 @@
+/* harness.h: integration tests run the real pulloutd on a private dbus-daemon and drive it
+ * with the real pullout, never touching the machine's own buses. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct harness {
+        char dir[256]; /* private temporary folder: bus socket, database, outputs */
+        char bus_address[512];
+        pid_t bus_pid;
+        pid_t daemon_pid;
+        char db[320];
+        int http_port;
+        char now[32]; /* non-empty: start the daemon with --clock=manual --now=NOW */
+};
+
+/* Paths of the programs under test and of the source tree, from the environment the
+ * Makefile sets (PULLOUTD, PULLOUT, GEN_SCHOOL, PULLOUT_SOURCE). */
+const char *harness_pulloutd(void);
+const char *harness_pullout_path(void);
+const char *harness_gen_school(void);
+const char *harness_source(void);
+
+/* A temp folder and a private session bus. Aborts the test on failure. */
+void harness_start_bus(struct harness *h);
+/* Starts pulloutd --user on the private bus with extra arguments (NULL-terminated) and
+ * waits until it owns its name. */
+void harness_start_daemon(struct harness *h, const char *const *extra_args);
+/* Starts a pulloutd that is expected to exit on its own; returns its exit status and its
+ * stderr in *ret_err (malloc'd). */
+int harness_run_daemon_to_exit(struct harness *h, const char *const *extra_args, char **ret_err);
+/* SIGTERM and wait; returns the daemon's exit status (or -1). */
+int harness_stop_daemon(struct harness *h);
+void harness_stop(struct harness *h);
+
+/* Runs `pullout --user ARGS...` (NULL-terminated) on the private bus. Returns its exit code;
+ * its stdout and stderr in *ret_out and *ret_err (malloc'd, may be NULL to discard). */
+int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) __attribute__((sentinel));
+/* Runs any command (argv NULL-terminated) with the private bus in its environment. */
+int harness_command(struct harness *h, char **ret_out, char **ret_err, const char *const *argv);
+
+/* Reads a whole file (NULL on failure). */
+char *harness_read_file(const char *path);
+/* Copies a folder of files (flat) to dst. */
+void harness_copy_dir(const char *src, const char *dst);
+/* Replaces the first occurrence of `from` with `to` in a file. Aborts when absent. */
+void harness_edit_file(const char *path, const char *from, const char *to);

@@ -1,0 +1,178 @@
+/* test-store.c: the database from empty to the current schema, a data set's round trip, and
+ * the promise that a failed change leaves what was stored untouched. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "tools/schoolgen/schoolgen.h"
+
+static char db_path[256];
+
+static void setup(void) {
+        snprintf(db_path, sizeof db_path, "/tmp/pullout-store-XXXXXX");
+        int fd = mkstemp(db_path);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        unlink(db_path);
+}
+
+static void teardown(void) {
+        char path[300];
+        unlink(db_path);
+        snprintf(path, sizeof path, "%s-wal", db_path);
+        unlink(path);
+        snprintf(path, sizeof path, "%s-shm", db_path);
+        unlink(path);
+}
+
+static int user_version(struct store *store) {
+        sqlite3_stmt *stmt;
+        ck_assert_int_eq(store_prepare(store, "PRAGMA user_version", &stmt), 0);
+        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+        int version = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+        return version;
+}
+
+static struct school *generated_school(int students, unsigned seed) {
+        struct schoolgen_params params = { .seed = seed, .students = students };
+        struct school *school = NULL;
+        ck_assert_int_eq(schoolgen_build(&params, &school), 0);
+        return school;
+}
+
+START_TEST(test_migrates_from_empty_and_reopens) {
+        struct store *store = NULL;
+        char *error = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, &error), 0);
+        ck_assert_int_eq(user_version(store), store_schema_version());
+        struct store_counts counts;
+        ck_assert_int_eq(store_count(store, &counts), 0);
+        ck_assert_int_eq(counts.students, 0);
+        ck_assert_int_eq(store_load_school(store, &(struct school *){ NULL }), -ENOENT);
+        store_close(store);
+        /* A second open finds the schema current and changes nothing. */
+        ck_assert_int_eq(store_open(db_path, &store, &error), 0);
+        ck_assert_int_eq(user_version(store), store_schema_version());
+        store_close(store);
+}
+END_TEST
+
+START_TEST(test_refuses_a_newer_schema) {
+        struct store *store = NULL;
+        char *error = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, &error), 0);
+        ck_assert_int_eq(store_exec(store, "PRAGMA user_version = 999"), 0);
+        store_close(store);
+        ck_assert_int_lt(store_open(db_path, &store, &error), 0);
+        ck_assert_ptr_nonnull(error);
+        ck_assert_ptr_nonnull(strstr(error, "newer"));
+        free(error);
+}
+END_TEST
+
+START_TEST(test_school_round_trip) {
+        struct school *school = generated_school(200, 11);
+        struct store *store = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, NULL), 0);
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, school, "2026-09-01T08:00:00"), 0);
+        ck_assert_int_eq(store_commit(store), 0);
+
+        struct school *loaded = NULL;
+        ck_assert_int_eq(store_load_school(store, &loaded), 0);
+        ck_assert_str_eq(loaded->info.name, school->info.name);
+        ck_assert_str_eq(loaded->info.timezone, school->info.timezone);
+        ck_assert_int_eq(loaded->info.term_start, school->info.term_start);
+        ck_assert_int_eq(loaded->n_students, school->n_students);
+        ck_assert_int_eq(loaded->n_blocks, school->n_blocks);
+        ck_assert_int_eq(loaded->n_needs, school->n_needs);
+        ck_assert_int_eq(loaded->n_calendar, school->n_calendar);
+        for (size_t i = 0; i < school->n_needs; i++) {
+                const struct need *a = &school->needs[i], *b = &loaded->needs[i];
+                ck_assert_str_eq(loaded->students[b->student].id, school->students[a->student].id);
+                ck_assert_str_eq(loaded->programs[b->program].id, school->programs[a->program].id);
+                ck_assert_int_eq(a->minutes, b->minutes);
+                ck_assert_int_eq(a->staff, b->staff);
+        }
+        for (size_t i = 0; i < school->n_programs; i++)
+                ck_assert_int_eq(loaded->programs[i].n_checklist, school->programs[i].n_checklist);
+        for (size_t i = 0; i < school->n_staff; i++)
+                ck_assert_int_eq(loaded->staff[i].n_programs, school->staff[i].n_programs);
+        school_unref(loaded);
+        school_unref(school);
+        store_close(store);
+}
+END_TEST
+
+START_TEST(test_reimport_archives_students_that_left) {
+        struct school *school = generated_school(120, 5);
+        struct store *store = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, NULL), 0);
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, school, "2026-09-01T08:00:00"), 0);
+        ck_assert_int_eq(store_commit(store), 0);
+        /* The last student (with no need of theirs in the set) leaves the data set. */
+        size_t before = school->n_students;
+        int last = (int)before - 1;
+        for (size_t i = 0; i < school->n_needs; i++)
+                ck_assert_int_ne(school->needs[i].student, last);
+        school->n_students--;
+        for (size_t i = 0; i < school->n_services; i++)
+                if (school->services[i].student == last)
+                        school->services[i].student = 0;
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, school, "2026-09-02T08:00:00"), 0);
+        ck_assert_int_eq(store_commit(store), 0);
+        school->n_students++;
+        struct store_counts counts;
+        ck_assert_int_eq(store_count(store, &counts), 0);
+        ck_assert_int_eq(counts.students, (long)before - 1);
+        ck_assert_int_eq(counts.archived_students, 1);
+        school_unref(school);
+        store_close(store);
+}
+END_TEST
+
+START_TEST(test_rollback_keeps_the_stored_data_set) {
+        struct school *first = generated_school(100, 1), *second = generated_school(300, 2);
+        struct store *store = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, NULL), 0);
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, first, "2026-09-01T08:00:00"), 0);
+        ck_assert_int_eq(store_commit(store), 0);
+
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, second, "2026-09-02T08:00:00"), 0);
+        store_rollback(store);
+
+        struct school *loaded = NULL;
+        ck_assert_int_eq(store_load_school(store, &loaded), 0);
+        ck_assert_int_eq(loaded->n_students, first->n_students);
+        ck_assert_int_eq(loaded->n_needs, first->n_needs);
+        school_unref(loaded);
+        school_unref(first);
+        school_unref(second);
+        store_close(store);
+}
+END_TEST
+
+Suite *suite_store(void) {
+        Suite *suite = suite_create("store");
+        TCase *schema = tcase_create("schema");
+        tcase_add_checked_fixture(schema, setup, teardown);
+        tcase_add_test(schema, test_migrates_from_empty_and_reopens);
+        tcase_add_test(schema, test_refuses_a_newer_schema);
+        suite_add_tcase(suite, schema);
+        TCase *data = tcase_create("data set");
+        tcase_add_checked_fixture(data, setup, teardown);
+        tcase_add_test(data, test_school_round_trip);
+        tcase_add_test(data, test_reimport_archives_students_that_left);
+        tcase_add_test(data, test_rollback_keeps_the_stored_data_set);
+        suite_add_tcase(suite, data);
+        return suite;
+}
