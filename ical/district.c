@@ -235,8 +235,12 @@ static int scan_lines(struct reader *reader, const char *data, size_t size) {
                         stack_lines[depth++] = first_line;
                 } else if (end) {
                         if (depth == 0 || !word_is(logical + value, n - value, stack[depth - 1])) {
-                                add_error(reader, first_line, "END:%.*s does not close BEGIN:%s", (int)(n - value > 20 ? 20 : n - value),
-                                          logical + value, depth ? stack[depth - 1] : "(nothing)");
+                                if (depth)
+                                        add_error(reader, first_line, "END:%.*s does not close BEGIN:%s of line %d",
+                                                  (int)(n - value > 20 ? 20 : n - value), logical + value,
+                                                  stack[depth - 1], stack_lines[depth - 1]);
+                                else
+                                        add_error(reader, first_line, "END without BEGIN");
                                 r = -EINVAL;
                                 goto finish;
                         }
