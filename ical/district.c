@@ -180,6 +180,7 @@ static int scan_lines(struct reader *reader, const char *data, size_t size) {
                 }
                 if (n == 0)
                         continue;
+                logical[n] = '\0'; /* for the messages; the checks use n */
                 if (memchr(logical, '\0', n) || memchr(logical, '\r', n)) {
                         add_error(reader, first_line, "control character in the line");
                         continue;
