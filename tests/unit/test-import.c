@@ -460,6 +460,13 @@ START_TEST(test_people_rules) {
                      "services.csv:2: column student_id: student 9999 is not in students.csv");
         expect_fault("services.csv", "student_id,days,start,end,label\n1001,M,14:45,15:15,Speech\n",
                      "services.csv:2: column end: 15:15 is outside the school day (08:00-15:00 in school.csv)");
+        expect_fault("students.csv", "student_id,name,grade,teacher_id\n\"10\n01\",A,K,T1\n",
+                     "students.csv:2: column student_id: 10\\n01 holds a line break or tab, which an id cannot");
+        expect_fault("students.csv",
+                     "student_id,name,grade,teacher_id\n"
+                     "12345678901234567890123456789012345678901234567890123456789012345,A,K,T1\n",
+                     "students.csv:2: column student_id: 1234567890123456789012345678901234567890... is longer "
+                     "than 64 bytes (an id is a short key)");
         expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,A,K,T1,extra\n",
                      "students.csv:2: 5 fields, but the header has 4 columns (a value with a comma that is not in quotes?)");
         expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,A,K\n",
@@ -481,6 +488,10 @@ START_TEST(test_staff_and_program_rules) {
         expect_fault("programs.csv", text, "programs.csv:3: column sessions_per_week: 6 is out of range (use 1..5)");
         expect_fault("programs.csv", text, "programs.csv:3: column max_grade_span: 13 is out of range (use 0..12)");
         expect_fault("programs.csv", text, "programs.csv:5: column program_id: program WRS is already on line 3");
+        snprintf(text, sizeof text, "%sLLI;P,A,reading,3,30,5,,\n", program_header);
+        expect_fault("programs.csv", text,
+                     "programs.csv:2: column program_id: LLI;P holds a ';' (it separates the ids of a list), which an "
+                     "id cannot");
         expect_fault("availability.csv", "staff_id,days,start,end\nS1,MTWRF,12:00,11:00\n",
                      "availability.csv:2: column end: end 11:00 is not after start 12:00");
         expect_warning("availability.csv", "staff_id,days,start,end\nS1,MTWRF,08:30,12:00\nS2,MWF,09:00,14:00\nS3,M,09:00,10:00\n",
