@@ -345,15 +345,26 @@ static struct savepoint savepoint(struct state *st) {
         return (struct savepoint){ st->nj, st->ng };
 }
 
+static bool journal_seen_after(const struct state *st, size_t i, size_t end) {
+        for (size_t j = i + 1; j < end; j++)
+                if (st->journal[j].gi == st->journal[i].gi)
+                        return true;
+        return false;
+}
+
+/* Three phases, because a student may have moved between journaled groups: detaching one at a
+ * time would clear the need's group after another group had claimed it back. */
 static void rollback_to(struct state *st, struct savepoint sp) {
-        while (st->nj > sp.nj) {
-                struct journal_entry *e = &st->journal[--st->nj];
-                if (st->g[e->gi].alive)
-                        detach(st, e->gi);
-                st->g[e->gi] = e->snap;
-                if (st->g[e->gi].alive)
-                        attach(st, e->gi);
-        }
+        size_t end = st->nj;
+        for (size_t i = sp.nj; i < end; i++)
+                if (!journal_seen_after(st, i, end) && st->g[st->journal[i].gi].alive)
+                        detach(st, st->journal[i].gi);
+        for (size_t i = end; i-- > sp.nj;)
+                st->g[st->journal[i].gi] = st->journal[i].snap;
+        for (size_t i = sp.nj; i < end; i++)
+                if (!journal_seen_after(st, i, end) && st->g[st->journal[i].gi].alive)
+                        attach(st, st->journal[i].gi);
+        st->nj = sp.nj;
         st->ng = sp.ng;
         st->epoch++;
 }
@@ -1012,6 +1023,27 @@ static bool move_insert(struct state *st) {
         return move_eject(st, need);
 }
 
+#ifdef SOLVER_DEBUG
+static void debug_verify(const struct state *st, const char *where) {
+        int *seen = calloc(st->school->n_needs + 1, sizeof *seen);
+        for (size_t g = 0; g < st->ng; g++) {
+                if (!st->g[g].alive)
+                        continue;
+                for (int i = 0; i < st->g[g].n; i++) {
+                        int n = st->g[g].needs[i];
+                        if (seen[n]++ || st->need_group[n] != (int)g) {
+                                fprintf(stderr, "inconsistent after %s: need %d group %zu (need_group %d)\n", where, n, g,
+                                        st->need_group[n]);
+                                abort();
+                        }
+                }
+        }
+        free(seen);
+}
+#else
+#define debug_verify(st, where) ((void)0)
+#endif
+
 /* ---- state life cycle ------------------------------------------------------------------- */
 
 static void state_reset_dynamic(struct state *st) {
@@ -1458,14 +1490,17 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 }
                 if (!done) {
                         move_rollback(&st);
+                        debug_verify(&st, "rollback of a refused move");
                         continue;
                 }
+                debug_verify(&st, kind < 30 && unplaced ? "insert" : kind < 60 ? "relocate" : kind < 82 ? "student" : kind < 92 ? "swap" : "merge");
                 long next = state_cost(&st);
                 int slot = (int)(it % LATE_ACCEPTANCE);
                 if (next <= cost || next < history[slot]) {
                         cost = next;
                 } else {
                         move_rollback(&st);
+                        debug_verify(&st, kind < 30 && unplaced ? "rollback insert" : kind < 60 ? "rollback relocate" : kind < 82 ? "rollback student" : kind < 92 ? "rollback swap" : "rollback merge");
                 }
                 if (cost < history[slot])
                         history[slot] = cost;
