@@ -100,6 +100,9 @@ int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *erro
                                          "pulloutd cannot identify the caller (%s); access refused", strerror(-r));
         }
         vouched = sd_bus_creds_get_mask(creds) & ~sd_bus_creds_get_augmented_mask(creds);
+        log_debug("bus: %s from %s: credentials 0x%llx, from the bus 0x%llx", sd_bus_message_get_member(message),
+                  sd_bus_message_get_sender(message), (unsigned long long)sd_bus_creds_get_mask(creds),
+                  (unsigned long long)vouched);
 
         /* dbus-daemon reports the connecting process's effective uid as UnixUserID, which
          * sd-bus files as the uid (and, on kdbus-like transports, the euid). */
