@@ -327,8 +327,11 @@ static void detach(struct state *st, int gi) {
                         st->metric[M_IDLE] += staff_idle(st, g->staff, d);
         for (int i = 0; i < M_COUNT; i++)
                 st->metric[i] -= g->c[i];
+        /* A rollback restores groups one by one, so a need may already be attached to the
+         * group it returns to: only clear what still points here. */
         for (int i = 0; i < g->n; i++)
-                st->need_group[g->needs[i]] = -1;
+                if (st->need_group[g->needs[i]] == gi)
+                        st->need_group[g->needs[i]] = -1;
         st->n_unplaced += g->n;
 }
 
