@@ -78,20 +78,20 @@ int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *erro
                 return 0; /* the session bus is one person's own */
 
         /* Only what the bus daemon vouches for (its SO_PEERCRED/SO_PEERGROUPS view of the caller)
-         * decides. SD_BUS_CREDS_AUGMENT fills the rest from /proc/PID, which races with PID reuse
-         * (and which ProtectProc=invisible hides anyway): those fields serve the log line only,
-         * which is why every decision below first masks out sd_bus_creds_get_augmented_mask(). */
+         * decides. No SD_BUS_CREDS_AUGMENT: it would fill the gaps from /proc/PID, which races
+         * with PID reuse and which ProtectProc=invisible hides from the sandboxed daemon anyway
+         * (sd-bus then fails the whole query). Should a transport still hand over augmented
+         * fields, sd_bus_creds_get_augmented_mask() masks them out of every decision below. */
         sd_bus_creds *creds = NULL;
         uint64_t vouched;
         uid_t uid = (uid_t)-1;
         const gid_t *gids = NULL;
-        const char *comm = NULL;
         pid_t pid = 0;
         gid_t group_gid = (gid_t)-1;
         bool allowed = false, known = false;
         int r = sd_bus_query_sender_creds(message,
                                           SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS |
-                                                  SD_BUS_CREDS_PID | SD_BUS_CREDS_COMM | SD_BUS_CREDS_AUGMENT,
+                                                  SD_BUS_CREDS_PID,
                                           &creds);
         if (r < 0) {
                 log_warning("bus: cannot identify the sender of %s: %s", sd_bus_message_get_member(message),
@@ -104,8 +104,9 @@ int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *erro
                   sd_bus_message_get_sender(message), (unsigned long long)sd_bus_creds_get_mask(creds),
                   (unsigned long long)vouched);
 
-        /* dbus-daemon reports the connecting process's effective uid as UnixUserID, which
-         * sd-bus files as the uid (and, on kdbus-like transports, the euid). */
+        /* dbus-daemon reports the connecting process's effective uid (SO_PEERCRED) as
+         * UnixUserID, which sd-bus 252 files as the euid. It does not pass the groups on, so
+         * membership comes from the user database, as dbus-daemon's <policy group=> does. */
         if ((vouched & SD_BUS_CREDS_EUID) && sd_bus_creds_get_euid(creds, &uid) >= 0)
                 known = true;
         else if ((vouched & SD_BUS_CREDS_UID) && sd_bus_creds_get_uid(creds, &uid) >= 0)
@@ -129,11 +130,9 @@ int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *erro
 
         if (!allowed) {
                 (void)sd_bus_creds_get_pid(creds, &pid);
-                (void)sd_bus_creds_get_comm(creds, &comm);
                 if (known)
-                        log_info("bus: refused %s to uid %u (pid %d, %s): not root nor in group %s",
-                                 sd_bus_message_get_member(message), (unsigned)uid, (int)pid, comm ? comm : "?",
-                                 BUS_ACCESS_GROUP);
+                        log_info("bus: refused %s to uid %u (pid %d): not root nor in group %s",
+                                 sd_bus_message_get_member(message), (unsigned)uid, (int)pid, BUS_ACCESS_GROUP);
                 else
                         log_warning("bus: refused %s: the bus did not say who is calling",
                                     sd_bus_message_get_member(message));
