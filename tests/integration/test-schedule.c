@@ -394,7 +394,12 @@ START_TEST(test_pins_moves_and_resolves) {
         struct json_object *summary = json_tokener_parse(out);
         free(out);
         long changed = json_object_get_int64(json_object_object_get(json_object_object_get(summary, "metrics"), "changed_meetings"));
-        ck_assert_msg(changed <= 10, "a re-solve of unchanged data changed %ld meetings", changed);
+        long total = 0;
+        struct json_object *groups = json_object_object_get(third, "groups");
+        for (size_t g = 0; g < json_object_array_length(groups); g++)
+                total += (long)json_object_array_length(json_object_object_get(json_object_array_get_idx(groups, g), "meetings"));
+        /* Minimal perturbation: it may still improve, but keeps nearly all of the week. */
+        ck_assert_msg(changed * 10 <= total, "a re-solve of unchanged data changed %ld of %ld meetings", changed, total);
         json_object_put(summary);
         free(kept);
         json_object_put(first);
