@@ -10,6 +10,24 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 DESTDIR ?=
+DOCDIR ?= $(DATADIR)/doc/pullout
+
+# Where the system looks for units, D-Bus files, sysusers/tmpfiles snippets and completions:
+# pkg-config's answer when the package ships a .pc file, else the usual place.
+pkg_variable = $(or $(shell $(PKG_CONFIG) --variable=$(1) $(2) 2>/dev/null),$(3))
+SYSTEMD_SYSTEM_UNIT_DIR ?= $(call pkg_variable,systemdsystemunitdir,systemd,/usr/lib/systemd/system)
+SYSTEMD_USER_UNIT_DIR ?= $(call pkg_variable,systemduserunitdir,systemd,/usr/lib/systemd/user)
+SYSUSERS_DIR ?= $(call pkg_variable,sysusersdir,systemd,/usr/lib/sysusers.d)
+TMPFILES_DIR ?= $(call pkg_variable,tmpfilesdir,systemd,/usr/lib/tmpfiles.d)
+# dbus-daemon reads policies from <datadir>/dbus-1/system.d of its own prefix (and /etc), so
+# the policy follows dbus-1.pc's datadir when there is one.
+DBUS_POLICY_DIR ?= $(call pkg_variable,datadir,dbus-1,$(DATADIR))/dbus-1/system.d
+DBUS_SYSTEM_SERVICES_DIR ?= $(call pkg_variable,system_bus_services_dir,dbus-1,$(DATADIR)/dbus-1/system-services)
+DBUS_SESSION_SERVICES_DIR ?= $(call pkg_variable,session_bus_services_dir,dbus-1,$(DATADIR)/dbus-1/services)
+BASH_COMPLETION_DIR ?= $(call pkg_variable,completionsdir,bash-completion,$(DATADIR)/bash-completion/completions)
+
+# The units and activation files name the installed daemon.
+SUBSTITUTE = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g'
 
 PKG_CONFIG ?= pkg-config
 # `make V=1` shows the commands; otherwise one short line per step.
@@ -180,6 +198,23 @@ install: $(PULLOUTD) $(PULLOUT) man
 		section=$${page##*.}; \
 		install -Dm644 $$page $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
 	done
+	install -d $(DESTDIR)$(SYSTEMD_SYSTEM_UNIT_DIR) $(DESTDIR)$(SYSTEMD_USER_UNIT_DIR) \
+		$(DESTDIR)$(DBUS_SYSTEM_SERVICES_DIR) $(DESTDIR)$(DBUS_SESSION_SERVICES_DIR)
+	$(SUBSTITUTE) systemd/pulloutd.service.in > $(DESTDIR)$(SYSTEMD_SYSTEM_UNIT_DIR)/pulloutd.service
+	$(SUBSTITUTE) systemd/pulloutd-user.service.in > $(DESTDIR)$(SYSTEMD_USER_UNIT_DIR)/pulloutd-user.service
+	$(SUBSTITUTE) systemd/org.pullout.Scheduler1.service.in \
+		> $(DESTDIR)$(DBUS_SYSTEM_SERVICES_DIR)/org.pullout.Scheduler1.service
+	$(SUBSTITUTE) systemd/org.pullout.Scheduler1.session.service.in \
+		> $(DESTDIR)$(DBUS_SESSION_SERVICES_DIR)/org.pullout.Scheduler1.service
+	chmod 644 $(DESTDIR)$(SYSTEMD_SYSTEM_UNIT_DIR)/pulloutd.service \
+		$(DESTDIR)$(SYSTEMD_USER_UNIT_DIR)/pulloutd-user.service \
+		$(DESTDIR)$(DBUS_SYSTEM_SERVICES_DIR)/org.pullout.Scheduler1.service \
+		$(DESTDIR)$(DBUS_SESSION_SERVICES_DIR)/org.pullout.Scheduler1.service
+	install -Dm644 systemd/org.pullout.Scheduler1.conf $(DESTDIR)$(DBUS_POLICY_DIR)/org.pullout.Scheduler1.conf
+	install -Dm644 systemd/pullout.sysusers $(DESTDIR)$(SYSUSERS_DIR)/pullout.conf
+	install -Dm644 systemd/pullout.tmpfiles $(DESTDIR)$(TMPFILES_DIR)/pullout.conf
+	install -Dm644 examples/pulloutd.conf $(DESTDIR)$(DOCDIR)/pulloutd.conf.example
+	install -Dm644 tools/pullout.bash-completion $(DESTDIR)$(BASH_COMPLETION_DIR)/pullout
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/pulloutd $(DESTDIR)$(BINDIR)/pullout
@@ -187,6 +222,16 @@ uninstall:
 		name=$$(basename $$page .scd); section=$${name##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$section/$$name; \
 	done
+	rm -f $(DESTDIR)$(SYSTEMD_SYSTEM_UNIT_DIR)/pulloutd.service \
+		$(DESTDIR)$(SYSTEMD_USER_UNIT_DIR)/pulloutd-user.service \
+		$(DESTDIR)$(DBUS_SYSTEM_SERVICES_DIR)/org.pullout.Scheduler1.service \
+		$(DESTDIR)$(DBUS_SESSION_SERVICES_DIR)/org.pullout.Scheduler1.service \
+		$(DESTDIR)$(DBUS_POLICY_DIR)/org.pullout.Scheduler1.conf \
+		$(DESTDIR)$(SYSUSERS_DIR)/pullout.conf \
+		$(DESTDIR)$(TMPFILES_DIR)/pullout.conf \
+		$(DESTDIR)$(DOCDIR)/pulloutd.conf.example \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/pullout
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-sanitize

@@ -50,6 +50,12 @@ static int report_error(const sd_bus_error *error, int r) {
                                    "org.freedesktop.DBus.Error.NameHasNoOwner"))
                 fprintf(stderr, "pullout: pulloutd is not running (start it with `systemctl start pulloutd`, "
                                 "or `pulloutd --user` for yourself)\n");
+        else if (sd_bus_error_has_name(error, "org.freedesktop.DBus.Error.AccessDenied"))
+                /* The system bus's policy refused before pulloutd saw the call: its message is
+                 * a dump of the match rules, not something a person can act on. */
+                fprintf(stderr, "pullout: access denied: on the system bus only root and members of the group "
+                                "'pullout' may do this (ask your administrator: usermod -aG pullout USER, "
+                                "then log in again)\n");
         else if (sd_bus_error_is_set(error) && error->message)
                 fprintf(stderr, "pullout: %s\n", error->message);
         else

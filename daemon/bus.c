@@ -91,6 +91,11 @@ int bus_start(struct daemon *daemon) {
                           strerror(-r));
                 return r;
         }
+        r = bus_access_install(daemon->bus, daemon->user_mode);
+        if (r < 0) {
+                log_error("bus: cannot install the access check: %s", strerror(-r));
+                return r;
+        }
         for (size_t i = 0; i < sizeof bus_registrations / sizeof bus_registrations[0]; i++) {
                 r = bus_registrations[i](daemon);
                 if (r < 0) {

@@ -29,9 +29,18 @@ void bus_stop(struct daemon *daemon);
  * send from outside a bus callback (signals, late replies): libevent 2.1 has no prepare hook. */
 void bus_rearm(struct daemon *daemon);
 
+/* The group whose members may read and change the school's data on the system bus. */
+#define BUS_ACCESS_GROUP "pullout"
+
 /* Answers a method call from an outside caller: on the system bus only root and members of
- * the group pullout may call anything but Status. 0, or <0 with error set (AccessDenied). */
+ * the group pullout may call anything but Status. 0, or <0 with error set (AccessDenied).
+ * The filter of bus_access_install() already applies it to every method call; a method may
+ * call it again where it matters. */
 int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *error);
+/* Installs the filter that refuses, on the system bus, every method call but introspection,
+ * Peer, Properties.Get/GetAll and Status to callers outside root and the group pullout,
+ * before any interface's vtable sees it. */
+int bus_access_install(sd_bus *bus, bool user_mode);
 
 /* Replies with a JSON document (the method's single "s" result) and takes ownership of it. */
 struct json_object;

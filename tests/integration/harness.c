@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -75,13 +77,39 @@ static int free_port(void) {
         return ntohs(addr.sin_port);
 }
 
-void harness_start_bus(struct harness *h) {
+static void launch_dbus(struct harness *h, const char *config) {
+        int pipefd[2];
+        ck_assert_int_eq(pipe(pipefd), 0);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                close(pipefd[0]);
+                char config_arg[600], fd_arg[32];
+                snprintf(config_arg, sizeof config_arg, "--config-file=%s", config);
+                snprintf(fd_arg, sizeof fd_arg, "--print-address=%d", pipefd[1]);
+                execlp("dbus-daemon", "dbus-daemon", config_arg, "--nofork", fd_arg, (char *)NULL);
+                _exit(127);
+        }
+        close(pipefd[1]);
+        h->bus_pid = pid;
+        ssize_t n = read(pipefd[0], h->bus_address, sizeof h->bus_address - 1);
+        close(pipefd[0]);
+        ck_assert_msg(n > 0, "dbus-daemon did not start (is the dbus package installed?)");
+        h->bus_address[n] = '\0';
+        h->bus_address[strcspn(h->bus_address, "\n")] = '\0';
+}
+
+static void make_test_dir(struct harness *h) {
         memset(h, 0, sizeof *h);
         snprintf(h->dir, sizeof h->dir, "%s/pullout-test-XXXXXX", env_or("TMPDIR", "/tmp"));
         ck_assert_msg(mkdtemp(h->dir), "mkdtemp: %s", strerror(errno));
         snprintf(h->db, sizeof h->db, "%s/pullout.db", h->dir);
         h->http_port = free_port();
+}
 
+void harness_start_bus(struct harness *h) {
+        make_test_dir(h);
         char config[512], text[2048];
         snprintf(config, sizeof config, "%s/bus.conf", h->dir);
         snprintf(text, sizeof text,
@@ -99,40 +127,91 @@ void harness_start_bus(struct harness *h) {
                  "</busconfig>\n",
                  h->dir);
         write_file(config, text);
+        launch_dbus(h, config);
+}
 
-        int pipefd[2];
-        ck_assert_int_eq(pipe(pipefd), 0);
-        pid_t pid = fork();
-        ck_assert_int_ge(pid, 0);
-        if (pid == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                close(pipefd[0]);
-                char config_arg[600], fd_arg[32], log[400];
-                /* Its complaints (fd limits when not root) go to a log, not the test output. */
-                snprintf(log, sizeof log, "%s/dbus-daemon.log", h->dir);
-                int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-                if (fd >= 0)
-                        dup2(fd, STDERR_FILENO);
-                snprintf(config_arg, sizeof config_arg, "--config-file=%s", config);
-                snprintf(fd_arg, sizeof fd_arg, "--print-address=%d", pipefd[1]);
-                execlp("dbus-daemon", "dbus-daemon", config_arg, "--nofork", fd_arg, (char *)NULL);
-                _exit(127);
+bool harness_can_switch_users(void) {
+        return geteuid() == 0;
+}
+
+void harness_start_system_bus(struct harness *h, const char *policy) {
+        make_test_dir(h);
+        h->system_bus = true;
+        /* Other users reach the socket, the installed programs and the data set in here. */
+        ck_assert_int_eq(chmod(h->dir, 0755), 0);
+        char state[400];
+        snprintf(state, sizeof state, "%s/state", h->dir);
+        ck_assert_int_eq(mkdir(state, 0700), 0);
+        snprintf(h->db, sizeof h->db, "%s/pullout.db", state);
+
+        char config[512], text[4096], rules[1024];
+        if (policy)
+                snprintf(rules, sizeof rules, "  <include>%s</include>\n", policy);
+        else
+                snprintf(rules, sizeof rules,
+                         "  <policy context=\"default\">\n"
+                         "    <allow own=\"*\"/>\n"
+                         "    <allow send_destination=\"*\"/>\n"
+                         "    <allow send_type=\"method_call\"/>\n"
+                         "  </policy>\n");
+        snprintf(config, sizeof config, "%s/system-bus.conf", h->dir);
+        /* The default context of Debian's /usr/share/dbus-1/system.conf. */
+        snprintf(text, sizeof text,
+                 "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                 " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                 "<busconfig>\n"
+                 "  <type>system</type>\n"
+                 "  <listen>unix:path=%s/system_bus_socket</listen>\n"
+                 "  <auth>EXTERNAL</auth>\n"
+                 "  <policy context=\"default\">\n"
+                 "    <allow user=\"*\"/>\n"
+                 "    <deny own=\"*\"/>\n"
+                 "    <deny send_type=\"method_call\"/>\n"
+                 "    <allow send_type=\"signal\"/>\n"
+                 "    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+                 "    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+                 "    <allow receive_type=\"method_call\"/>\n"
+                 "    <allow receive_type=\"method_return\"/>\n"
+                 "    <allow receive_type=\"error\"/>\n"
+                 "    <allow receive_type=\"signal\"/>\n"
+                 "    <allow send_destination=\"org.freedesktop.DBus\" send_interface=\"org.freedesktop.DBus\"/>\n"
+                 "    <allow send_destination=\"org.freedesktop.DBus\"\n"
+                 "           send_interface=\"org.freedesktop.DBus.Introspectable\"/>\n"
+                 "    <allow send_destination=\"org.freedesktop.DBus\"\n"
+                 "           send_interface=\"org.freedesktop.DBus.Properties\"/>\n"
+                 "  </policy>\n"
+                 "%s"
+                 "</busconfig>\n",
+                 h->dir, rules);
+        write_file(config, text);
+        launch_dbus(h, config);
+}
+
+/* Becomes user, with the user's groups from the user database, as login would. */
+static void switch_user(const char *user) {
+        struct passwd *pw = getpwnam(user);
+        if (!pw || initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+                fprintf(stderr, "harness: cannot become %s: %s\n", user, pw ? strerror(errno) : "no such user");
+                _exit(126);
         }
-        close(pipefd[1]);
-        h->bus_pid = pid;
-        ssize_t n = read(pipefd[0], h->bus_address, sizeof h->bus_address - 1);
-        close(pipefd[0]);
-        ck_assert_msg(n > 0, "dbus-daemon did not start (is the dbus package installed?)");
-        h->bus_address[n] = '\0';
-        h->bus_address[strcspn(h->bus_address, "\n")] = '\0';
+        setenv("HOME", "/", 1);
+        setenv("USER", user, 1);
+        setenv("LOGNAME", user, 1);
+        /* A change of credentials clears the parent-death signal: ask again. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void child_environment(struct harness *h) {
         char path[512];
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        setenv("DBUS_SESSION_BUS_ADDRESS", h->bus_address, 1);
-        /* Never the machine's system bus. */
-        setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/pullout-test", 1);
+        /* Never the machine's own buses. */
+        if (h->system_bus) {
+                setenv("DBUS_SYSTEM_BUS_ADDRESS", h->bus_address, 1);
+                setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/pullout-test", 1);
+        } else {
+                setenv("DBUS_SESSION_BUS_ADDRESS", h->bus_address, 1);
+                setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/pullout-test", 1);
+        }
         snprintf(path, sizeof path, "%s/state", h->dir);
         setenv("XDG_STATE_HOME", path, 1);
         snprintf(path, sizeof path, "%s/config", h->dir);
@@ -150,7 +229,7 @@ static pid_t spawn_daemon(struct harness *h, const char *const *extra_args, cons
         snprintf(db_arg, sizeof db_arg, "--db=%s", h->db);
         snprintf(listen_arg, sizeof listen_arg, "--listen=127.0.0.1:%d", h->http_port);
         argv[n++] = harness_pulloutd();
-        argv[n++] = "--user";
+        argv[n++] = h->system_bus ? "--system" : "--user";
         argv[n++] = db_arg;
         argv[n++] = listen_arg;
         if (h->now[0]) {
@@ -162,13 +241,24 @@ static pid_t spawn_daemon(struct harness *h, const char *const *extra_args, cons
                 argv[n++] = extra_args[i];
         argv[n] = NULL;
 
+        if (h->daemon_user[0]) {
+                /* The database's folder belongs to the service user, as StateDirectory= makes it. */
+                char state[400];
+                struct passwd *pw = getpwnam(h->daemon_user);
+                ck_assert_msg(pw, "no user %s", h->daemon_user);
+                snprintf(state, sizeof state, "%s", h->db);
+                *strrchr(state, '/') = '\0';
+                ck_assert_int_eq(chown(state, pw->pw_uid, pw->pw_gid), 0);
+        }
         pid_t pid = fork();
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
                 child_environment(h);
-                int fd = open(stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+                int fd = open(stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
                 if (fd >= 0)
                         dup2(fd, STDERR_FILENO);
+                if (h->daemon_user[0])
+                        switch_user(h->daemon_user);
                 execv(argv[0], (char *const *)argv);
                 _exit(127);
         }
@@ -295,6 +385,8 @@ int harness_command(struct harness *h, char **ret_out, char **ret_err, const cha
                 dup2(null, STDIN_FILENO);
                 dup2(out, STDOUT_FILENO);
                 dup2(err, STDERR_FILENO);
+                if (h->run_as[0])
+                        switch_user(h->run_as);
                 execvp(argv[0], (char *const *)argv);
                 _exit(127);
         }
@@ -313,7 +405,7 @@ int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) {
         const char *argv[64];
         int n = 0;
         argv[n++] = harness_pullout_path();
-        argv[n++] = "--user";
+        argv[n++] = h->system_bus ? "--system" : "--user";
         va_list ap;
         va_start(ap, ret_err);
         const char *arg;

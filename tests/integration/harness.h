@@ -13,6 +13,11 @@ struct harness {
         char db[320];
         int http_port;
         char now[32]; /* non-empty: start the daemon with --clock=manual --now=NOW */
+        /* Set by harness_start_system_bus: the private bus is configured like the system bus,
+         * pulloutd runs with --system and pullout with --system. */
+        bool system_bus;
+        char daemon_user[64]; /* non-empty (root only): pulloutd runs as this user */
+        char run_as[64];      /* non-empty (root only): harness_command/harness_pullout run as this user */
 };
 
 /* Paths of the programs under test and of the source tree, from the environment the
@@ -24,6 +29,14 @@ const char *harness_source(void);
 
 /* A temp folder and a private session bus. Aborts the test on failure. */
 void harness_start_bus(struct harness *h);
+/* A temp folder (open to other users) and a private bus configured like the system bus
+ * (default deny of method calls, as Debian's system.conf), with the policy file `policy`
+ * included; policy NULL: a permissive bus that lets anyone own and call anything, to test
+ * the daemon's own checks. Aborts the test on failure. */
+void harness_start_system_bus(struct harness *h, const char *policy);
+/* Whether the tests may switch users (setuid): they run as root. */
+bool harness_can_switch_users(void);
+
 /* Starts pulloutd --user on the private bus with extra arguments (NULL-terminated) and
  * waits until it owns its name. */
 void harness_start_daemon(struct harness *h, const char *const *extra_args);
