@@ -161,6 +161,15 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 return 0;
         }
         if (strcmp(section, "weights") == 0) {
+                static const char *const known[] = { "avoid_minute", "preferred_minute", "inconsistent_group",
+                                                     "back_to_back", "level_spread", "idle_minute",
+                                                     "interruption", "changed_meeting", NULL };
+                bool found = false;
+                for (int i = 0; known[i]; i++)
+                        found |= strcmp(known[i], key) == 0;
+                if (!found)
+                        FAIL("unknown weight \"%s\" (avoid_minute, preferred_minute, inconsistent_group, "
+                             "back_to_back, level_spread, idle_minute, interruption, changed_meeting)", key);
                 if (parse_long(value, 0, 1000000, &number) < 0)
                         FAIL("weights.%s: \"%s\" is not an integer 0..1000000", key, value);
                 for (int i = 0; i < conf->n_weights; i++)
