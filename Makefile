@@ -12,6 +12,12 @@ SYSCONFDIR ?= /etc
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
+# `make V=1` shows the commands; otherwise one short line per step.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 CC ?= cc
 
 ifeq ($(SANITIZE),1)
@@ -86,28 +92,33 @@ deps:
 
 $(BUILDDIR)/%.o: %.c | pkgs-present
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(DAEMON_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(DAEMON_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILDDIR)/cli-%.o: %.c | pkgs-present
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -c $< -o $@
 
 $(BUILDDIR)/libpullout-core.a: $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(SCHOOLGEN_LIB): $(SCHOOLGEN_SRC:%.c=$(BUILDDIR)/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(GEN_SCHOOL): $(BUILDDIR)/tools/gen-school.o $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 $(PULLOUTD): $(BUILDDIR)/daemon/main.o $(BUILDDIR)/libpullout-core.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 $(PULLOUT): $(CLI_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
 # Each test file defines `Suite *suite_NAME(void)`; the runner's list is generated from them,
 # so adding a suite is adding a file.
@@ -124,13 +135,16 @@ $(eval $(call suite_list,unit))
 $(eval $(call suite_list,integration))
 
 $(CHECK_UNIT): $(UNIT_OBJ) $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
 
 $(CHECK_INTEGRATION): $(INTEGRATION_OBJ) $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(TEST_LIBS)
 
 $(BUILDDIR)/bench-%: $(BUILDDIR)/bench/%.o $(SCHOOLGEN_LIB) $(BUILDDIR)/libpullout-core.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 man: $(MAN_PAGES)
 

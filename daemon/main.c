@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
+#include "service/solve-service.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
 #define SYSTEM_DATABASE "/var/lib/pullout/pullout.db"
@@ -295,6 +296,7 @@ static int load_state(struct daemon *daemon) {
 }
 
 static void daemon_free(struct daemon *daemon) {
+        solve_cancel(daemon);
         bus_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])

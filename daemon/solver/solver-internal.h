@@ -1,0 +1,91 @@
+/* solver-internal.h: what the solver's files share — the school seen as 5-minute bitsets
+ * (free time of students, homerooms and staff), and small helpers for sentences. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "solver/solver.h"
+
+#define SLOT_MINUTES 5
+#define SLOT_WORDS 6
+#define SLOTS_MAX (SLOT_WORDS * 64)
+#define SLOTS_DAY_MAX 288 /* 24 h: leaves room in SLOTS_MAX for a transition tail */
+#define TRANSITION_MAX 90
+#define GROUP_CAP 32 /* a program's max_group is clamped to this */
+
+struct daybits {
+        uint64_t w[SLOT_WORDS];
+};
+struct weekbits {
+        struct daybits d[DAY_COUNT];
+};
+
+/* The school as the search sees it. Built once per solve (or explain / make-up call). */
+struct solver_ctx {
+        const struct school *school;
+        int day_start, day_end, span; /* minutes; span = day_end - day_start */
+        int nslots; /* whole slots inside the school day */
+        int transition;
+        struct weekbits *teacher_never; /* per teacher: never blocks (1 = busy) */
+        struct weekbits *teacher_area; /* per teacher x AREA_COUNT: blocks of the area's subject */
+        struct weekbits *student_services; /* per student: services (1 = busy) */
+        struct weekbits *staff_avail; /* per staff: slots wholly inside availability (1 = free) */
+        struct weekbits *need_free; /* per need: school day less never, area and services */
+        int16_t *avoid_prefix, *preferred_prefix; /* [teacher][day][span + 1] minutes */
+        int **program_staff; /* per program: staff who can teach it, -1 terminated */
+};
+
+int solver_ctx_new(const struct school *school, struct solver_ctx **ret_ctx);
+struct solver_ctx *solver_ctx_free(struct solver_ctx *ctx);
+
+/* Slot arithmetic. A busy interval covers every slot it touches; a free one only whole slots. */
+int ctx_slot_floor(const struct solver_ctx *ctx, int minute);
+int ctx_slot_ceil(const struct solver_ctx *ctx, int minute);
+int ctx_slot_minute(const struct solver_ctx *ctx, int slot);
+
+void daybits_set(struct daybits *b, int from, int to);
+void daybits_clear(struct daybits *b, int from, int to);
+bool daybits_all(const struct daybits *b, int from, int to);
+bool daybits_any(const struct daybits *b, int from, int to);
+bool daybits_test(const struct daybits *b, int i);
+/* out bit a = bits a .. a+len-1 of in all set. */
+void daybits_window(struct daybits *out, const struct daybits *in, int len);
+void daybits_and(struct daybits *out, const struct daybits *a, const struct daybits *b);
+void daybits_andnot(struct daybits *out, const struct daybits *a, const struct daybits *b);
+int daybits_count(const struct daybits *b);
+
+/* Student-minutes of need's homeroom policy in [start, end) of day. */
+int ctx_avoid_minutes(const struct solver_ctx *ctx, int teacher, int day, int start, int end);
+int ctx_preferred_minutes(const struct solver_ctx *ctx, int teacher, int day, int start, int end);
+
+/* A growing malloc'd string; on allocation failure it stays NULL-safe and reports -ENOMEM. */
+struct strbuf {
+        char *text;
+        size_t len, cap;
+        bool failed;
+};
+void strbuf_printf(struct strbuf *sb, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Appends the free windows of bits ("Mon 12:40–13:00, Wed 09:00–09:45"), at most max_windows,
+ * only windows at least min_minutes long when min_minutes > 0. Returns how many were written. */
+int strbuf_windows(struct strbuf *sb, const struct solver_ctx *ctx, const struct weekbits *bits,
+                   int min_minutes, int max_windows);
+
+/* A list of malloc'd lines. */
+struct lines {
+        char **lines;
+        size_t n, cap;
+        bool failed;
+};
+void lines_add(struct lines *l, const char *format, ...) __attribute__((format(printf, 2, 3)));
+void lines_take(struct lines *l, struct strbuf *sb);
+
+/* The reason a need is not in schedule, computed from school and the schedule's other
+ * groups (malloc'd sentence, NULL on ENOMEM). */
+char *solver_unscheduled_reason(const struct solver_ctx *ctx, const struct schedule *schedule, int need);
+
+/* Metrics of a schedule measured exactly in minutes (the check's and the result's numbers). */
+int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule,
+                   const struct schedule *previous, const struct solver_weights *w, bool weigh_changed,
+                   struct schedule_metrics *m);
+long solver_penalty(const struct schedule_metrics *m, const struct solver_weights *w, bool weigh_changed);
