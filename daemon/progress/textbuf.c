@@ -1,4 +1,4 @@
-/* strbuf.c: a growable text buffer. Appends after a failure are ignored so that writers
+/* textbuf.c: a growable text buffer. Appends after a failure are ignored so that writers
  * check once, at the end, instead of after every line. */
 #include <errno.h>
 #include <stdarg.h>
@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress/strbuf.h"
+#include "progress/textbuf.h"
 
-static bool strbuf_reserve(struct strbuf *buf, size_t extra) {
+static bool textbuf_reserve(struct textbuf *buf, size_t extra) {
         if (buf->failed)
                 return false;
-        if (extra > STRBUF_MAX || buf->length + extra + 1 > STRBUF_MAX) {
+        if (extra > TEXTBUF_MAX || buf->length + extra + 1 > TEXTBUF_MAX) {
                 buf->failed = true;
                 return false;
         }
@@ -31,15 +31,15 @@ static bool strbuf_reserve(struct strbuf *buf, size_t extra) {
         return true;
 }
 
-void strbuf_append(struct strbuf *buf, const char *text) {
+void textbuf_append(struct textbuf *buf, const char *text) {
         size_t n = strlen(text);
-        if (!strbuf_reserve(buf, n))
+        if (!textbuf_reserve(buf, n))
                 return;
         memcpy(buf->text + buf->length, text, n + 1);
         buf->length += n;
 }
 
-void strbuf_printf(struct strbuf *buf, const char *format, ...) {
+void textbuf_printf(struct textbuf *buf, const char *format, ...) {
         va_list args;
         va_start(args, format);
         int n = vsnprintf(NULL, 0, format, args);
@@ -48,7 +48,7 @@ void strbuf_printf(struct strbuf *buf, const char *format, ...) {
                 buf->failed = true;
                 return;
         }
-        if (!strbuf_reserve(buf, (size_t)n))
+        if (!textbuf_reserve(buf, (size_t)n))
                 return;
         va_start(args, format);
         vsnprintf(buf->text + buf->length, (size_t)n + 1, format, args);
@@ -56,42 +56,42 @@ void strbuf_printf(struct strbuf *buf, const char *format, ...) {
         buf->length += (size_t)n;
 }
 
-void strbuf_append_xml(struct strbuf *buf, const char *text) {
+void textbuf_append_xml(struct textbuf *buf, const char *text) {
         for (const char *p = text; *p; p++) {
                 switch (*p) {
-                case '&': strbuf_append(buf, "&amp;"); break;
-                case '<': strbuf_append(buf, "&lt;"); break;
-                case '>': strbuf_append(buf, "&gt;"); break;
-                case '"': strbuf_append(buf, "&quot;"); break;
-                case '\'': strbuf_append(buf, "&apos;"); break;
+                case '&': textbuf_append(buf, "&amp;"); break;
+                case '<': textbuf_append(buf, "&lt;"); break;
+                case '>': textbuf_append(buf, "&gt;"); break;
+                case '"': textbuf_append(buf, "&quot;"); break;
+                case '\'': textbuf_append(buf, "&apos;"); break;
                 default:
                         /* Control characters are not allowed in XML 1.0 at all. */
                         if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
-                                strbuf_append(buf, " ");
+                                textbuf_append(buf, " ");
                         else {
                                 char one[2] = { *p, 0 };
-                                strbuf_append(buf, one);
+                                textbuf_append(buf, one);
                         }
                 }
         }
 }
 
-int strbuf_steal(struct strbuf *buf, char **ret_text) {
+int textbuf_steal(struct textbuf *buf, char **ret_text) {
         if (buf->failed) {
-                strbuf_done(buf);
+                textbuf_done(buf);
                 return -ENOMEM;
         }
         char *text = buf->text ? buf->text : strdup("");
         if (!text)
                 return -ENOMEM;
-        *buf = (struct strbuf){ 0 };
+        *buf = (struct textbuf){ 0 };
         *ret_text = text;
         return 0;
 }
 
-void strbuf_done(struct strbuf *buf) {
+void textbuf_done(struct textbuf *buf) {
         if (!buf)
                 return;
         free(buf->text);
-        *buf = (struct strbuf){ 0 };
+        *buf = (struct textbuf){ 0 };
 }
