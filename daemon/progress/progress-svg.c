@@ -84,7 +84,11 @@ static int progress_scale_make(const struct progress_input *input, const struct 
         if (scale.low >= 0 && low <= (scale.high - low) * 0.35)
                 low = 0;
         scale.low = low;
+        double highest = scale.high;
         scale.high = ceil(scale.high / scale.step) * scale.step;
+        /* Room above the highest mark, so the goal's star is not cut by the frame. */
+        if (scale.high - highest < scale.step * 0.25)
+                scale.high += scale.step;
         if (scale.high <= scale.low)
                 scale.high = scale.low + scale.step;
         *ret_scale = scale;
@@ -280,9 +284,9 @@ int progress_svg(const char *title, const struct progress_input *input, const st
                 textbuf_printf(buf,
                               "<g class=\"phase\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" "
                               "stroke-width=\"1.5\" stroke-dasharray=\"2 4\"/>"
-                              "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" font-style=\"italic\" "
+                              "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" font-style=\"italic\" text-anchor=\"end\" "
                               "transform=\"rotate(-90 %.1f %d)\">",
-                              x, PLOT_TOP, x, PLOT_BOTTOM, x + 14, PLOT_TOP + 6, x + 14, PLOT_TOP + 6);
+                              x, PLOT_TOP, x, PLOT_BOTTOM, x + 14, PLOT_TOP + 8, x + 14, PLOT_TOP + 8);
                 textbuf_append_xml(buf, input->phases[i].label ? input->phases[i].label : "");
                 textbuf_printf(buf, " (%s)</text></g>\n", date);
         }

@@ -218,19 +218,20 @@ static void progress_warn(struct progress_result *result) {
                 date_format(delivery->first_week, first);
                 date_format(delivery->last_week + 4, last);
                 if (delivery->dosage_known && delivery->dosage_percent < PROGRESS_DOSAGE_ADEQUATE)
-                        snprintf(dosage, sizeof dosage, "dosage %.0f%% of planned minutes (%s)",
+                        snprintf(dosage, sizeof dosage, "Dosage %.0f%% of planned minutes (%s)",
                                  delivery->dosage_percent, progress_dosage_band(delivery->dosage_percent));
                 if (delivery->fidelity_known && delivery->fidelity_percent < PROGRESS_FIDELITY_ADEQUATE)
-                        snprintf(fidelity, sizeof fidelity, "fidelity %.0f%%", delivery->fidelity_percent);
+                        snprintf(fidelity, sizeof fidelity, "%s %.0f%%", dosage[0] ? "fidelity" : "Fidelity",
+                                 delivery->fidelity_percent);
                 result->decision_withheld = true;
                 snprintf(result->warning, sizeof result->warning,
-                         "decision withheld: %s%s%s from %s to %s is under %.0f%%. The plan was not delivered, "
-                         "which is not the plan did not work: deliver it as planned before intensifying",
+                         "%s%s%s from %s to %s is under %.0f%%: the plan was not delivered, which is not "
+                         "\"the plan did not work\". Deliver it as planned before intensifying.",
                          dosage, dosage[0] && fidelity[0] ? " and " : "", fidelity, first, last,
                          PROGRESS_DOSAGE_ADEQUATE);
         } else if (delivery->adequacy == PROGRESS_DELIVERY_UNKNOWN) {
                 snprintf(result->warning, sizeof result->warning,
-                         "dosage or fidelity of these weeks is unknown: check that the intervention was "
+                         "Dosage or fidelity of these weeks is unknown: check that the intervention was "
                          "delivered as planned before intensifying");
         }
 }

@@ -8,7 +8,7 @@
 #include "progress/svg.h"
 
 #define GRID_LEFT 60 /* time labels */
-#define GRID_TOP 84 /* title, day names, lane names */
+#define GRID_TOP 96 /* title, day names, lane names */
 #define MINUTE_PX 1.6
 #define LANE_MIN_WIDTH 84
 #define DAY_MIN_WIDTH 170
@@ -95,7 +95,7 @@ static void schedule_grid(struct textbuf *buf, const struct schedule_layout *lay
                               "stroke-width=\"1.2\"/>\n<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\" "
                               "text-anchor=\"middle\">%s</text>\n",
                               x, GRID_TOP, layout->day_width, (layout->day_end - layout->day_start) * MINUTE_PX,
-                              x + layout->day_width / 2, GRID_TOP - 40, weekday_name(day));
+                              x + layout->day_width / 2, GRID_TOP - 30, weekday_name(day));
         }
         textbuf_append(buf, "</g>\n");
 }
@@ -145,6 +145,27 @@ static size_t schedule_initials_lines(const struct school *school, const struct 
         return lines[0][0] ? n + 1 : 0;
 }
 
+/* How wide a legend entry is: swatch, "ID: name" at about 7 px a character, a gap. */
+static int schedule_legend_entry_width(const struct program *program) {
+        return 24 + 7 * (int)(strlen(program->id) + 2 + strlen(program->name)) + 24;
+}
+
+/* Rows the program legend takes at this width (the same flow schedule_legend uses). */
+static int schedule_legend_rows(const struct school *school, const bool *used_programs, int width) {
+        int x = GRID_LEFT, rows = 1;
+        for (size_t p = 0; p < school->n_programs; p++) {
+                if (!used_programs[p])
+                        continue;
+                int entry = schedule_legend_entry_width(&school->programs[p]);
+                if (x > GRID_LEFT && x + entry > width) {
+                        x = GRID_LEFT;
+                        rows++;
+                }
+                x += entry;
+        }
+        return rows;
+}
+
 static void schedule_legend(struct textbuf *buf, const struct schedule_layout *layout, const bool *used_programs,
                             const char *const *lane_notes, size_t n_lane_notes) {
         const struct school *school = layout->school;
@@ -153,7 +174,8 @@ static void schedule_legend(struct textbuf *buf, const struct schedule_layout *l
         for (size_t p = 0; p < school->n_programs; p++) {
                 if (!used_programs[p])
                         continue;
-                if (x + 230 > layout->width) {
+                int entry = schedule_legend_entry_width(&school->programs[p]);
+                if (x > GRID_LEFT && x + entry > layout->width) {
                         x = GRID_LEFT;
                         y += 22;
                 }
@@ -165,7 +187,7 @@ static void schedule_legend(struct textbuf *buf, const struct schedule_layout *l
                 textbuf_append(buf, ": ");
                 textbuf_append_xml(buf, school->programs[p].name);
                 textbuf_append(buf, "</text>\n");
-                x += 230;
+                x += entry;
         }
         y += 26;
         for (size_t i = 0; i < n_lane_notes; i++, y += 18) {
@@ -214,12 +236,8 @@ static int schedule_svg_staff(const struct schedule *schedule, const struct sche
         for (size_t g = 0; g < schedule->n_groups; g++)
                 if (lane_of_staff[schedule->groups[g].staff] >= 0)
                         used_programs[schedule->groups[g].program] = true;
-        size_t n_used = 0;
-        for (size_t p = 0; p < school->n_programs; p++)
-                n_used += used_programs[p];
-        size_t per_row = (size_t)((layout.width - GRID_LEFT) / 230);
-        per_row = per_row ? per_row : 1;
-        layout.height = layout.grid_bottom + 40 + 22 * (int)((n_used + per_row - 1) / per_row) + 18 * (int)layout.n_lanes + 20;
+        layout.height = layout.grid_bottom + 40 + 22 * schedule_legend_rows(school, used_programs, layout.width) +
+                        18 * (int)layout.n_lanes + 20;
 
         char title[200];
         if (options->title)
@@ -339,7 +357,8 @@ static int schedule_svg_teacher(const struct schedule *schedule, const struct sc
         layout.day_width = TIMETABLE_WIDTH + (int)lanes * layout.lane_width;
         layout.width = GRID_LEFT + DAY_COUNT * layout.day_width + 20;
         layout.grid_bottom = (int)schedule_y(&layout, layout.day_end);
-        layout.height = layout.grid_bottom + 40 + 22 * 3 + 18 * 2 + 20;
+        layout.height = layout.grid_bottom + 40 + 22 * schedule_legend_rows(school, used_programs, layout.width) +
+                        18 * 2 + 20;
 
         char title[200], grade[4] = "K";
         if (school->teachers[teacher].grade != GRADE_K)

@@ -224,7 +224,7 @@ START_TEST(test_inadequate_dosage_withholds_intensify) {
                 weeks[i].delivered_minutes = 150, weeks[i].fidelity_percent = 70;
         evaluate(below, 4, &goal, weeks, 4, &result);
         ck_assert(result.decision_withheld);
-        ck_assert_ptr_nonnull(strstr(result.warning, "fidelity 70%"));
+        ck_assert_ptr_nonnull(strstr(result.warning, "Fidelity 70%"));
         progress_result_done(&result);
 
         /* Delivered as planned: the rule stands, no warning. */
