@@ -9,6 +9,9 @@
 static const struct command commands[] = {
         { "status", cmd_status, "the daemon, its database and what it holds" },
         { "import", cmd_import, "load a school's data set (a folder of CSV files)" },
+        { "score", cmd_score, "record progress-monitoring scores (add, import)" },
+        { "goal", cmd_goal, "set a student's goal on a measure (the aimline)" },
+        { "progress", cmd_progress, "scores against the aimline, trend, decision; the graph" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -62,3 +62,7 @@ bool wants_help(int argc, char **argv, const char *help);
 /* One entry point per command, in their cmd-*.c files. */
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+/* cmd-progress.c */
+int cmd_score(struct cli *cli, int argc, char **argv);
+int cmd_goal(struct cli *cli, int argc, char **argv);
+int cmd_progress(struct cli *cli, int argc, char **argv);
