@@ -9,6 +9,12 @@
 static const struct command commands[] = {
         { "status", cmd_status, "the daemon, its database and what it holds" },
         { "import", cmd_import, "load a school's data set (a folder of CSV files)" },
+        { "solve", cmd_solve, "compute the weekly schedule and publish it" },
+        { "schedule", cmd_schedule, "show the published schedule" },
+        { "explain", cmd_explain, "why a student's sessions sit where they sit" },
+        { "pin", cmd_pin, "keep a group as it is through re-solves" },
+        { "unpin", cmd_unpin, "let re-solves change a group again" },
+        { "move", cmd_move, "move a group to other days and time by hand" },
         { "score", cmd_score, "record progress-monitoring scores (add, import)" },
         { "goal", cmd_goal, "set a student's goal on a measure (the aimline)" },
         { "progress", cmd_progress, "scores against the aimline, trend, decision; the graph" },

@@ -62,6 +62,12 @@ bool wants_help(int argc, char **argv, const char *help);
 /* One entry point per command, in their cmd-*.c files. */
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_solve(struct cli *cli, int argc, char **argv);
+int cmd_schedule(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_pin(struct cli *cli, int argc, char **argv);
+int cmd_unpin(struct cli *cli, int argc, char **argv);
+int cmd_move(struct cli *cli, int argc, char **argv);
 /* cmd-progress.c */
 int cmd_score(struct cli *cli, int argc, char **argv);
 int cmd_goal(struct cli *cli, int argc, char **argv);

@@ -8,19 +8,34 @@
 
 #include "import/import-internal.h"
 
-/* Values are quoted back in messages; a long one is cut so that the message stays readable. */
-#define SHOWN_BYTES 40
-
-static const char *shown(const char *text, char buf[static SHOWN_BYTES + 4]) {
-        size_t len = strlen(text);
-        if (len <= SHOWN_BYTES)
+/* A message is one line: a value quoted back in it never carries a line break of its own. */
+const char *import_shown(const char *text, char buf[static IMPORT_SHOWN_SIZE]) {
+        size_t in = 0, out = 0;
+        bool plain = true;
+        for (size_t i = 0; text[i]; i++)
+                plain = plain && (unsigned char)text[i] >= 0x20 && i < IMPORT_SHOWN_BYTES;
+        if (plain)
                 return text;
-        /* Cut before a UTF-8 continuation byte, never inside a character. */
-        size_t cut = SHOWN_BYTES;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-                cut--;
-        memcpy(buf, text, cut);
-        memcpy(buf + cut, "...", 4);
+        while (text[in] && out < IMPORT_SHOWN_BYTES) {
+                unsigned char c = (unsigned char)text[in];
+                if (c < 0x20) {
+                        buf[out++] = '\\';
+                        buf[out++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '?';
+                        in++;
+                        continue;
+                }
+                /* Copy whole UTF-8 characters only. */
+                size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+                if (out + len > IMPORT_SHOWN_BYTES)
+                        break;
+                for (size_t k = 0; k < len && text[in]; k++)
+                        buf[out++] = text[in++];
+        }
+        if (text[in]) {
+                memcpy(buf + out, "...", 3);
+                out += 3;
+        }
+        buf[out] = '\0';
         return buf;
 }
 
@@ -100,6 +115,26 @@ int row_text(struct row *row, int column, char **ret) {
         return 1;
 }
 
+int row_id(struct row *row, int column, bool list_item, char **ret) {
+        const char *text;
+        char buf[IMPORT_SHOWN_SIZE];
+        int r = row_present(row, column, &text);
+        if (r <= 0)
+                return r;
+        if (strlen(text) > IMPORT_MAX_ID_BYTES) {
+                row_error(row, column, "%s is longer than %d bytes (an id is a short key)", import_shown(text, buf),
+                          IMPORT_MAX_ID_BYTES);
+                return -1;
+        }
+        for (const char *p = text; *p; p++)
+                if ((unsigned char)*p < 0x20 || (list_item && *p == ';')) {
+                        row_error(row, column, "%s holds a %s, which an id cannot", import_shown(text, buf),
+                                  *p == ';' ? "';' (it separates the ids of a list)" : "line break or tab");
+                        return -1;
+                }
+        return row_text(row, column, ret);
+}
+
 /* A whole number of at most 9 digits, or -1. */
 static long parse_count(const char *text) {
         size_t len = strlen(text);
@@ -113,7 +148,7 @@ static long parse_count(const char *text) {
 
 int row_int(struct row *row, int column, int min, int max, int *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -121,11 +156,11 @@ int row_int(struct row *row, int column, int min, int max, int *ret) {
         if (value < 0 && strlen(text) > 9 && strspn(text, "0123456789") == strlen(text))
                 value = (long)max + 1; /* all digits, just huge */
         if (value < 0) {
-                row_error(row, column, "%s is not a whole number (use %d..%d)", shown(text, buf), min, max);
+                row_error(row, column, "%s is not a whole number (use %d..%d)", import_shown(text, buf), min, max);
                 return -1;
         }
         if (value < min || value > max) {
-                row_error(row, column, "%s is out of range (use %d..%d)", shown(text, buf), min, max);
+                row_error(row, column, "%s is out of range (use %d..%d)", import_shown(text, buf), min, max);
                 return -1;
         }
         *ret = (int)value;
@@ -134,7 +169,7 @@ int row_int(struct row *row, int column, int min, int max, int *ret) {
 
 int row_time(struct row *row, int column, int *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -147,7 +182,7 @@ int row_time(struct row *row, int column, int *ret) {
         }
         int minutes;
         if (time_parse(text, &minutes) < 0) {
-                row_error(row, column, "%s is not a time (use HH:MM, 24 h, e.g. 13:45)", shown(row_cell(row, column), buf));
+                row_error(row, column, "%s is not a time (use HH:MM, 24 h, e.g. 13:45)", import_shown(row_cell(row, column), buf));
                 return -1;
         }
         *ret = minutes;
@@ -156,13 +191,13 @@ int row_time(struct row *row, int column, int *ret) {
 
 int row_date(struct row *row, int column, civil_date *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
         civil_date date;
         if (date_parse(text, &date) < 0) {
-                row_error(row, column, "%s is not a date (use YYYY-MM-DD, e.g. 2026-09-14)", shown(text, buf));
+                row_error(row, column, "%s is not a date (use YYYY-MM-DD, e.g. 2026-09-14)", import_shown(text, buf));
                 return -1;
         }
         *ret = date;
@@ -171,7 +206,7 @@ int row_date(struct row *row, int column, civil_date *ret) {
 
 int row_days(struct row *row, int column, dayset *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -186,7 +221,7 @@ int row_days(struct row *row, int column, dayset *ret) {
                 row_error(row, column,
                           "%s is not a set of school days (use letters from MTWRF, each once, e.g. MWF; R is "
                           "Thursday)",
-                          shown(text, buf));
+                          import_shown(text, buf));
                 return -1;
         }
         *ret = days;
@@ -195,7 +230,7 @@ int row_days(struct row *row, int column, dayset *ret) {
 
 int row_grade(struct row *row, int column, int *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -208,7 +243,7 @@ int row_grade(struct row *row, int column, int *ret) {
                         grade = value;
         }
         if (grade < 0) {
-                row_error(row, column, "%s is not a grade (use K or 1..%d)", shown(text, buf), GRADE_MAX);
+                row_error(row, column, "%s is not a grade (use K or 1..%d)", import_shown(text, buf), GRADE_MAX);
                 return -1;
         }
         *ret = (int)grade;
@@ -217,7 +252,7 @@ int row_grade(struct row *row, int column, int *ret) {
 
 int row_enum(struct row *row, int column, const char *const *names, const char *what, int *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -229,7 +264,7 @@ int row_enum(struct row *row, int column, const char *const *names, const char *
                                 strncat(list, ", ", sizeof list - strlen(list) - 1);
                         strncat(list, names[i], sizeof list - strlen(list) - 1);
                 }
-                row_error(row, column, "%s is not a %s (use one of: %s)", shown(text, buf), what, list);
+                row_error(row, column, "%s is not a %s (use one of: %s)", import_shown(text, buf), what, list);
                 return -1;
         }
         *ret = value;
@@ -239,7 +274,7 @@ int row_enum(struct row *row, int column, const char *const *names, const char *
 int row_reference(struct row *row, int column, const struct idmap *map, enum data_file target, const char *what,
                   int *ret) {
         const char *text;
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
@@ -247,7 +282,7 @@ int row_reference(struct row *row, int column, const struct idmap *map, enum dat
         if (index < 0) {
                 row->bad = true;
                 if (row->importer->sources[target].usable)
-                        row_error(row, column, "%s %s is not in %s", what, shown(text, buf),
+                        row_error(row, column, "%s %s is not in %s", what, import_shown(text, buf),
                                   import_file_specs[target].name);
                 return -1;
         }
@@ -383,7 +418,7 @@ void import_note_line(struct importer *importer, enum data_file file, size_t ind
 
 void import_index_id(struct row *row, int column, struct idmap *map, const char *id, size_t index,
                      const char *what) {
-        char buf[SHOWN_BYTES + 4];
+        char buf[IMPORT_SHOWN_SIZE];
         int existing = -1;
         if (!id)
                 return;
@@ -391,6 +426,6 @@ void import_index_id(struct row *row, int column, struct idmap *map, const char 
         if (r < 0)
                 row->importer->out_of_memory = true;
         else if (r == 0)
-                row_error(row, column, "%s %s is already on line %u", what, shown(id, buf),
+                row_error(row, column, "%s %s is already on line %u", what, import_shown(id, buf),
                           row->importer->row_lines[row->file][existing]);
 }

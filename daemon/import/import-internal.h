@@ -126,6 +126,9 @@ const char *row_column_name(const struct row *row, int column);
  * error. */
 const char *row_cell(const struct row *row, int column);
 int row_text(struct row *row, int column, char **ret);
+/* An id: at most IMPORT_MAX_ID_BYTES, no control characters, and no ';' when list_item (ids
+ * that staff.csv lists). */
+int row_id(struct row *row, int column, bool list_item, char **ret);
 int row_int(struct row *row, int column, int min, int max, int *ret);
 int row_time(struct row *row, int column, int *ret);
 int row_date(struct row *row, int column, civil_date *ret);
@@ -142,6 +145,12 @@ int row_weekly_span(struct row *row, int days_column, int start_column, int end_
                     int *ret_start, int *ret_end);
 /* A start (is_end false) or end time inside the school day, when school.csv gave one. */
 int row_check_in_day(struct row *row, int column, int minutes, bool is_end);
+
+/* A value from a file as quoted back in a message: control characters escaped (\n), and cut
+ * after IMPORT_SHOWN_BYTES bytes (at a character boundary) with "...". */
+#define IMPORT_SHOWN_BYTES 40
+#define IMPORT_SHOWN_SIZE (IMPORT_SHOWN_BYTES + 5)
+const char *import_shown(const char *text, char buf[static IMPORT_SHOWN_SIZE]);
 
 /* A malloc'd copy, noting when memory ran out. */
 char *importer_strdup(struct importer *importer, const char *text);

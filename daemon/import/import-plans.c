@@ -24,7 +24,7 @@ int import_read_programs(struct importer *importer) {
                 struct program *program = &school->programs[index];
                 import_note_line(importer, DATA_PROGRAMS, index, &row);
 
-                row_text(&row, PROGRAM_ID, &program->id);
+                row_id(&row, PROGRAM_ID, true, &program->id);
                 import_index_id(&row, PROGRAM_ID, &importer->program_ids, program->id, index, "program");
                 row_text(&row, PROGRAM_NAME, &program->name);
                 int area;
@@ -59,7 +59,8 @@ static int read_staff_programs(struct row *row, struct staff *staff) {
                 int program = idmap_get(&importer->program_ids, items[i]);
                 if (program < 0) {
                         if (importer->sources[DATA_PROGRAMS].usable)
-                                row_error(row, STAFF_PROGRAMS, "program %.40s is not in programs.csv", items[i]);
+                                row_error(row, STAFF_PROGRAMS, "program %s is not in programs.csv",
+                                          import_shown(items[i], (char[IMPORT_SHOWN_SIZE]){ 0 }));
                         r = 0;
                         continue;
                 }
@@ -97,7 +98,7 @@ int import_read_staff(struct importer *importer) {
                 struct staff *staff = &school->staff[index];
                 import_note_line(importer, DATA_STAFF, index, &row);
 
-                row_text(&row, STAFF_ID, &staff->id);
+                row_id(&row, STAFF_ID, false, &staff->id);
                 import_index_id(&row, STAFF_ID, &importer->staff_ids, staff->id, index, "staff member");
                 row_text(&row, STAFF_NAME, &staff->name);
                 int role;
@@ -156,9 +157,9 @@ int import_read_availability(struct importer *importer) {
                         if (!has_time[s] && importer->staff_role_known[s] &&
                             school->staff[s].role == ROLE_INTERVENTIONIST && school->staff[s].id)
                                 importer_warning(importer, DATA_STAFF, importer->row_lines[DATA_STAFF][s], "staff_id",
-                                                 "%.40s has no time in availability.csv: no session can be "
+                                                 "%s has no time in availability.csv: no session can be "
                                                  "scheduled with them",
-                                                 school->staff[s].id);
+                                                 import_shown(school->staff[s].id, (char[IMPORT_SHOWN_SIZE]){ 0 }));
         free(has_time);
         return 0;
 }

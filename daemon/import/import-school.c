@@ -65,8 +65,8 @@ int import_read_school(struct importer *importer) {
                 row_text(&row, SCHOOL_NAME, &info->name);
                 if (row_text(&row, SCHOOL_TIMEZONE, &info->timezone) == 1 && !timezone_plausible(info->timezone))
                         row_error(&row, SCHOOL_TIMEZONE,
-                                  "%.40s is not an IANA time zone (use Area/City, e.g. America/Chicago)",
-                                  info->timezone);
+                                  "%s is not an IANA time zone (use Area/City, e.g. America/Chicago)",
+                                  import_shown(info->timezone, (char[IMPORT_SHOWN_SIZE]){ 0 }));
 
                 int start, end;
                 int has_start = row_time(&row, SCHOOL_DAY_START, &start);
@@ -130,12 +130,13 @@ int import_read_teachers(struct importer *importer) {
                 struct teacher *teacher = &school->teachers[index];
                 import_note_line(importer, DATA_TEACHERS, index, &row);
 
-                row_text(&row, TEACHER_ID, &teacher->id);
+                row_id(&row, TEACHER_ID, false, &teacher->id);
                 import_index_id(&row, TEACHER_ID, &importer->teacher_ids, teacher->id, index, "teacher");
                 row_text(&row, TEACHER_NAME, &teacher->name);
                 row_grade(&row, TEACHER_GRADE, &teacher->grade);
                 if (row_text(&row, TEACHER_EMAIL, &teacher->email) == 1 && !email_plausible(teacher->email))
-                        row_error(&row, TEACHER_EMAIL, "%.40s is not an email address", teacher->email);
+                        row_error(&row, TEACHER_EMAIL, "%s is not an email address",
+                                  import_shown(teacher->email, (char[IMPORT_SHOWN_SIZE]){ 0 }));
         }
         return 0;
 }
@@ -298,7 +299,7 @@ int import_read_students(struct importer *importer) {
                 import_note_line(importer, DATA_STUDENTS, index, &row);
 
                 student->teacher = -1;
-                row_text(&row, STUDENT_ID, &student->id);
+                row_id(&row, STUDENT_ID, false, &student->id);
                 import_index_id(&row, STUDENT_ID, &importer->student_ids, student->id, index, "student");
                 row_text(&row, STUDENT_NAME, &student->name);
                 row_grade(&row, STUDENT_GRADE, &student->grade);

@@ -154,7 +154,7 @@ static int move_messages(struct message_list *list, char ***lines, size_t *n_lin
         size_t total = *n_lines + list->n + (extra ? 1 : 0);
         int r = 0;
 
-        if (list->n > 0)
+        if (list->n > 1)
                 qsort(list->items, list->n, sizeof *list->items, compare_messages);
         if (total > *n_lines) {
                 char **grown = realloc(*lines, total * sizeof *grown);

@@ -11,6 +11,7 @@
 #define IMPORT_MAX_BYTES (64u * 1024 * 1024) /* all files together */
 #define IMPORT_MAX_FILES 32 /* files handed in, unknown ones included */
 #define IMPORT_MAX_ERRORS 1000 /* errors kept; one more line says that more were dropped */
+#define IMPORT_MAX_ID_BYTES 64 /* teacher_id, student_id, staff_id, program_id */
 
 struct import_file {
         const char *name; /* "students.csv"; a leading directory ("dir/students.csv") is ignored */

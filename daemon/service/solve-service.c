@@ -27,6 +27,8 @@ struct solve_job {
         int result;
         struct schedule *schedule;
         struct solver_stats stats;
+        char **violations; /* a result that breaks a hard rule is never published */
+        size_t n_violations;
 };
 
 static void solve_job_free(struct solve_job *job) {
@@ -36,6 +38,7 @@ static void solve_job_free(struct solve_job *job) {
         school_unref(job->school);
         schedule_free(job->previous);
         schedule_free(job->schedule);
+        solver_strings_free(job->violations, job->n_violations);
         if (job->done)
                 event_free(job->done);
         free(job);
@@ -44,6 +47,10 @@ static void solve_job_free(struct solve_job *job) {
 static void *solve_thread(void *userdata) {
         struct solve_job *job = userdata;
         job->result = solver_solve(job->school, job->previous, &job->options, &job->schedule, &job->stats);
+        /* Checked independently of the search before anyone sees it. */
+        if (job->result >= 0 &&
+            solver_check(job->schedule, NULL, &job->options.weights, NULL, &job->violations, &job->n_violations) > 0)
+                job->result = -EPROTO;
         /* Safe from another thread: the loop was made thread-aware (evthread_use_pthreads). */
         event_active(job->done, EV_READ, 0);
         return NULL;
@@ -99,12 +106,16 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
 
+        for (size_t i = 0; i < job->n_violations && i < 10; i++)
+                log_error("solver result breaks a rule: %s", job->violations[i]);
         if (job->result < 0) {
                 log_error("solve failed: %s", strerror(-job->result));
                 sd_bus_reply_method_errorf(job->call, BUS_ERROR_FAILED, "the solve failed: %s",
-                                           job->result == -EINVAL ? "the school day is longer than the solver "
-                                                                    "can plan"
-                                                                  : strerror(-job->result));
+                                           job->result == -EINVAL   ? "the school day is longer than the solver "
+                                                                      "can plan"
+                                           : job->result == -EPROTO ? "the result broke a scheduling rule and was "
+                                                                      "not published (a bug: see the daemon's log)"
+                                                                    : strerror(-job->result));
                 goto out;
         }
         struct schedule *schedule = job->schedule;

@@ -82,27 +82,28 @@ bool daybits_any(const struct daybits *b, int from, int to) {
         return false;
 }
 
-static void daybits_shr(struct daybits *out, const struct daybits *in, int k) {
-        int ws = k >> 6, bs = k & 63;
-        for (int w = 0; w < SLOT_WORDS; w++) {
-                uint64_t lo = w + ws < SLOT_WORDS ? in->w[w + ws] : 0;
-                uint64_t hi = w + ws + 1 < SLOT_WORDS ? in->w[w + ws + 1] : 0;
-                out->w[w] = bs == 0 ? lo : (lo >> bs) | (hi << (64 - bs));
-        }
-}
-
-void daybits_window(struct daybits *out, const struct daybits *in, int len) {
-        struct daybits acc = *in, tmp;
-        /* Doubling: after step k, bit a means a..a+k-1 all set. */
+void daybits_window_n(struct daybits *out, const struct daybits *in, int len, int nwords) {
+        uint64_t acc[SLOT_WORDS + 1] = { 0 };
+        for (int w = 0; w < nwords; w++)
+                acc[w] = in->w[w];
+        /* Doubling: after a step of k, bit a means a..a+k-1 all set. */
         int have = 1;
         while (have < len) {
                 int step = have <= len - have ? have : len - have;
-                daybits_shr(&tmp, &acc, step);
-                for (int w = 0; w < SLOT_WORDS; w++)
-                        acc.w[w] &= tmp.w[w];
+                int ws = step >> 6, bs = step & 63;
+                for (int w = 0; w < nwords; w++) {
+                        uint64_t lo = w + ws < nwords ? acc[w + ws] : 0;
+                        uint64_t hi = w + ws + 1 < nwords ? acc[w + ws + 1] : 0;
+                        acc[w] &= bs == 0 ? lo : (lo >> bs) | (hi << (64 - bs));
+                }
                 have += step;
         }
-        *out = acc;
+        for (int w = 0; w < SLOT_WORDS; w++)
+                out->w[w] = w < nwords ? acc[w] : 0;
+}
+
+void daybits_window(struct daybits *out, const struct daybits *in, int len) {
+        daybits_window_n(out, in, len, SLOT_WORDS);
 }
 
 void daybits_and(struct daybits *out, const struct daybits *a, const struct daybits *b) {
@@ -233,6 +234,9 @@ int solver_ctx_new(const struct school *school, struct solver_ctx **ret_ctx) {
                 goto fail;
         }
         ctx->nslots = ctx->span / SLOT_MINUTES;
+        ctx->nwords = (ctx->nslots + TRANSITION_MAX / SLOT_MINUTES + 2 + 63) / 64;
+        if (ctx->nwords > SLOT_WORDS)
+                ctx->nwords = SLOT_WORDS;
         size_t nt = school->n_teachers, ns = school->n_students, nst = school->n_staff;
         ctx->teacher_never = calloc(nt + 1, sizeof *ctx->teacher_never);
         ctx->teacher_area = calloc((nt + 1) * AREA_COUNT, sizeof *ctx->teacher_area);

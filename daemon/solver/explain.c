@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "K", "1".."12": as a school writes grades. */
+static const char *grade_label(int grade) {
+        static const char *const labels[] = { "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12" };
+        return grade >= 0 && grade <= 12 ? labels[grade] : "?";
+}
+
 #include "solver/solver-internal.h"
 
 enum cause {
@@ -339,7 +345,7 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
         const struct student *s = &school->students[student];
         struct lines out = { 0 };
         const struct teacher *t = s->teacher >= 0 ? &school->teachers[s->teacher] : NULL;
-        lines_add(&out, "%s (%s), grade %d, homeroom %s", s->name, s->id, s->grade, t ? t->name : "none");
+        lines_add(&out, "%s (%s), grade %s, homeroom %s", s->name, s->id, grade_label(s->grade), t ? t->name : "none");
         size_t n_needs = 0;
         for (size_t i = 0; i < school->n_needs; i++) {
                 const struct need *n = &school->needs[i];
@@ -373,7 +379,7 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
                                 const struct student *o = &school->students[school->needs[gr->needs[k]].student];
                                 if (gr->needs[k] == (int)i)
                                         continue;
-                                strbuf_printf(&sb, "%s%s (grade %d, level %d)", w++ ? ", " : "", o->name, o->grade,
+                                strbuf_printf(&sb, "%s%s (grade %s, level %d)", w++ ? ", " : "", o->name, grade_label(o->grade),
                                               school->needs[gr->needs[k]].level);
                         }
                         strbuf_printf(&sb, "; %s allows %d students, grades %d apart", p->id, p->max_group,

@@ -215,37 +215,34 @@ static int cmp_int(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* Waiting minutes of one interventionist on one day, beyond the transitions. */
-static long staff_idle(const struct state *st, int staff, int day) {
-        int starts[64], ends[64], n = 0;
+/* Waiting minutes of one interventionist on the days of mask, beyond the transitions. */
+static long staff_idle(const struct state *st, int staff, int mask) {
+        int starts[DAY_COUNT][32], ends[DAY_COUNT][32], n[DAY_COUNT] = { 0 };
         const struct intlist *l = &st->staff_groups[staff];
         for (size_t i = 0; i < l->n; i++) {
                 const struct sgroup *g = &st->g[l->v[i]];
-                for (int k = 0; k < g->nm && n < 64; k++)
-                        if (g->m[k].day == day) {
-                                starts[n] = g->m[k].start;
-                                ends[n] = g->m[k].end;
-                                n++;
+                for (int k = 0; k < g->nm; k++) {
+                        int d = g->m[k].day;
+                        if (!(mask & (1 << d)) || n[d] == 32)
+                                continue;
+                        /* Insertion by start: a handful of meetings a day. */
+                        int j = n[d]++;
+                        while (j > 0 && starts[d][j - 1] > g->m[k].start) {
+                                starts[d][j] = starts[d][j - 1];
+                                ends[d][j] = ends[d][j - 1];
+                                j--;
                         }
-        }
-        if (n < 2)
-                return 0;
-        /* Insertion sort by start: a handful of meetings. */
-        for (int i = 1; i < n; i++)
-                for (int j = i; j > 0 && starts[j] < starts[j - 1]; j--) {
-                        int t = starts[j];
-                        starts[j] = starts[j - 1];
-                        starts[j - 1] = t;
-                        t = ends[j];
-                        ends[j] = ends[j - 1];
-                        ends[j - 1] = t;
+                        starts[d][j] = g->m[k].start;
+                        ends[d][j] = g->m[k].end;
                 }
-        long idle = 0;
-        for (int i = 1; i < n; i++) {
-                int gap = starts[i] - ends[i - 1] - st->ctx->transition;
-                if (gap > 0)
-                        idle += gap;
         }
+        long idle = 0;
+        for (int d = 0; d < DAY_COUNT; d++)
+                for (int i = 1; i < n[d]; i++) {
+                        int gap = starts[d][i] - ends[d][i - 1] - st->ctx->transition;
+                        if (gap > 0)
+                                idle += gap;
+                }
         return idle;
 }
 
@@ -272,9 +269,8 @@ static void attach(struct state *st, int gi) {
         struct sgroup *g = &st->g[gi];
         const struct solver_ctx *ctx = st->ctx;
         int days = group_days(g);
-        for (int d = 0; d < DAY_COUNT; d++)
-                if (days & (1 << d))
-                        st->metric[M_IDLE] -= staff_idle(st, g->staff, d);
+        if (st->w->idle_minute)
+                st->metric[M_IDLE] -= staff_idle(st, g->staff, days);
         if (intlist_add(&st->staff_groups[g->staff], gi) < 0)
                 st->oom = true;
         for (int k = 0; k < g->nm; k++) {
@@ -290,9 +286,8 @@ static void attach(struct state *st, int gi) {
                                 st->metric[M_INTERRUPT]++;
                 }
         }
-        for (int d = 0; d < DAY_COUNT; d++)
-                if (days & (1 << d))
-                        st->metric[M_IDLE] += staff_idle(st, g->staff, d);
+        if (st->w->idle_minute)
+                st->metric[M_IDLE] += staff_idle(st, g->staff, days);
         group_cost(st, g, g->c);
         for (int i = 0; i < M_COUNT; i++)
                 st->metric[i] += g->c[i];
@@ -305,9 +300,8 @@ static void detach(struct state *st, int gi) {
         struct sgroup *g = &st->g[gi];
         const struct solver_ctx *ctx = st->ctx;
         int days = group_days(g);
-        for (int d = 0; d < DAY_COUNT; d++)
-                if (days & (1 << d))
-                        st->metric[M_IDLE] -= staff_idle(st, g->staff, d);
+        if (st->w->idle_minute)
+                st->metric[M_IDLE] -= staff_idle(st, g->staff, days);
         intlist_remove(&st->staff_groups[g->staff], gi);
         for (int k = 0; k < g->nm; k++) {
                 const struct meeting *m = &g->m[k];
@@ -322,9 +316,8 @@ static void detach(struct state *st, int gi) {
                                 st->metric[M_INTERRUPT]--;
                 }
         }
-        for (int d = 0; d < DAY_COUNT; d++)
-                if (days & (1 << d))
-                        st->metric[M_IDLE] += staff_idle(st, g->staff, d);
+        if (st->w->idle_minute)
+                st->metric[M_IDLE] += staff_idle(st, g->staff, days);
         for (int i = 0; i < M_COUNT; i++)
                 st->metric[i] -= g->c[i];
         for (int i = 0; i < g->n; i++)
@@ -345,15 +338,26 @@ static struct savepoint savepoint(struct state *st) {
         return (struct savepoint){ st->nj, st->ng };
 }
 
+static bool journal_seen_after(const struct state *st, size_t i, size_t end) {
+        for (size_t j = i + 1; j < end; j++)
+                if (st->journal[j].gi == st->journal[i].gi)
+                        return true;
+        return false;
+}
+
+/* Three phases, because a student may have moved between journaled groups: detaching one at a
+ * time would clear the need's group after another group had claimed it back. */
 static void rollback_to(struct state *st, struct savepoint sp) {
-        while (st->nj > sp.nj) {
-                struct journal_entry *e = &st->journal[--st->nj];
-                if (st->g[e->gi].alive)
-                        detach(st, e->gi);
-                st->g[e->gi] = e->snap;
-                if (st->g[e->gi].alive)
-                        attach(st, e->gi);
-        }
+        size_t end = st->nj;
+        for (size_t i = sp.nj; i < end; i++)
+                if (!journal_seen_after(st, i, end) && st->g[st->journal[i].gi].alive)
+                        detach(st, st->journal[i].gi);
+        for (size_t i = end; i-- > sp.nj;)
+                st->g[st->journal[i].gi] = st->journal[i].snap;
+        for (size_t i = sp.nj; i < end; i++)
+                if (!journal_seen_after(st, i, end) && st->g[st->journal[i].gi].alive)
+                        attach(st, st->journal[i].gi);
+        st->nj = sp.nj;
         st->ng = sp.ng;
         st->epoch++;
 }
@@ -479,7 +483,7 @@ static void feasible_starts(const struct state *st, const int *needs, int n, int
                         daybits_and(&x, &x, &st->ctx->need_free[needs[i]].d[d]);
                         daybits_andnot(&x, &x, &st->stu_busy[need_of(st, needs[i])->student].d[d]);
                 }
-                daybits_window(&out[d], &x, len);
+                daybits_window_n(&out[d], &x, len, st->ctx->nwords);
                 if (ignore_staff_load)
                         continue;
                 if (s->max_sessions_per_day > 0 && st->staff_count[staff * DAY_COUNT + d] >= s->max_sessions_per_day) {
@@ -489,7 +493,7 @@ static void feasible_starts(const struct state *st, const int *needs, int n, int
                 struct daybits idle, win;
                 for (int w = 0; w < SLOT_WORDS; w++)
                         idle.w[w] = ~st->staff_busy[staff].d[d].w[w];
-                daybits_window(&win, &idle, tail);
+                daybits_window_n(&win, &idle, tail, st->ctx->nwords);
                 daybits_and(&out[d], &out[d], &win);
         }
 }
@@ -526,7 +530,7 @@ static bool random_placement(struct state *st, const int *needs, int n, int staf
         feasible_starts(st, needs, n, staff, minutes, ignore_staff_load, f);
         int cands[SLOTS_MAX], nc = 0;
         for (int a = 0; a < st->ctx->nslots; a++)
-                if (__builtin_popcount((unsigned)start_days(f, a)) >= sessions)
+                if (dayset_bits((int)start_days(f, a)) >= sessions)
                         cands[nc++] = a;
         if (nc == 0)
                 return false;
@@ -551,7 +555,7 @@ static const int *staff_for(const struct state *st, int need, int *one) {
 static long patterns_b2b(int days, int k) {
         if (k < 2 || k > 3)
                 return 0;
-        return __builtin_popcount((unsigned)(days & (days >> 1)));
+        return dayset_bits((int)(days & (days >> 1)));
 }
 
 /* The best new group for need: scored by its own soft cost, the students who could join it
@@ -570,7 +574,7 @@ static bool place_new_group(struct state *st, int need, const int *partners, int
                         struct daybits x;
                         daybits_andnot(&x, &st->ctx->need_free[partners[p]].d[d],
                                        &st->stu_busy[need_of(st, partners[p])->student].d[d]);
-                        daybits_window(&pw[p][d], &x, len);
+                        daybits_window_n(&pw[p][d], &x, len, st->ctx->nwords);
                 }
         long best = 0;
         int best_staff = -1, best_days = 0, best_slot = 0;
@@ -579,7 +583,7 @@ static bool place_new_group(struct state *st, int need, const int *partners, int
                 feasible_starts(st, &need, 1, *s, u->minutes, false, f);
                 for (int a = 0; a < st->ctx->nslots; a++) {
                         int mask = start_days(f, a);
-                        if (__builtin_popcount((unsigned)mask) < k)
+                        if (dayset_bits((int)mask) < k)
                                 continue;
                         int start = ctx_slot_minute(st->ctx, a);
                         long day_cost[DAY_COUNT];
@@ -1012,6 +1016,27 @@ static bool move_insert(struct state *st) {
         return move_eject(st, need);
 }
 
+#ifdef SOLVER_DEBUG
+static void debug_verify(const struct state *st, const char *where) {
+        int *seen = calloc(st->school->n_needs + 1, sizeof *seen);
+        for (size_t g = 0; g < st->ng; g++) {
+                if (!st->g[g].alive)
+                        continue;
+                for (int i = 0; i < st->g[g].n; i++) {
+                        int n = st->g[g].needs[i];
+                        if (seen[n]++ || st->need_group[n] != (int)g) {
+                                fprintf(stderr, "inconsistent after %s: need %d group %zu (need_group %d)\n", where, n, g,
+                                        st->need_group[n]);
+                                abort();
+                        }
+                }
+        }
+        free(seen);
+}
+#else
+#define debug_verify(st, where) ((void)0)
+#endif
+
 /* ---- state life cycle ------------------------------------------------------------------- */
 
 static void state_reset_dynamic(struct state *st) {
@@ -1088,7 +1113,7 @@ static int state_init(struct state *st, const struct solver_ctx *ctx, const stru
                 st->max_group[p] = m > GROUP_CAP ? GROUP_CAP : m;
         }
         for (int mask = 1; mask < (1 << DAY_COUNT); mask++) {
-                int k = __builtin_popcount((unsigned)mask);
+                int k = dayset_bits((int)mask);
                 st->patterns[k][st->n_patterns[k]++] = (uint8_t)mask;
         }
         state_reset_dynamic(st);
@@ -1108,14 +1133,14 @@ static long need_windows(const struct state *st, int need) {
                 for (int d = 0; d < DAY_COUNT; d++) {
                         struct daybits x;
                         daybits_and(&x, &st->ctx->need_free[need].d[d], &st->ctx->staff_avail[*s].d[d]);
-                        daybits_window(&x, &x, len);
+                        daybits_window_n(&x, &x, len, st->ctx->nwords);
                         for (int w = 0; w < SLOT_WORDS; w++)
                                 any[d].w[w] |= x.w[w];
                 }
         static const int choose[6][6] = { { 1 }, { 1, 1 }, { 1, 2, 1 }, { 1, 3, 3, 1 }, { 1, 4, 6, 4, 1 }, { 1, 5, 10, 10, 5, 1 } };
         long total = 0;
         for (int a = 0; a < st->ctx->nslots; a++) {
-                int days = __builtin_popcount((unsigned)start_days(any, a));
+                int days = dayset_bits((int)start_days(any, a));
                 if (days >= u->sessions_per_week)
                         total += choose[days][u->sessions_per_week];
         }
@@ -1401,7 +1426,9 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         long best_unplaced = st.n_unplaced;
         stats.first_complete_seconds = stats.best_seconds = stats.construct_seconds;
         long n_needs = (long)school->n_needs;
-        long idle_limit = 4000 + 40 * n_needs;
+        /* Converged: no better schedule in this many moves. A re-solve starts from a good
+         * schedule and mostly confirms it, so it gives up sooner. */
+        long idle_limit = st.weigh_changed ? 500 + n_needs / 2 : 3000 + 12 * n_needs;
         long max_iter = options->max_iterations > 0 ? options->max_iterations : 200 * idle_limit;
         long since_best = 0, it = 0;
 #define SAVE_BEST()                                                                           \
@@ -1458,14 +1485,17 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 }
                 if (!done) {
                         move_rollback(&st);
+                        debug_verify(&st, "rollback of a refused move");
                         continue;
                 }
+                debug_verify(&st, kind < 30 && unplaced ? "insert" : kind < 60 ? "relocate" : kind < 82 ? "student" : kind < 92 ? "swap" : "merge");
                 long next = state_cost(&st);
                 int slot = (int)(it % LATE_ACCEPTANCE);
                 if (next <= cost || next < history[slot]) {
                         cost = next;
                 } else {
                         move_rollback(&st);
+                        debug_verify(&st, kind < 30 && unplaced ? "rollback insert" : kind < 60 ? "rollback relocate" : kind < 82 ? "rollback student" : kind < 92 ? "rollback swap" : "rollback merge");
                 }
                 if (cost < history[slot])
                         history[slot] = cost;

@@ -26,6 +26,7 @@ struct solver_ctx {
         const struct school *school;
         int day_start, day_end, span; /* minutes; span = day_end - day_start */
         int nslots; /* whole slots inside the school day */
+        int nwords; /* words of a daybits that the day and a transition tail use */
         int transition;
         struct weekbits *teacher_never; /* per teacher: never blocks (1 = busy) */
         struct weekbits *teacher_area; /* per teacher x AREA_COUNT: blocks of the area's subject */
@@ -51,6 +52,14 @@ bool daybits_any(const struct daybits *b, int from, int to);
 bool daybits_test(const struct daybits *b, int i);
 /* out bit a = bits a .. a+len-1 of in all set. */
 void daybits_window(struct daybits *out, const struct daybits *in, int len);
+/* The same over the first nwords words only (the rest of out is cleared). */
+void daybits_window_n(struct daybits *out, const struct daybits *in, int len, int nwords);
+/* Bits in a 5-day mask. */
+static inline int dayset_bits(int mask) {
+        static const signed char bits[32] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                              1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5 };
+        return bits[mask & 31];
+}
 void daybits_and(struct daybits *out, const struct daybits *a, const struct daybits *b);
 void daybits_andnot(struct daybits *out, const struct daybits *a, const struct daybits *b);
 int daybits_count(const struct daybits *b);

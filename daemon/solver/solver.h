@@ -51,8 +51,8 @@ struct solver_stats {
  * Its pinned groups are kept exactly (less students who no longer fit or left); unless
  * options->fresh, its other meetings are kept where they still fit, at a cost per change.
  * Deterministic for a seed unless the time limit or cancel is what stopped it.
- * ret_stats may be NULL. Returns 0, -EINVAL (bad data: a school day longer than the solver's
- * grid), -ECANCELED (cancelled before any schedule existed) or -ENOMEM. */
+ * On cancel or time limit it returns the best schedule so far (ret_stats says which stopped it).
+ * ret_stats may be NULL. Returns 0, -EINVAL (a school day empty or longer than 24 h) or -ENOMEM. */
 int solver_solve(struct school *school, const struct schedule *previous,
                  const struct solver_options *options, struct schedule **ret_schedule,
                  struct solver_stats *ret_stats);

@@ -7,6 +7,7 @@
 
 #include "solver/solver.h"
 #include "tests/unit/solver-school.h"
+#include "tools/schoolgen/schoolgen.h"
 
 static struct schedule *solve(struct school *school, const struct schedule *previous, unsigned seed, bool fresh) {
         struct solver_options o;
@@ -225,6 +226,21 @@ START_TEST(test_random_schools_break_no_hard_constraint) {
 }
 END_TEST
 
+START_TEST(test_generated_schools_pass_the_independent_checker) {
+        for (unsigned seed = 1; seed <= 2; seed++)
+                for (int overloaded = 0; overloaded <= 1; overloaded++) {
+                        struct schoolgen_params params = { .seed = seed, .students = 250, .overloaded = overloaded };
+                        struct school *school = NULL;
+                        ck_assert_int_eq(schoolgen_build(&params, &school), 0);
+                        struct schedule *s = solve(school, NULL, seed, false);
+                        assert_valid(s, NULL);
+                        ck_assert_uint_lt(s->n_unscheduled, school->n_needs);
+                        schedule_free(s);
+                        school_unref(school);
+                }
+}
+END_TEST
+
 START_TEST(test_pinned_groups_are_kept) {
         struct school *school = ts_random_school(5, 100, 0.3, 3);
         struct schedule *first = solve(school, NULL, 1, false);
@@ -338,6 +354,7 @@ Suite *suite_solver(void) {
         tcase_set_timeout(tc, 120);
         tcase_add_test(tc, test_same_seed_same_schedule);
         tcase_add_test(tc, test_random_schools_break_no_hard_constraint);
+        tcase_add_test(tc, test_generated_schools_pass_the_independent_checker);
         suite_add_tcase(suite, tc);
         tc = tcase_create("living with a schedule");
         tcase_set_timeout(tc, 60);
