@@ -15,6 +15,9 @@ static const struct command commands[] = {
         { "pin", cmd_pin, "keep a group as it is through re-solves" },
         { "unpin", cmd_unpin, "let re-solves change a group again" },
         { "move", cmd_move, "move a group to other days and time by hand" },
+        { "score", cmd_score, "record progress-monitoring scores (add, import)" },
+        { "goal", cmd_goal, "set a student's goal on a measure (the aimline)" },
+        { "progress", cmd_progress, "scores against the aimline, trend, decision; the graph" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

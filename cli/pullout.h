@@ -68,3 +68,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_pin(struct cli *cli, int argc, char **argv);
 int cmd_unpin(struct cli *cli, int argc, char **argv);
 int cmd_move(struct cli *cli, int argc, char **argv);
+/* cmd-progress.c */
+int cmd_score(struct cli *cli, int argc, char **argv);
+int cmd_goal(struct cli *cli, int argc, char **argv);
+int cmd_progress(struct cli *cli, int argc, char **argv);

@@ -75,9 +75,27 @@ static const char migration_1[] =
         "CREATE INDEX group_members_by_version ON group_members(version, group_id);"
         "CREATE INDEX meetings_by_version ON meetings(version, group_id);";
 
-/* Later work appends its steps here (2: sessions, 3: feeds, 4: progress). */
+/* Progress monitoring (DESIGN §6): scores, goals and changes of intervention. Rows name
+ * students by id, so they outlive a re-import that archives the student. Dates are
+ * YYYY-MM-DD text; a phase with measure '' applies to every measure of the student. */
+static const char migration_progress[] =
+        "CREATE TABLE scores ("
+        "  score_id INTEGER PRIMARY KEY, student_id TEXT NOT NULL REFERENCES students(student_id),"
+        "  measure TEXT NOT NULL, date TEXT NOT NULL, value REAL NOT NULL, entered_at TEXT NOT NULL);"
+        "CREATE INDEX scores_by_student ON scores(student_id, measure, date);"
+        "CREATE TABLE goals ("
+        "  student_id TEXT NOT NULL REFERENCES students(student_id), measure TEXT NOT NULL,"
+        "  baseline REAL NOT NULL, target REAL NOT NULL, from_date TEXT NOT NULL, by_date TEXT NOT NULL,"
+        "  set_at TEXT NOT NULL, PRIMARY KEY (student_id, measure));"
+        "CREATE TABLE phases ("
+        "  phase_id INTEGER PRIMARY KEY, student_id TEXT NOT NULL REFERENCES students(student_id),"
+        "  measure TEXT NOT NULL, date TEXT NOT NULL, label TEXT NOT NULL, entered_at TEXT NOT NULL);"
+        "CREATE INDEX phases_by_student ON phases(student_id, measure, date);";
+
+/* Later work appends its steps here (sessions, feeds); each step is one version, in order. */
 static const char *const migrations[] = {
         migration_1,
+        migration_progress,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,0 +1,400 @@
+/* progress-service.c: progress monitoring between the bus and the store: checks what callers
+ * send, keeps every change in one transaction, and evaluates with the delivery beside it. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "import/csv.h"
+#include "progress/svg.h"
+#include "service/progress-service.h"
+#include "store/progress-store.h"
+
+#define PROGRESS_IMPORT_ERRORS_MAX 100
+
+int progress_delivery_weeks(struct daemon *daemon, const char *student_id, civil_date from, civil_date to,
+                            struct progress_week **ret_weeks, size_t *ret_n) {
+        /* TODO(issue 5): sum planned and delivered minutes and the weekly fidelity score of the
+         * student's logged sessions. No session logs exist yet: delivery is unknown. */
+        *ret_weeks = NULL;
+        *ret_n = 0;
+        return 0;
+}
+
+civil_date progress_today(struct daemon *daemon) {
+        time_t now = clock_now(&daemon->clock);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool progress_measure_valid(const char *measure) {
+        size_t length = strlen(measure);
+        if (length == 0 || length > PROGRESS_LABEL_MAX)
+                return false;
+        for (const unsigned char *p = (const unsigned char *)measure; *p; p++)
+                if (*p < 0x20 || *p == 0x7f)
+                        return false;
+        return true;
+}
+
+static int progress_fail(char *error, size_t error_size, int code, const char *format, ...)
+        __attribute__((format(printf, 4, 5)));
+static int progress_fail(char *error, size_t error_size, int code, const char *format, ...) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(error, error_size, format, args);
+        va_end(args);
+        return code;
+}
+
+/* The student must be in the current data set to get new records. */
+static int progress_check_student(struct daemon *daemon, const char *student_id, char *error, size_t error_size) {
+        if (!daemon->school)
+                return progress_fail(error, error_size, -ENODATA, "nothing imported yet: pullout import DIR first");
+        if (school_find_student(daemon->school, student_id) < 0)
+                return progress_fail(error, error_size, -ENOENT, "no student %.64s in the data set", student_id);
+        return 0;
+}
+
+static int progress_parse_date(struct daemon *daemon, const char *text, const char *what, civil_date *ret_date,
+                               char *error, size_t error_size) {
+        if (!text || !*text) {
+                *ret_date = progress_today(daemon);
+                return 0;
+        }
+        if (date_parse(text, ret_date) < 0)
+                return progress_fail(error, error_size, -EINVAL, "%s \"%.32s\" is not a date (YYYY-MM-DD)", what, text);
+        return 0;
+}
+
+static bool progress_value_valid(double value) {
+        return isfinite(value) && fabs(value) <= PROGRESS_VALUE_MAX;
+}
+
+/* One change in one transaction; the store's detail on failure. */
+static int progress_commit(struct daemon *daemon, int r, char *error, size_t error_size) {
+        if (r < 0) {
+                snprintf(error, error_size, "cannot write the database: %s", daemon->store->error);
+                store_rollback(daemon->store);
+                return -EIO;
+        }
+        if (store_commit(daemon->store) < 0) {
+                snprintf(error, error_size, "cannot write the database: %s", daemon->store->error);
+                store_rollback(daemon->store);
+                return -EIO;
+        }
+        return 0;
+}
+
+int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
+                               double value, struct json_object **ret_json, char *error, size_t error_size) {
+        civil_date day;
+        int r = progress_check_student(daemon, student_id, error, error_size);
+        if (r < 0)
+                return r;
+        if (!progress_measure_valid(measure))
+                return progress_fail(error, error_size, -EINVAL,
+                                     "a measure is a name of 1 to %d characters without control characters",
+                                     PROGRESS_LABEL_MAX);
+        if (!progress_value_valid(value))
+                return progress_fail(error, error_size, -EINVAL, "a score is a finite number of at most %.0g",
+                                     PROGRESS_VALUE_MAX);
+        if ((r = progress_parse_date(daemon, date, "date", &day, error, error_size)) < 0)
+                return r;
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        if (store_begin(daemon->store) < 0)
+                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+        r = store_add_score(daemon->store, student_id, measure, day, value, now);
+        if ((r = progress_commit(daemon, r, error, error_size)) < 0)
+                return r;
+        return progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
+                                       error_size);
+}
+
+int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
+                              double target, const char *from, const char *by, struct json_object **ret_json,
+                              char *error, size_t error_size) {
+        struct progress_goal goal = { .baseline = baseline, .target = target };
+        int r = progress_check_student(daemon, student_id, error, error_size);
+        if (r < 0)
+                return r;
+        if (!progress_measure_valid(measure))
+                return progress_fail(error, error_size, -EINVAL,
+                                     "a measure is a name of 1 to %d characters without control characters",
+                                     PROGRESS_LABEL_MAX);
+        if (!progress_value_valid(baseline) || !progress_value_valid(target))
+                return progress_fail(error, error_size, -EINVAL, "baseline and target are finite numbers");
+        if (!by || !*by)
+                return progress_fail(error, error_size, -EINVAL, "a goal needs its date (--by YYYY-MM-DD)");
+        if ((r = progress_parse_date(daemon, from, "--from", &goal.from, error, error_size)) < 0 ||
+            (r = progress_parse_date(daemon, by, "--by", &goal.by, error, error_size)) < 0)
+                return r;
+        if (progress_goal_check(&goal) < 0) {
+                char first[11];
+                return progress_fail(error, error_size, -EINVAL, "the goal date %s must come after the start %s", by,
+                                     date_format(goal.from, first));
+        }
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        if (store_begin(daemon->store) < 0)
+                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+        r = store_set_goal(daemon->store, student_id, measure, &goal, now);
+        if ((r = progress_commit(daemon, r, error, error_size)) < 0)
+                return r;
+        return progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
+                                       error_size);
+}
+
+int progress_service_add_phase(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
+                               const char *label, char *error, size_t error_size) {
+        civil_date day;
+        int r = progress_check_student(daemon, student_id, error, error_size);
+        if (r < 0)
+                return r;
+        if (*measure && !progress_measure_valid(measure))
+                return progress_fail(error, error_size, -EINVAL, "a bad measure name (empty: every measure)");
+        if (!progress_measure_valid(label))
+                return progress_fail(error, error_size, -EINVAL,
+                                     "a phase label names the new intervention in 1 to %d characters",
+                                     PROGRESS_LABEL_MAX);
+        if ((r = progress_parse_date(daemon, date, "date", &day, error, error_size)) < 0)
+                return r;
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        if (store_begin(daemon->store) < 0)
+                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+        r = store_add_phase(daemon->store, student_id, measure, day, label, now);
+        return progress_commit(daemon, r, error, error_size);
+}
+
+/* The measure to report: the one named, or the student's only one. */
+static int progress_pick_measure(struct daemon *daemon, const char *student_id, const char *measure, char **ret_measure,
+                                 char *error, size_t error_size) {
+        if (measure && *measure) {
+                char *copy = strdup(measure);
+                if (!copy)
+                        return -ENOMEM;
+                *ret_measure = copy;
+                return 0;
+        }
+        char **measures = NULL;
+        size_t n = 0;
+        int r = store_list_measures(daemon->store, student_id, &measures, &n);
+        if (r < 0)
+                return progress_fail(error, error_size, -EIO, "cannot read the database: %s", daemon->store->error);
+        if (n == 0)
+                r = progress_fail(error, error_size, -ENOENT,
+                                  "no scores or goals for student %.64s yet (pullout score add, pullout goal set)",
+                                  student_id);
+        else if (n > 1) {
+                char list[512] = "";
+                for (size_t i = 0; i < n; i++) {
+                        size_t used = strlen(list);
+                        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", measures[i]);
+                }
+                r = progress_fail(error, error_size, -EINVAL, "student %.64s has %zu measures (%s): choose one with --measure",
+                                  student_id, n, list);
+        } else {
+                *ret_measure = measures[0];
+                measures[0] = NULL;
+        }
+        store_strings_free(measures, n);
+        return r;
+}
+
+int progress_service_report(struct daemon *daemon, const char *student_id, const char *measure,
+                            enum progress_trend_method method, struct json_object **ret_json, char **ret_svg,
+                            char *error, size_t error_size) {
+        struct progress_record record = { 0 };
+        struct progress_result result = { 0 };
+        struct progress_week *weeks = NULL;
+        size_t n_weeks = 0;
+        struct json_object *json = NULL;
+        char *chosen = NULL, *svg = NULL;
+        int r = progress_pick_measure(daemon, student_id, measure, &chosen, error, error_size);
+        if (r < 0)
+                goto finish;
+        r = store_load_progress(daemon->store, student_id, chosen, &record);
+        if (r == -ENOENT) {
+                r = progress_fail(error, error_size, -ENOENT, "no scores or goal for student %.64s in %.80s", student_id,
+                                  chosen);
+                goto finish;
+        }
+        if (r < 0) {
+                r = progress_fail(error, error_size, r == -ENOMEM ? -ENOMEM : -EIO, "cannot read the database: %s",
+                                  daemon->store->error);
+                goto finish;
+        }
+        civil_date first = record.n_scores ? record.scores[0].date : record.goal.from;
+        civil_date last = record.n_scores ? record.scores[record.n_scores - 1].date : record.goal.from;
+        if ((r = progress_delivery_weeks(daemon, student_id, date_week_start(first), date_week_start(last), &weeks,
+                                         &n_weeks)) < 0) {
+                r = progress_fail(error, error_size, r, "cannot read the session logs");
+                goto finish;
+        }
+        struct progress_input input = { .scores = record.scores, .n_scores = record.n_scores,
+                                        .goal = record.has_goal ? &record.goal : NULL, .phases = record.phases,
+                                        .n_phases = record.n_phases, .weeks = weeks, .n_weeks = n_weeks, .method = method };
+        if ((r = progress_evaluate(&input, &result)) < 0) {
+                r = progress_fail(error, error_size, r, "the stored scores cannot be evaluated");
+                goto finish;
+        }
+        if ((r = progress_to_json(student_id, chosen, &input, &result, &json)) < 0)
+                goto finish;
+        int student = daemon->school ? school_find_student(daemon->school, student_id) : -1;
+        const char *name = student >= 0 ? daemon->school->students[student].name : NULL;
+        json_object_object_add(json, "name", name ? json_object_new_string(name) : NULL);
+        if (ret_svg) {
+                char title[256];
+                if (name)
+                        snprintf(title, sizeof title, "%s (%s): %s", name, student_id, chosen);
+                else
+                        snprintf(title, sizeof title, "%s: %s", student_id, chosen);
+                struct textbuf buf = { 0 };
+                if ((r = progress_svg(title, &input, &result, &buf)) < 0 || (r = textbuf_steal(&buf, &svg)) < 0) {
+                        textbuf_done(&buf);
+                        r = progress_fail(error, error_size, r, "cannot draw the graph");
+                        goto finish;
+                }
+        }
+        *ret_json = json;
+        json = NULL;
+        if (ret_svg) {
+                *ret_svg = svg;
+                svg = NULL;
+        }
+        r = 0;
+finish:
+        json_object_put(json);
+        free(svg);
+        free(chosen);
+        free(weeks);
+        progress_result_done(&result);
+        progress_record_done(&record);
+        return r;
+}
+
+struct progress_import_errors {
+        const char *name;
+        struct json_object *list;
+};
+
+static void progress_import_error(struct progress_import_errors *errors, unsigned line, const char *column,
+                                  const char *format, ...) __attribute__((format(printf, 4, 5)));
+static void progress_import_error(struct progress_import_errors *errors, unsigned line, const char *column,
+                                  const char *format, ...) {
+        if (json_object_array_length(errors->list) >= PROGRESS_IMPORT_ERRORS_MAX)
+                return;
+        char what[256], text[512];
+        va_list args;
+        va_start(args, format);
+        vsnprintf(what, sizeof what, format, args);
+        va_end(args);
+        if (column)
+                snprintf(text, sizeof text, "%s:%u: column %s: %s", errors->name, line, column, what);
+        else
+                snprintf(text, sizeof text, "%s:%u: %s", errors->name, line, what);
+        json_object_array_add(errors->list, json_object_new_string(text));
+}
+
+static void progress_csv_error(void *userdata, unsigned line, const char *message) {
+        progress_import_error(userdata, line, NULL, "%s", message);
+}
+
+int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size, long *ret_added,
+                            struct json_object **ret_errors, char *error, size_t error_size) {
+        struct progress_import_errors errors = { .name = name && *name ? name : "scores.csv",
+                                                 .list = json_object_new_array() };
+        struct csv_table *table = NULL;
+        long added = 0;
+        int r;
+        if (!errors.list)
+                return -ENOMEM;
+        if (!daemon->school) {
+                r = progress_fail(error, error_size, -ENODATA, "nothing imported yet: pullout import DIR first");
+                goto finish;
+        }
+        if (size > PROGRESS_IMPORT_BYTES_MAX) {
+                r = progress_fail(error, error_size, -EINVAL, "%s is larger than %u bytes", errors.name,
+                                  PROGRESS_IMPORT_BYTES_MAX);
+                goto finish;
+        }
+        r = csv_table_parse(data, size, CSV_TABLE_TRIM, progress_csv_error, &errors, &table);
+        if (r == -ENOMEM)
+                goto finish;
+        if (r < 0)
+                goto rejected;
+        static const char *const required[] = { "student_id", "measure", "date", "value" };
+        int columns[4];
+        for (size_t c = 0; c < 4; c++)
+                if ((columns[c] = csv_table_column(table, required[c])) < 0)
+                        progress_import_error(&errors, 1, required[c], "missing (the columns are student_id, measure, "
+                                                                       "date, value)");
+        if (json_object_array_length(errors.list) > 0)
+                goto rejected;
+        if (store_begin(daemon->store) < 0) {
+                r = progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                goto finish;
+        }
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        for (size_t i = 0; i < table->n_rows; i++) {
+                const struct csv_row *row = &table->rows[i];
+                const char *student_id = csv_row_field(row, columns[0]), *measure = csv_row_field(row, columns[1]);
+                const char *date_text = csv_row_field(row, columns[2]), *value_text = csv_row_field(row, columns[3]);
+                civil_date date;
+                double value = 0;
+                char *end = NULL;
+                bool ok = true;
+                if (school_find_student(daemon->school, student_id) < 0) {
+                        progress_import_error(&errors, row->line, "student_id", "no student \"%.64s\" in the data set",
+                                              student_id);
+                        ok = false;
+                }
+                if (!progress_measure_valid(measure)) {
+                        progress_import_error(&errors, row->line, "measure", "empty, too long or with control characters");
+                        ok = false;
+                }
+                if (date_parse(date_text, &date) < 0) {
+                        progress_import_error(&errors, row->line, "date", "\"%.32s\" is not a date (YYYY-MM-DD)", date_text);
+                        ok = false;
+                }
+                if (*value_text)
+                        value = strtod(value_text, &end);
+                if (!*value_text || *end || !progress_value_valid(value)) {
+                        progress_import_error(&errors, row->line, "value", "\"%.32s\" is not a number", value_text);
+                        ok = false;
+                }
+                if (ok && json_object_array_length(errors.list) == 0 &&
+                    store_add_score(daemon->store, student_id, measure, date, value, now) < 0) {
+                        r = progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                        store_rollback(daemon->store);
+                        goto finish;
+                }
+                added += ok;
+        }
+        if (json_object_array_length(errors.list) > 0) {
+                store_rollback(daemon->store);
+                goto rejected;
+        }
+        if ((r = progress_commit(daemon, 0, error, error_size)) < 0)
+                goto finish;
+        *ret_added = added;
+        r = 0;
+        goto finish;
+rejected:
+        r = progress_fail(error, error_size, -EINVAL, "%s was not imported: %zu problem%s", errors.name,
+                          json_object_array_length(errors.list), json_object_array_length(errors.list) == 1 ? "" : "s");
+        *ret_errors = json_object_get(errors.list);
+finish:
+        csv_table_free(table);
+        json_object_put(errors.list);
+        return r;
+}

@@ -1,0 +1,48 @@
+/* progress-service.h: progress monitoring for the bus: scores and goals into the store, the
+ * numbers and pictures out of it, with the delivery of the same weeks beside them. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "progress/progress.h"
+
+struct daemon;
+struct json_object;
+
+#define PROGRESS_IMPORT_BYTES_MAX (4u * 1024 * 1024)
+#define PROGRESS_VALUE_MAX 1e9
+
+/* The delivery of the student's sessions per school week (Mondays from..to): planned and
+ * delivered minutes and the fidelity score, from the session logs. The session logs do not
+ * exist yet (issue 5): until they do this returns 0 with *ret_n = 0, which every caller reads
+ * as "delivery unknown". *ret_weeks is malloc'd (NULL when *ret_n is 0). */
+int progress_delivery_weeks(struct daemon *daemon, const char *student_id, civil_date from, civil_date to,
+                            struct progress_week **ret_weeks, size_t *ret_n);
+
+/* Today in school time, by the daemon's (possibly manual) clock. */
+civil_date progress_today(struct daemon *daemon);
+
+/* A measure name: 1..PROGRESS_LABEL_MAX bytes, no control characters. */
+bool progress_measure_valid(const char *measure);
+
+/* Each call below fills error (a sentence a person can act on) when it fails:
+ * -ENOENT unknown student or nothing stored, -EINVAL bad argument, -ENODATA no data set yet,
+ * -EIO store failure, -ENOMEM. */
+int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
+                               double value, struct json_object **ret_json, char *error, size_t error_size);
+int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
+                              double target, const char *from, const char *by, struct json_object **ret_json,
+                              char *error, size_t error_size);
+int progress_service_add_phase(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
+                               const char *label, char *error, size_t error_size);
+/* measure NULL or "": the student's only measure (-EINVAL naming them when there are several).
+ * ret_svg may be NULL; else it receives the graph (malloc'd). */
+int progress_service_report(struct daemon *daemon, const char *student_id, const char *measure,
+                            enum progress_trend_method method, struct json_object **ret_json, char **ret_svg,
+                            char *error, size_t error_size);
+/* A CSV of scores (student_id, measure, date, value; as screening tools export them) in one
+ * transaction: any bad row rejects all, each fault listed in *ret_errors (a JSON array of
+ * "NAME:LINE: column C: what" strings) with -EINVAL. */
+int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size, long *ret_added,
+                            struct json_object **ret_errors, char *error, size_t error_size);

@@ -1,0 +1,37 @@
+/* progress-store.h: scores, goals and phase changes of progress monitoring in the database.
+ * Writers run inside the caller's transaction; readers return malloc'd records. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "progress/progress.h"
+#include "store/store.h"
+
+/* Everything stored for one student and measure, ready for progress_evaluate(). */
+struct progress_record {
+        char *student_id, *measure;
+        struct progress_score *scores; /* by date */
+        size_t n_scores;
+        bool has_goal;
+        struct progress_goal goal;
+        struct progress_phase *phases; /* by date; labels owned by the record */
+        size_t n_phases;
+};
+
+int store_add_score(struct store *store, const char *student_id, const char *measure, civil_date date, double value,
+                    const char *entered_at);
+/* Replaces the goal of (student, measure). */
+int store_set_goal(struct store *store, const char *student_id, const char *measure, const struct progress_goal *goal,
+                   const char *set_at);
+/* measure "" marks the change on every measure of the student. */
+int store_add_phase(struct store *store, const char *student_id, const char *measure, civil_date date,
+                    const char *label, const char *entered_at);
+/* The measures with a score or a goal for the student, sorted. *ret_measures is a malloc'd
+ * array of malloc'd strings (free with store_strings_free). */
+int store_list_measures(struct store *store, const char *student_id, char ***ret_measures, size_t *ret_n);
+void store_strings_free(char **strings, size_t n);
+/* Loads (student, measure): -ENOENT when it has neither a score nor a goal. */
+int store_load_progress(struct store *store, const char *student_id, const char *measure,
+                        struct progress_record *ret_record);
+void progress_record_done(struct progress_record *record);

@@ -1,0 +1,193 @@
+/* test-progress.c: progress monitoring end to end: goals and scores through the real pullout
+ * into the real pulloutd, the decision as a team would read it, the graph file, and a CSV of
+ * scores rejected whole on one bad row. */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct harness h;
+
+static void setup(void) {
+        harness_start_bus(&h);
+        snprintf(h.now, sizeof h.now, "2026-09-14T07:30"); /* a Monday */
+        harness_start_daemon(&h, NULL);
+        char dir[512], *err = NULL;
+        snprintf(dir, sizeof dir, "%s/examples/sample-school", harness_source());
+        int code = harness_pullout(&h, NULL, &err, "import", dir, NULL);
+        ck_assert_msg(code == 0, "import: %s", err);
+        free(err);
+}
+
+static void teardown(void) {
+        harness_stop(&h);
+}
+
+static void pullout_ok(const char *a, const char *b, const char *c, const char *d, const char *e, const char *f,
+                       const char *g) {
+        char *err = NULL;
+        int code = harness_pullout(&h, NULL, &err, a, b, c, d, e, f, g, NULL);
+        ck_assert_msg(code == 0, "pullout %s %s %s: exit %d: %s", a, b, c, code, err);
+        free(err);
+}
+
+static struct json_object *progress_json(const char *measure) {
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, "progress", "1001", "--measure", measure, "--json", NULL);
+        ck_assert_msg(code == 0, "pullout progress: exit %d: %s", code, err);
+        struct json_object *report = json_tokener_parse(out);
+        ck_assert_msg(report, "not JSON: %s", out);
+        free(out);
+        free(err);
+        return report;
+}
+
+static const char *field_string(struct json_object *o, const char *key) {
+        return json_object_get_string(json_object_object_get(o, key));
+}
+
+START_TEST(test_goal_scores_and_the_decision) {
+        /* Goal 40 -> 60 from today (Mon 2026-09-14) to 2026-11-23: 2 a week. */
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, "goal", "set", "1001", "ORF", "--baseline", "40", "--target", "60",
+                                   "--by", "2026-11-23", NULL);
+        ck_assert_msg(code == 0, "goal set: %s", err);
+        ck_assert_ptr_nonnull(strstr(out, "insufficient_data"));
+        free(out);
+        free(err);
+        pullout_ok("score", "add", "1001", "ORF", "39", "--date", "2026-09-14");
+        pullout_ok("score", "add", "1001", "ORF", "41", "--date", "2026-09-21");
+        pullout_ok("score", "add", "1001", "ORF", "43", "--date", "2026-09-28");
+
+        struct json_object *report = progress_json("ORF");
+        ck_assert_double_eq_tol(json_object_get_double(json_object_object_get(report, "aimline_slope")), 2.0, 1e-9);
+        ck_assert_double_eq_tol(json_object_get_double(json_object_object_get(report, "trend_slope")), 2.0, 1e-9);
+        ck_assert_str_eq(field_string(report, "decision"), "on_track"); /* 3 below, but not 4 */
+        ck_assert_int_eq(json_object_array_length(json_object_object_get(report, "points")), 3);
+        json_object_put(report);
+
+        /* The fourth below: intensify. No session logs yet, so delivery is unknown: the
+         * decision stands with a reminder to check delivery. */
+        pullout_ok("score", "add", "1001", "ORF", "45", "--date", "2026-10-05");
+        report = progress_json("ORF");
+        ck_assert_str_eq(field_string(report, "decision"), "intensify");
+        ck_assert(!json_object_get_boolean(json_object_object_get(report, "decision_withheld")));
+        ck_assert_ptr_nonnull(strstr(field_string(report, "warning"), "unknown"));
+        ck_assert_str_eq(field_string(json_object_object_get(report, "delivery"), "adequacy"), "unknown");
+        json_object_put(report);
+
+        /* A change of intervention starts a new window: one point since, insufficient data. */
+        pullout_ok("progress", "1001", "--phase", "Wilson 45 min x 4", "--date", "2026-10-05", NULL);
+        report = progress_json("ORF");
+        ck_assert_str_eq(field_string(report, "decision"), "insufficient_data");
+        ck_assert_int_eq(json_object_array_length(json_object_object_get(report, "phases")), 1);
+        json_object_put(report);
+}
+END_TEST
+
+START_TEST(test_graph_file_parses_with_a_point_per_score) {
+        char *err = NULL;
+        int code = harness_pullout(&h, NULL, &err, "goal", "set", "1001", "ORF", "--baseline", "40", "--target", "60",
+                                   NULL);
+        ck_assert_int_eq(code, 2); /* --by is required */
+        free(err);
+        code = harness_pullout(&h, NULL, &err, "goal", "set", "1001", "ORF", "--baseline", "40", "--target", "60",
+                               "--by", "2026-11-23", NULL);
+        ck_assert_int_eq(code, 0);
+        free(err);
+        const char *values[] = { "40", "43", "44", "47", "48" };
+        const char *dates[] = { "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12" };
+        for (int i = 0; i < 5; i++)
+                pullout_ok("score", "add", "1001", "ORF", values[i], "--date", dates[i]);
+        char svg_path[400];
+        snprintf(svg_path, sizeof svg_path, "%s/progress.svg", h.dir);
+        char *out = NULL;
+        code = harness_pullout(&h, &out, &err, "progress", "1001", "--svg", svg_path, NULL);
+        ck_assert_msg(code == 0, "progress --svg: %s", err);
+        ck_assert_ptr_nonnull(strstr(out, "decision:"));
+        free(out);
+        free(err);
+        char *svg = harness_read_file(svg_path);
+        ck_assert_ptr_nonnull(svg);
+        size_t points = 0;
+        for (const char *p = strstr(svg, "class=\"point\""); p; p = strstr(p + 1, "class=\"point\""))
+                points++;
+        ck_assert_int_eq(points, 5);
+        ck_assert_ptr_nonnull(strstr(svg, "class=\"aimline\""));
+        ck_assert_ptr_nonnull(strstr(svg, "class=\"trend\""));
+        free(svg);
+        const char *argv[] = { "/usr/bin/python3", "-c", "import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])",
+                               svg_path, NULL };
+        ck_assert_int_eq(harness_command(&h, NULL, NULL, argv), 0);
+}
+END_TEST
+
+static void write_text(const char *path, const char *text) {
+        FILE *file = fopen(path, "w");
+        ck_assert_ptr_nonnull(file);
+        fputs(text, file);
+        fclose(file);
+}
+
+START_TEST(test_score_import_is_all_or_nothing) {
+        char path[400], *out = NULL, *err = NULL;
+        snprintf(path, sizeof path, "%s/scores.csv", h.dir);
+        write_text(path, "student_id,measure,date,value\n"
+                         "1001,MAZE,2026-09-14,12\n"
+                         "1001,MAZE,2026-13-01,13\n"
+                         "9999,MAZE,2026-09-28,x\n");
+        int code = harness_pullout(&h, &out, &err, "score", "import", path, NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "scores.csv:3: column date"), "%s", err);
+        ck_assert_msg(strstr(err, "scores.csv:4: column student_id"), "%s", err);
+        ck_assert_msg(strstr(err, "scores.csv:4: column value"), "%s", err);
+        free(out);
+        free(err);
+        /* Nothing was stored. */
+        code = harness_pullout(&h, &out, &err, "progress", "1001", "--measure", "MAZE", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "no scores"), "%s", err);
+        free(out);
+        free(err);
+
+        write_text(path, "student_id,measure,date,value,percentile\n"
+                         "1001,MAZE,2026-09-14,12,20\n"
+                         "1001,MAZE,2026-09-21,13,22\n"
+                         "1002,MAZE,2026-09-21,9,5\n");
+        code = harness_pullout(&h, &out, &err, "score", "import", "--json", path, NULL);
+        ck_assert_msg(code == 0, "%s", err);
+        struct json_object *summary = json_tokener_parse(out);
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(summary, "added")), 3);
+        json_object_put(summary);
+        free(out);
+        free(err);
+
+        /* Two measures: the CLI asks which. */
+        pullout_ok("score", "add", "1001", "ORF", "50", NULL, NULL);
+        code = harness_pullout(&h, &out, &err, "progress", "1001", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "--measure"), "%s", err);
+        free(out);
+        free(err);
+        code = harness_pullout(&h, &out, &err, "score", "add", "nobody", "ORF", "50", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "no student"), "%s", err);
+        free(out);
+        free(err);
+}
+END_TEST
+
+Suite *suite_progress(void) {
+        Suite *suite = suite_create("progress");
+        TCase *tc = tcase_create("progress");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_set_timeout(tc, 60);
+        tcase_add_test(tc, test_goal_scores_and_the_decision);
+        tcase_add_test(tc, test_graph_file_parses_with_a_point_per_score);
+        tcase_add_test(tc, test_score_import_is_all_or_nothing);
+        suite_add_tcase(suite, tc);
+        return suite;
+}
