@@ -1,4 +1,5 @@
 /* cmd-schedule.c: the weekly schedule: `solve`, `schedule`, `explain`, `pin`, `unpin`, `move`. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,12 @@ static const char solve_help[] =
         "  --json                print the summary as JSON\n";
 
 static const char schedule_help[] =
-        "Usage: pullout schedule [--staff ID | --teacher ID | --student ID] [--json]\n"
+        "Usage: pullout schedule [--staff ID | --teacher ID | --student ID] [--json | --svg FILE]\n"
         "Show the published schedule: a week grid per interventionist, and the needs that could\n"
-        "not be placed with the reason. --json prints the schedule format of pullout(1).\n";
+        "not be placed with the reason. --json prints the schedule format of pullout(1).\n"
+        "--svg FILE draws the week as a picture for a wall or a staff meeting (- for stdout):\n"
+        "every interventionist's sessions, or with --teacher the class's pull-outs beside its\n"
+        "own timetable, or with --staff one interventionist's week.\n";
 
 static const char explain_help[] =
         "Usage: pullout explain [--json] STUDENT\n"
@@ -222,15 +226,42 @@ static void print_week_grid(struct json_object *groups, const char *staff_id, co
         printf("\n");
 }
 
+/* The CLI writes the file with the caller's rights; the daemon only returns the SVG text. */
+static int write_picture(struct cli *cli, const char *kind, const char *id, const char *path) {
+        sd_bus_message *reply = NULL;
+        const char *svg;
+        int r = cli_call(cli, "SchedulePicture", 0, &reply, "ss", kind, id);
+        if (r != 0)
+                return r;
+        if (sd_bus_message_read(reply, "s", &svg) < 0) {
+                sd_bus_message_unref(reply);
+                fprintf(stderr, "pullout schedule: unexpected reply\n");
+                return EXIT_DAEMON_ERROR;
+        }
+        FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "we");
+        if (!out) {
+                fprintf(stderr, "pullout schedule: %s: %s\n", path, strerror(errno));
+                sd_bus_message_unref(reply);
+                return EXIT_DAEMON_ERROR;
+        }
+        fputs(svg, out);
+        r = (out != stdout ? fclose(out) : fflush(out)) == 0 ? 0 : EXIT_DAEMON_ERROR;
+        if (r != 0)
+                fprintf(stderr, "pullout schedule: %s: %s\n", path, strerror(errno));
+        sd_bus_message_unref(reply);
+        return r;
+}
+
 int cmd_schedule(struct cli *cli, int argc, char **argv) {
         static const struct option options[] = {
                 { "staff", required_argument, NULL, 's' },
                 { "teacher", required_argument, NULL, 't' },
                 { "student", required_argument, NULL, 'u' },
                 { "json", no_argument, NULL, 'j' },
+                { "svg", required_argument, NULL, 'g' },
                 { 0 },
         };
-        const char *kind = "", *id = "";
+        const char *kind = "", *id = "", *svg_path = NULL;
         bool json = false;
         int c;
         if (wants_help(argc, argv, schedule_help))
@@ -248,12 +279,20 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
                 case 'j':
                         json = true;
                         break;
+                case 'g':
+                        svg_path = optarg;
+                        break;
                 default:
                         return usage_error("schedule", "unknown option");
                 }
         }
         if (optind < argc)
                 return usage_error("schedule", "unexpected argument \"%s\"", argv[optind]);
+        if (svg_path) {
+                if (json || strcmp(kind, "student") == 0)
+                        return usage_error("schedule", "--svg draws everyone, a --teacher or a --staff member");
+                return write_picture(cli, kind, id, svg_path);
+        }
         struct json_object *schedule;
         int r = cli_call_json(cli, "Schedule", 0, &schedule, "ss", kind, id);
         if (r != 0)

@@ -8,6 +8,7 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
+#include "progress/svg.h"
 #include "service/schedule-json.h"
 #include "service/solve-service.h"
 #include "solver/solver.h"
@@ -108,6 +109,43 @@ static int method_schedule(sd_bus_message *message, void *userdata, sd_bus_error
                                          "filter must be \"\", staff, teacher or student, not \"%.32s\"", kind);
         }
         return bus_reply_json(message, schedule_to_json(daemon->schedule, &filter));
+}
+
+/* The week grid as SVG, for a wall or a staff meeting: every interventionist's lane, one
+ * interventionist's, or a teacher's class against their own timetable. */
+static int method_schedule_picture(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        const char *kind, *id;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "ss", &kind, &id)) < 0)
+                return r;
+        if ((r = require_schedule(daemon, error)) < 0)
+                return r;
+        struct schedule_svg_options options = { .teacher = -1, .staff = -1 };
+        if (strcmp(kind, "teacher") == 0) {
+                if ((options.teacher = school_find_teacher(daemon->school, id)) < 0)
+                        return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no homeroom teacher %.64s", id);
+        } else if (strcmp(kind, "staff") == 0) {
+                if ((options.staff = school_find_staff(daemon->school, id)) < 0)
+                        return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no staff member %.64s", id);
+        } else if (strcmp(kind, "") != 0) {
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "a picture is of everyone (\"\"), a teacher or a staff member, not \"%.32s\"",
+                                         kind);
+        }
+        struct textbuf buf = { 0 };
+        char *svg = NULL;
+        r = schedule_svg(daemon->schedule, &options, &buf);
+        if (r >= 0)
+                r = textbuf_steal(&buf, &svg);
+        textbuf_done(&buf);
+        if (r < 0)
+                return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot draw the schedule: %s", strerror(-r));
+        r = sd_bus_reply_method_return(message, "s", svg);
+        free(svg);
+        return r;
 }
 
 static int method_explain(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -256,6 +294,8 @@ static const sd_bus_vtable schedule_vtable[] = {
                                 method_solve, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Schedule", SD_BUS_ARGS("s", filter_kind, "s", filter_id),
                                 SD_BUS_RESULT("s", schedule_json), method_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SchedulePicture", SD_BUS_ARGS("s", filter_kind, "s", filter_id),
+                                SD_BUS_RESULT("s", svg), method_schedule_picture, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Explain", SD_BUS_ARGS("s", student_id), SD_BUS_RESULT("s", explanation_json),
                                 method_explain, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Pin", SD_BUS_ARGS("s", group_id), SD_BUS_NO_RESULT, method_pin,

@@ -260,6 +260,24 @@ START_TEST(test_solves_a_school_never_seen_without_breaking_a_rule) {
         run_ok("schedule", &out, "schedule", NULL);
         ck_assert_ptr_nonnull(strstr(out, "TIME"));
         free(out);
+
+        /* The picture for the wall: well-formed SVG naming every group. */
+        char svg[500];
+        snprintf(svg, sizeof svg, "%s/week.svg", h.dir);
+        run_ok("schedule --svg", NULL, "schedule", "--svg", svg, NULL);
+        const char *parse[] = { "/usr/bin/python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])", svg, NULL };
+        ck_assert_int_eq(harness_command(&h, NULL, NULL, parse), 0);
+        char *picture = harness_read_file(svg);
+        struct json_object *again = schedule_json();
+        struct json_object *groups = json_object_object_get(again, "groups");
+        for (size_t g = 0; g < json_object_array_length(groups); g++) {
+                const char *id = json_object_get_string(json_object_object_get(json_object_array_get_idx(groups, g), "group_id"));
+                char needle[32];
+                snprintf(needle, sizeof needle, " %s<", id);
+                ck_assert_msg(strstr(picture, needle), "group %s missing from the picture", id);
+        }
+        json_object_put(again);
+        free(picture);
         school_unref(school);
 }
 END_TEST
