@@ -62,7 +62,7 @@ TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 endif
 
-WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANITIZE_FLAGS) -D_GNU_SOURCE \
 	-DPULLOUT_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -Idaemon -I. -MMD -MP
@@ -233,7 +233,20 @@ uninstall:
 		$(DESTDIR)$(BASH_COMPLETION_DIR)/pullout
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# Fuzz targets for every parser of outside input (fuzz/*.c, libFuzzer): the core is rebuilt
+# with clang's coverage in build-fuzz/. Run one with e.g. build-fuzz/fuzz-import -max_total_time=60.
+FUZZ_SRC = $(sort $(wildcard fuzz/*.c))
+FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined
+fuzz: pkgs-present
+	$(MAKE) --no-print-directory BUILDDIR=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+		build-fuzz/libpullout-core.a
+	@for source in $(FUZZ_SRC); do \
+		target=build-fuzz/$$(basename $$source .c); echo "  FUZZ    $$target"; \
+		clang -std=gnu11 -D_GNU_SOURCE -Idaemon -I. $(DAEMON_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+			$$source build-fuzz/libpullout-core.a $(DAEMON_LIBS) -o $$target || exit 1; \
+	done
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
