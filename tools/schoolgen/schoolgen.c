@@ -325,6 +325,9 @@ static int build_homerooms_and_students(struct builder *b, int students) {
         if (!school->teachers || !school->blocks || !school->students)
                 return -ENOMEM;
 
+        bool *used_names = calloc(schoolgen_n_first_names * schoolgen_n_last_names, sizeof *used_names);
+        if (!used_names)
+                return -ENOMEM;
         for (int g = 0; g < SCHOOLGEN_GRADES; g++) {
                 int first = (int)school->n_teachers;
                 for (int h = 0; h < homerooms[g]; h++) {
@@ -341,14 +344,23 @@ static int build_homerooms_and_students(struct builder *b, int students) {
                         student->id = dupf(b, "%d", 1001 + index);
                         int first_name = rng_below(&b->rng, (int)schoolgen_n_first_names);
                         int last_name = rng_below(&b->rng, (int)schoolgen_n_last_names);
-                        if (strcmp(schoolgen_first_names[first_name].name, schoolgen_last_names[last_name].name) == 0)
+                        /* Two children with one name in a school confuse every list a teacher
+                         * reads: take the next free surname (duplicates only once all are used). */
+                        for (size_t tries = 0; tries < schoolgen_n_last_names; tries++) {
+                                size_t key = (size_t)first_name * schoolgen_n_last_names + (size_t)last_name;
+                                if (!used_names[key] && strcmp(schoolgen_first_names[first_name].name,
+                                                               schoolgen_last_names[last_name].name) != 0)
+                                        break;
                                 last_name = (last_name + 1) % (int)schoolgen_n_last_names;
+                        }
+                        used_names[(size_t)first_name * schoolgen_n_last_names + (size_t)last_name] = true;
                         student->name = dupf(b, "%s %s", schoolgen_first_names[first_name].name,
                                              schoolgen_last_names[last_name].name);
                         student->grade = g;
                         student->teacher = first + i % homerooms[g];
                 }
         }
+        free(used_names);
         return 0;
 }
 
