@@ -52,6 +52,18 @@ static int method_status(sd_bus_message *message, void *userdata, sd_bus_error *
         daemon_format_time(clock_now(&daemon->clock), now);
         json_object_object_add(o, "now", json_object_new_string(now));
         json_object_object_add(o, "listen", json_object_new_string(daemon->conf.listen));
+        /* The settings in force, so an operator sees what a reload (SIGHUP) took. */
+        struct json_object *settings = json_object_new_object();
+        json_object_object_add(settings, "config", daemon->conf_path ? json_object_new_string(daemon->conf_path) : NULL);
+        json_object_object_add(settings, "reminder_lead_seconds", json_object_new_int64(daemon->conf.reminder_lead_seconds));
+        json_object_object_add(settings, "grace_seconds", json_object_new_int64(daemon->conf.grace_seconds));
+        json_object_object_add(settings, "dosage_threshold_percent", json_object_new_int(daemon->conf.dosage_threshold_percent));
+        json_object_object_add(settings, "dosage_window_seconds", json_object_new_int64(daemon->conf.dosage_window_seconds));
+        json_object_object_add(settings, "fidelity_threshold_percent",
+                               json_object_new_int(daemon->conf.fidelity_threshold_percent));
+        json_object_object_add(settings, "solver_time_limit_seconds",
+                               json_object_new_double(daemon->conf.solver_time_limit_seconds));
+        json_object_object_add(o, "settings", settings);
         return bus_reply_json(message, o);
 }
 

@@ -259,6 +259,14 @@ static pid_t spawn_daemon(struct harness *h, const char *const *extra_args, cons
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
                 child_environment(h);
+                if (h->notify_socket[0])
+                        setenv("NOTIFY_SOCKET", h->notify_socket, 1);
+                if (h->watchdog_usec[0]) {
+                        char own_pid[32];
+                        snprintf(own_pid, sizeof own_pid, "%d", (int)getpid());
+                        setenv("WATCHDOG_USEC", h->watchdog_usec, 1);
+                        setenv("WATCHDOG_PID", own_pid, 1);
+                }
                 int fd = open(stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
                 if (fd >= 0)
                         dup2(fd, STDERR_FILENO);

@@ -18,6 +18,8 @@ struct harness {
         bool system_bus;
         char daemon_user[64]; /* non-empty (root only): pulloutd runs as this user */
         char run_as[64];      /* non-empty (root only): harness_command/harness_pullout run as this user */
+        char notify_socket[200]; /* non-empty: the daemon's NOTIFY_SOCKET, as systemd sets it */
+        char watchdog_usec[32]; /* non-empty: the daemon's WATCHDOG_USEC */
 };
 
 /* Paths of the programs under test and of the source tree, from the environment the

@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <systemd/sd-bus.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "tools/schoolgen/schoolgen.h"
@@ -226,6 +230,93 @@ START_TEST(test_introspection_matches_the_docs) {
 }
 END_TEST
 
+static int64_t setting_of(const char *key) {
+        struct json_object *status = status_json();
+        int64_t value = json_object_get_int64(json_object_object_get(json_object_object_get(status, "settings"), key));
+        json_object_put(status);
+        return value;
+}
+
+static void write_text(const char *path, const char *text) {
+        FILE *file = fopen(path, "we");
+        ck_assert_ptr_nonnull(file);
+        fputs(text, file);
+        fclose(file);
+}
+
+/* SIGHUP re-reads the settings; a broken file is refused whole and the old settings stay. */
+START_TEST(test_sighup_reloads_settings_and_keeps_them_on_error) {
+        char conf[400], arg[420];
+        snprintf(conf, sizeof conf, "%s/pulloutd.conf", h.dir);
+        write_text(conf, "[sessions]\nreminder_lead = 5m\n");
+        harness_stop_daemon(&h);
+        snprintf(arg, sizeof arg, "--config=%s", conf);
+        const char *args[] = { arg, NULL };
+        harness_start_daemon(&h, args);
+        ck_assert_int_eq(setting_of("reminder_lead_seconds"), 300);
+
+        write_text(conf, "[sessions]\nreminder_lead = 15m\n");
+        kill(h.daemon_pid, SIGHUP);
+        int64_t lead = 0;
+        for (int i = 0; i < 200 && lead != 900; i++, usleep(10000))
+                lead = setting_of("reminder_lead_seconds");
+        ck_assert_int_eq(lead, 900);
+
+        write_text(conf, "[sessions]\nreminder_lead = 2m\ngrace_period = forever\n");
+        kill(h.daemon_pid, SIGHUP);
+        /* The daemon logs the refusal; wait for it, then see nothing of the file was taken. */
+        char log[400];
+        snprintf(log, sizeof log, "%s/pulloutd.log", h.dir);
+        char *text = NULL;
+        for (int i = 0; i < 200; i++, usleep(10000)) {
+                free(text);
+                text = harness_read_file(log);
+                if (text && strstr(text, "keeping the previous settings"))
+                        break;
+        }
+        ck_assert_msg(text && strstr(text, "pulloutd.conf:3: grace_period"), "log: %s", text);
+        free(text);
+        ck_assert_int_eq(setting_of("reminder_lead_seconds"), 900);
+        ck_assert_int_eq(harness_stop_daemon(&h), 0);
+}
+END_TEST
+
+/* Under systemd: READY=1 once the name is owned, watchdog pings, STOPPING=1 on SIGTERM. */
+START_TEST(test_notifies_systemd_ready_watchdog_and_stopping) {
+        harness_stop_daemon(&h);
+        snprintf(h.notify_socket, sizeof h.notify_socket, "%s/notify", h.dir);
+        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        snprintf(addr.sun_path, sizeof addr.sun_path, "%s", h.notify_socket);
+        ck_assert_int_eq(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+        snprintf(h.watchdog_usec, sizeof h.watchdog_usec, "%d", 200000);
+        harness_start_daemon(&h, NULL);
+
+        bool ready = false, watchdog = false, stopping = false, stopped = false;
+        char message[512];
+        struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        for (int i = 0; i < 100 && !stopping; i++) {
+                ssize_t n = recv(fd, message, sizeof message - 1, 0);
+                if (n > 0) {
+                        message[n] = '\0';
+                        ready |= strstr(message, "READY=1") != NULL;
+                        watchdog |= strstr(message, "WATCHDOG=1") != NULL;
+                        stopping |= strstr(message, "STOPPING=1") != NULL;
+                }
+                if (ready && watchdog && !stopped) {
+                        kill(h.daemon_pid, SIGTERM);
+                        stopped = true;
+                }
+        }
+        close(fd);
+        ck_assert_msg(ready, "no READY=1");
+        ck_assert_msg(watchdog, "no WATCHDOG=1 within the interval");
+        ck_assert_msg(stopping, "no STOPPING=1 on SIGTERM");
+        ck_assert_int_eq(harness_stop_daemon(&h), 0);
+}
+END_TEST
+
 Suite *suite_skeleton(void) {
         Suite *suite = suite_create("skeleton");
         TCase *tcase = tcase_create("daemon and cli");
@@ -237,6 +328,8 @@ Suite *suite_skeleton(void) {
         tcase_add_test(tcase, test_second_daemon_is_refused);
         tcase_add_test(tcase, test_shutdown_is_clean_and_data_survives);
         tcase_add_test(tcase, test_introspection_matches_the_docs);
+        tcase_add_test(tcase, test_sighup_reloads_settings_and_keeps_them_on_error);
+        tcase_add_test(tcase, test_notifies_systemd_ready_watchdog_and_stopping);
         suite_add_tcase(suite, tcase);
         return suite;
 }
