@@ -93,7 +93,7 @@ GEN_SCHOOL = $(BUILDDIR)/pullout-gen-school
 MAN_SRC = $(wildcard docs/*.scd)
 MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
 
-.PHONY: all deps check check-unit check-integration demo bench install uninstall clean fuzz \
+.PHONY: all deps check check-unit check-integration check-valgrind demo bench install uninstall clean fuzz \
 	pkgs-present man
 .SUFFIXES:
 
@@ -180,6 +180,11 @@ check-unit: $(CHECK_UNIT)
 check-integration: $(CHECK_INTEGRATION) $(PULLOUTD) $(PULLOUT) $(GEN_SCHOOL)
 	PULLOUTD=$(abspath $(PULLOUTD)) PULLOUT=$(abspath $(PULLOUT)) GEN_SCHOOL=$(abspath $(GEN_SCHOOL)) \
 		PULLOUT_SOURCE=$(abspath .) $(CHECK_INTEGRATION)
+
+# The unit suites under valgrind, in one process so leaks are seen (slow: minutes).
+check-valgrind: $(CHECK_UNIT)
+	CK_FORK=no valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		$(CHECK_UNIT)
 
 # The main job on the bundled sample school, in a private user-mode daemon.
 demo: deps
