@@ -449,7 +449,7 @@ static int book(struct daemon *daemon, const char *session_id, const struct sess
                             "INSERT INTO sessions (session_id, group_id, version, program_id, staff_id, date, start,"
                             " end, starts_at, ends_at, planned_minutes, makes_up, updated_at)"
                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            "ttittdddiidtt", id, group->id, (int64_t)daemon->schedule->version, st->program_id,
+                            "ttitttddiidtt", id, group->id, (int64_t)daemon->schedule->version, st->program_id,
                             school->staff[slot->staff].id, date, slot->start, slot->end,
                             (int64_t)sessions_time_of(slot->date, slot->start),
                             (int64_t)sessions_time_of(slot->date, slot->end), slot->end - slot->start, session_id,

@@ -1,6 +1,7 @@
 /* sessions.c: occurrences kept in step with the published schedule, and the one timer that
  * fires reminders, fidelity prompts and missed-session checks, each recorded with its state. */
 #include <errno.h>
+#include <stdint.h>
 #include <event2/event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,7 +185,7 @@ int sessions_raise_alert(struct daemon *daemon, const char *kind, const char *ke
         int r = sql_run(daemon,
                         "INSERT INTO alerts (kind, key, created_at, session_id, student_id, group_id, staff_id,"
                         " message, document, command_state, command_next_at) VALUES (?,?,?,?,?,?,?,?,'',?,?)",
-                        "tttttttttti", kind, key, now, session_id, student_id, group_id, staff_id, message,
+                        "ttttttttti", kind, key, now, session_id, student_id, group_id, staff_id, message,
                         command ? "pending" : "none", (int64_t)now_time);
         if (r < 0) {
                 json_object_put(o);
@@ -220,7 +221,12 @@ static int check_student(struct daemon *daemon, const char *student_id, const ch
                                         true, &tally);
         if (r < 0)
                 return r;
-        int percent = dosage_percent(&tally);
+        /* A window is judged once it holds a week of the plan: one missed session on the first
+         * day is a missed-session alert, not yet a dosage shortfall. */
+        int64_t first = sql_int(daemon, INT64_MAX,
+                                "SELECT MIN(s.ends_at) FROM sessions s JOIN session_students p USING (session_id)"
+                                " WHERE p.student_id = ? AND s.makes_up IS NULL", "t", student_id);
+        int percent = first <= (int64_t)now - 7 * 86400 ? dosage_percent(&tally) : -1;
         const char *name = student_id;
         int s = daemon->school ? school_find_student(daemon->school, student_id) : -1;
         if (s >= 0)
@@ -340,7 +346,7 @@ static int insert_occurrence(struct daemon *daemon, const struct schedule *sched
                         "INSERT OR IGNORE INTO sessions (session_id, group_id, version, program_id, staff_id, date,"
                         " start, end, starts_at, ends_at, planned_minutes, updated_at)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "ttittdddiidt", id, group->id, (int64_t)schedule->version, school->programs[group->program].id,
+                        "ttitttddiidt", id, group->id, (int64_t)schedule->version, school->programs[group->program].id,
                         school->staff[group->staff].id, date, o->start, o->end, (int64_t)starts_at, (int64_t)ends_at,
                         o->end - o->start, now_text);
         if (r <= 0)
