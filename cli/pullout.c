@@ -18,6 +18,16 @@ static const struct command commands[] = {
         { "score", cmd_score, "record progress-monitoring scores (add, import)" },
         { "goal", cmd_goal, "set a student's goal on a measure (the aimline)" },
         { "progress", cmd_progress, "scores against the aimline, trend, decision; the graph" },
+        { "sessions", cmd_sessions, "dated sessions of a day or a week" },
+        { "log", cmd_log, "record a session: attendance, minutes, fidelity, note" },
+        { "cancel", cmd_cancel, "cancel a session, with the reason" },
+        { "makeup", cmd_makeup, "suggest or book a make-up in the same week" },
+        { "alerts", cmd_alerts, "coordinator alerts not yet acknowledged" },
+        { "ack", cmd_ack, "acknowledge an alert" },
+        { "dosage", cmd_dosage, "planned vs delivered minutes and sessions" },
+        { "report", cmd_report, "dosage or fidelity report, worst first" },
+        { "watch", cmd_watch, "print the daemon's signals as they come" },
+        { "clock", cmd_clock, "advance a manual clock (tests, demos)" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

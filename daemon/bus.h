@@ -50,3 +50,4 @@ int bus_reply_json(sd_bus_message *message, struct json_object *document);
 int bus_scheduler_register(struct daemon *daemon);
 int bus_schedule_register(struct daemon *daemon);
 int bus_progress_register(struct daemon *daemon);
+int bus_sessions_register(struct daemon *daemon);

@@ -14,6 +14,7 @@
 
 struct bus_watch;
 struct solve_job;
+struct sessions_runtime;
 
 struct daemon {
         struct event_base *base;
@@ -30,6 +31,7 @@ struct daemon {
         sd_bus *bus;
         struct bus_watch *bus_watch;
         struct solve_job *solve; /* the running solve, NULL when none */
+        struct sessions_runtime *sessions; /* timers and alert command of service/sessions.c */
 
         struct event *signal_events[4];
         struct event *watchdog;

@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
+#include "service/sessions.h"
 #include "service/solve-service.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
@@ -297,6 +298,7 @@ static int load_state(struct daemon *daemon) {
 
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
+        sessions_stop(daemon);
         bus_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])
@@ -341,6 +343,10 @@ int main(int argc, char **argv) {
         }
         if (bus_start(&daemon) < 0)
                 goto out;
+        if (sessions_start(&daemon) < 0) {
+                log_error("cannot start the session timers");
+                goto out;
+        }
 
         log_info("pulloutd %s ready on the %s bus; database %s%s", PULLOUT_VERSION,
                  daemon.user_mode ? "session" : "system", daemon.db_path,

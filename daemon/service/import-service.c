@@ -4,6 +4,7 @@
 
 #include "daemon.h"
 #include "service/import-service.h"
+#include "service/sessions.h"
 
 int service_import(struct daemon *daemon, const struct import_file *files, size_t n_files,
                    struct import_report *report) {
@@ -29,6 +30,8 @@ int service_import(struct daemon *daemon, const struct import_file *files, size_
         /* The published schedule, with ids mapped onto the new data set. */
         if (store_load_schedule(daemon->store, school, 0, &schedule) >= 0)
                 daemon_set_schedule(daemon, schedule);
+        /* The calendar (closed days, blocked times) or the groups' students may have changed. */
+        sessions_sync(daemon);
         r = 0;
 out:
         school_unref(school);

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "service/schedule-json.h"
+#include "service/sessions.h"
 #include "service/solve-service.h"
 #include "solver/solver.h"
 
@@ -96,6 +97,8 @@ int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned 
                            json_object_to_json_string_ext(summary, JSON_C_TO_STRING_PLAIN));
         json_object_put(summary);
         sd_bus_emit_properties_changed(daemon->bus, BUS_PATH, BUS_INTERFACE, "ScheduleVersion", NULL);
+        /* The new version's occurrences replace those that have not started yet. */
+        sessions_sync(daemon);
         bus_rearm(daemon);
         return 0;
 }

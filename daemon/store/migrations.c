@@ -75,7 +75,7 @@ static const char migration_1[] =
         "CREATE INDEX group_members_by_version ON group_members(version, group_id);"
         "CREATE INDEX meetings_by_version ON meetings(version, group_id);";
 
-/* Progress monitoring (DESIGN §6): scores, goals and changes of intervention. Rows name
+/* 2: progress monitoring (DESIGN §6): scores, goals and changes of intervention. Rows name
  * students by id, so they outlive a re-import that archives the student. Dates are
  * YYYY-MM-DD text; a phase with measure '' applies to every measure of the student. */
 static const char migration_progress[] =
@@ -92,10 +92,44 @@ static const char migration_progress[] =
         "  measure TEXT NOT NULL, date TEXT NOT NULL, label TEXT NOT NULL, entered_at TEXT NOT NULL);"
         "CREATE INDEX phases_by_student ON phases(student_id, measure, date);";
 
-/* Later work appends its steps here (sessions, feeds); each step is one version, in order. */
+/* 3: the life of sessions (DESIGN §6). A session row is one dated occurrence; the past is
+ * never rewritten: corrections append to session_log, and what fired is in session_events,
+ * written in the same transaction as the state change it announces. */
+static const char migration_sessions[] =
+        "CREATE TABLE sessions ("
+        "  session_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, version INTEGER NOT NULL,"
+        "  program_id TEXT NOT NULL, staff_id TEXT NOT NULL,"
+        "  date TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+        "  starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, planned_minutes INTEGER NOT NULL,"
+        "  status TEXT NOT NULL DEFAULT 'scheduled'"
+        "    CHECK (status IN ('scheduled', 'delivered', 'missed', 'cancelled')),"
+        "  minutes INTEGER, fidelity TEXT, fidelity_delivered INTEGER, fidelity_applicable INTEGER,"
+        "  note TEXT, reason TEXT, makes_up TEXT, logged_at TEXT, updated_at TEXT NOT NULL);"
+        "CREATE INDEX sessions_by_date ON sessions(date, start);"
+        "CREATE INDEX sessions_by_start ON sessions(status, starts_at);"
+        "CREATE TABLE session_students ("
+        "  session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,"
+        "  student_id TEXT NOT NULL, present INTEGER,"
+        "  PRIMARY KEY (session_id, student_id));"
+        "CREATE INDEX session_students_by_student ON session_students(student_id);"
+        "CREATE TABLE session_log ("
+        "  id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, at TEXT NOT NULL,"
+        "  action TEXT NOT NULL, detail TEXT NOT NULL);"
+        "CREATE TABLE session_events ("
+        "  session_id TEXT NOT NULL, kind TEXT NOT NULL, fired_at TEXT NOT NULL,"
+        "  signalled INTEGER NOT NULL, PRIMARY KEY (session_id, kind));"
+        "CREATE TABLE alerts ("
+        "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,"
+        "  created_at TEXT NOT NULL, session_id TEXT, student_id TEXT, group_id TEXT, staff_id TEXT,"
+        "  message TEXT NOT NULL, document TEXT NOT NULL, acked_at TEXT,"
+        "  command_state TEXT NOT NULL DEFAULT 'none', command_attempts INTEGER NOT NULL DEFAULT 0,"
+        "  command_next_at INTEGER);";
+
+/* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
         migration_progress,
+        migration_sessions,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

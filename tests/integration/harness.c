@@ -332,6 +332,18 @@ int harness_run_daemon_to_exit(struct harness *h, const char *const *extra_args,
         return -1;
 }
 
+int harness_wait_daemon(struct harness *h) {
+        int status = 0;
+        for (int i = 0; h->daemon_pid > 0 && i < 1000; i++) {
+                if (waitpid(h->daemon_pid, &status, WNOHANG) == h->daemon_pid) {
+                        h->daemon_pid = 0;
+                        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                }
+                usleep(10000);
+        }
+        return -1;
+}
+
 int harness_stop_daemon(struct harness *h) {
         if (h->daemon_pid <= 0)
                 return -1;

@@ -45,6 +45,8 @@ void harness_start_daemon(struct harness *h, const char *const *extra_args);
 /* Starts a pulloutd that is expected to exit on its own; returns its exit status and its
  * stderr in *ret_err (malloc'd). */
 int harness_run_daemon_to_exit(struct harness *h, const char *const *extra_args, char **ret_err);
+/* Waits (up to 10 s) for a daemon told to stop some other way; its exit status or -1. */
+int harness_wait_daemon(struct harness *h);
 /* SIGTERM and wait; returns the daemon's exit status (or -1). */
 int harness_stop_daemon(struct harness *h);
 void harness_stop(struct harness *h);

@@ -313,7 +313,7 @@ START_TEST(test_notifies_systemd_ready_watchdog_and_stopping) {
         ck_assert_msg(ready, "no READY=1");
         ck_assert_msg(watchdog, "no WATCHDOG=1 within the interval");
         ck_assert_msg(stopping, "no STOPPING=1 on SIGTERM");
-        ck_assert_int_eq(harness_stop_daemon(&h), 0);
+        ck_assert_int_eq(harness_wait_daemon(&h), 0);
 }
 END_TEST
 

@@ -1,0 +1,735 @@
+/* cmd-sessions.c: the life of sessions: `sessions`, `log`, `cancel`, `makeup`, `alerts`, `ack`,
+ * `dosage`, `report`, `watch` and `clock advance`. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/pullout.h"
+#include "daemon/model/timeutil.h"
+
+static const char sessions_help[] =
+        "Usage: pullout sessions [--date D | --week D] [--staff ID] [--json]\n"
+        "List dated sessions (default: today): id, group, time, interventionist, status.\n"
+        "  --date D    the sessions of day D (YYYY-MM-DD)\n"
+        "  --week D    the sessions of the week (Mon-Fri) that holds D\n"
+        "  --staff ID  only this interventionist's\n";
+
+static const char log_help[] =
+        "Usage: pullout log SESSION [--absent ID,...] [--minutes N] [--fidelity ITEMS|all|none] [--note TEXT]\n"
+        "Record a session as delivered: who was absent (everyone else was present), the minutes\n"
+        "delivered (default: as planned) and which fidelity checklist items were delivered, by\n"
+        "number (1,2,5) or all. Logging again corrects the record; every change is kept.\n";
+
+static const char cancel_help[] =
+        "Usage: pullout cancel SESSION --reason TEXT\n"
+        "Cancel a session (assembly, testing, interventionist absent, ...). It stays in the record\n"
+        "and can be made up: pullout makeup SESSION.\n";
+
+static const char makeup_help[] =
+        "Usage: pullout makeup SESSION [--book N] [--json]\n"
+        "Suggest free slots in the same week for a cancelled or missed session, best first (its\n"
+        "students free, an interventionist free, not in core instruction); --book N books the\n"
+        "N-th as a session of its own, with its reminders and prompts.\n";
+
+static const char alerts_help[] =
+        "Usage: pullout alerts [--all] [--json]\n"
+        "Coordinator alerts not yet acknowledged (--all: every one): missed sessions, low dosage,\n"
+        "low fidelity, repeated misses of one student.\n";
+
+static const char ack_help[] = "Usage: pullout ack ID\nAcknowledge an alert.\n";
+
+static const char dosage_help[] =
+        "Usage: pullout dosage [--student ID | --group ID] [--json]\n"
+        "Planned vs delivered minutes and sessions, this week and over the rolling window, with\n"
+        "the band: high >= 80 %, adequate 60-79 %, partial 40-59 %, low < 40 %.\n";
+
+static const char report_help[] =
+        "Usage: pullout report dosage|fidelity [--program ID] [--staff ID] [--csv] [--json]\n"
+        "Dosage per student, or fidelity per group, over the rolling window, worst first.\n";
+
+static const char watch_help[] =
+        "Usage: pullout watch [--json] [--notify]\n"
+        "Print the daemon's signals as they come, one line each. --notify also shows them as\n"
+        "desktop notifications (org.freedesktop.Notifications on your session bus).\n";
+
+static const char clock_help[] =
+        "Usage: pullout clock advance DURATION\n"
+        "Move a manual clock (pulloutd --clock=manual) forward, e.g. 2h, 1d, 90m; everything that\n"
+        "falls due on the way fires in order. Refused when the daemon runs on the real clock.\n";
+
+static const char *null_dash(const char *text) {
+        return text && *text ? text : "-";
+}
+
+static void print_sessions_table(struct json_object *list) {
+        struct table *table = table_new(7, "SESSION", "DATE", "TIME", "GROUP", "STAFF", "STUDENTS", "STATUS");
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *s = json_object_array_get_idx(list, i);
+                char time[16], students[16], status[96];
+                snprintf(time, sizeof time, "%s-%s", json_string_of(s, "start"), json_string_of(s, "end"));
+                snprintf(students, sizeof students, "%zu",
+                         json_object_array_length(json_object_object_get(s, "students")));
+                snprintf(status, sizeof status, "%s%s%s", json_string_of(s, "status"),
+                         *json_string_of(s, "makes_up") ? " make-up of " : "", json_string_of(s, "makes_up"));
+                table_add(table, json_string_of(s, "session_id"), json_string_of(s, "date"), time,
+                          json_string_of(s, "group_id"), json_string_of(s, "staff_name"), students, status);
+        }
+        table_print(table);
+        table_free(table);
+}
+
+int cmd_sessions(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "date", required_argument, NULL, 'd' }, { "week", required_argument, NULL, 'w' },
+                { "staff", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        const char *date = NULL, *week = NULL, *staff = NULL;
+        bool json = false;
+        int c;
+        civil_date parsed;
+        if (wants_help(argc, argv, sessions_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        date = optarg;
+                        break;
+                case 'w':
+                        week = optarg;
+                        break;
+                case 's':
+                        staff = optarg;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                default:
+                        return usage_error("sessions", "unknown option");
+                }
+        }
+        if (optind < argc)
+                return usage_error("sessions", "unexpected argument \"%s\"", argv[optind]);
+        if (date && week)
+                return usage_error("sessions", "give --date or --week, not both");
+        if ((date && date_parse(date, &parsed) < 0) || (week && date_parse(week, &parsed) < 0))
+                return usage_error("sessions", "dates are YYYY-MM-DD");
+        sd_bus_message *message = NULL, *reply = NULL;
+        int r = cli_new_call(cli, "Sessions", &message);
+        if (r != 0)
+                return r;
+        sd_bus_message_open_container(message, 'a', "{sv}");
+        if (date)
+                sd_bus_message_append(message, "{sv}", "date", "s", date);
+        if (week)
+                sd_bus_message_append(message, "{sv}", "week", "s", week);
+        if (staff)
+                sd_bus_message_append(message, "{sv}", "staff", "s", staff);
+        sd_bus_message_close_container(message);
+        r = cli_send(cli, message, 0, &reply);
+        sd_bus_message_unref(message);
+        struct json_object *o = NULL;
+        if (r == 0)
+                r = cli_reply_json(reply, &o);
+        sd_bus_message_unref(reply);
+        if (r != 0)
+                return r;
+        if (json) {
+                print_json(o);
+        } else {
+                struct json_object *list = json_object_object_get(o, "sessions");
+                if (json_object_array_length(list) == 0)
+                        printf("no sessions from %s to before %s\n", json_string_of(o, "from"), json_string_of(o, "to"));
+                else
+                        print_sessions_table(list);
+        }
+        json_object_put(o);
+        return 0;
+}
+
+/* "1,3,5" into 1-based numbers. */
+static int parse_items(const char *text, uint32_t *items, size_t max, size_t *ret_n) {
+        size_t n = 0;
+        char *copy = strdup(text), *save = NULL;
+        if (!copy)
+                return -ENOMEM;
+        for (char *token = strtok_r(copy, ",", &save); token; token = strtok_r(NULL, ",", &save)) {
+                char *end;
+                unsigned long v = strtoul(token, &end, 10);
+                if (*end || !*token || v == 0 || v > 64 || n == max) {
+                        free(copy);
+                        return -EINVAL;
+                }
+                items[n++] = (uint32_t)v;
+        }
+        free(copy);
+        *ret_n = n;
+        return 0;
+}
+
+static void print_session(struct json_object *s) {
+        printf("%s  %s %s-%s  group %s  %s  %s\n", json_string_of(s, "session_id"), json_string_of(s, "date"),
+               json_string_of(s, "start"), json_string_of(s, "end"), json_string_of(s, "group_id"),
+               json_string_of(s, "staff_name"), json_string_of(s, "status"));
+        struct json_object *students = json_object_object_get(s, "students");
+        for (size_t i = 0; i < json_object_array_length(students); i++) {
+                struct json_object *st = json_object_array_get_idx(students, i);
+                struct json_object *present = json_object_object_get(st, "present");
+                printf("  %-8s %-28s %s\n", json_string_of(st, "student_id"), json_string_of(st, "name"),
+                       !present ? "" : json_object_get_boolean(present) ? "present" : "absent");
+        }
+        if (json_object_object_get(s, "minutes"))
+                printf("  minutes: %lld of %lld\n", (long long)json_int_of(s, "minutes"),
+                       (long long)json_int_of(s, "planned_minutes"));
+        struct json_object *f = json_object_object_get(s, "fidelity");
+        if (f)
+                printf("  fidelity: %lld of %lld items (%s %%)\n", (long long)json_int_of(f, "delivered_count"),
+                       (long long)json_int_of(f, "applicable"), null_dash(json_string_of(f, "score_percent")));
+        if (*json_string_of(s, "note"))
+                printf("  note: %s\n", json_string_of(s, "note"));
+        if (*json_string_of(s, "reason"))
+                printf("  reason: %s\n", json_string_of(s, "reason"));
+}
+
+int cmd_log(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "absent", required_argument, NULL, 'a' }, { "minutes", required_argument, NULL, 'm' },
+                { "fidelity", required_argument, NULL, 'f' }, { "note", required_argument, NULL, 'n' },
+                { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        const char *absent = NULL, *fidelity = NULL, *note = NULL;
+        long minutes = -1;
+        bool json = false;
+        int c;
+        if (wants_help(argc, argv, log_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                char *end;
+                switch (c) {
+                case 'a':
+                        absent = optarg;
+                        break;
+                case 'm':
+                        minutes = strtol(optarg, &end, 10);
+                        if (*end || !*optarg || minutes < 0 || minutes > 600)
+                                return usage_error("log", "--minutes takes 0..600");
+                        break;
+                case 'f':
+                        fidelity = optarg;
+                        break;
+                case 'n':
+                        note = optarg;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                default:
+                        return usage_error("log", "unknown option");
+                }
+        }
+        if (argc - optind != 1)
+                return usage_error("log", "give one SESSION (pullout sessions lists them)");
+        const char *session = argv[optind];
+        uint32_t items[64];
+        size_t n_items = 0;
+        bool all = false;
+        if (fidelity && strcmp(fidelity, "all") == 0)
+                all = true;
+        else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, 64, &n_items) < 0)
+                return usage_error("log", "--fidelity takes item numbers 1,2,... or all or none");
+
+        sd_bus_message *message = NULL, *reply = NULL;
+        int r = cli_new_call(cli, "LogSession", &message);
+        if (r != 0)
+                return r;
+        sd_bus_message_append(message, "s", session);
+        sd_bus_message_open_container(message, 'a', "{sv}");
+        if (absent) {
+                sd_bus_message_open_container(message, 'e', "sv");
+                sd_bus_message_append(message, "s", "absent");
+                sd_bus_message_open_container(message, 'v', "as");
+                sd_bus_message_open_container(message, 'a', "s");
+                char *copy = strdup(absent), *save = NULL;
+                for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+                        sd_bus_message_append(message, "s", t);
+                free(copy);
+                sd_bus_message_close_container(message);
+                sd_bus_message_close_container(message);
+                sd_bus_message_close_container(message);
+        }
+        if (minutes >= 0)
+                sd_bus_message_append(message, "{sv}", "minutes", "u", (uint32_t)minutes);
+        if (all)
+                sd_bus_message_append(message, "{sv}", "fidelity_all", "b", 1);
+        else if (fidelity) {
+                sd_bus_message_open_container(message, 'e', "sv");
+                sd_bus_message_append(message, "s", "fidelity");
+                sd_bus_message_open_container(message, 'v', "au");
+                sd_bus_message_append_array(message, 'u', items, n_items * sizeof items[0]);
+                sd_bus_message_close_container(message);
+                sd_bus_message_close_container(message);
+        }
+        if (note)
+                sd_bus_message_append(message, "{sv}", "note", "s", note);
+        sd_bus_message_close_container(message);
+        r = cli_send(cli, message, 0, &reply);
+        sd_bus_message_unref(message);
+        struct json_object *o = NULL;
+        if (r == 0)
+                r = cli_reply_json(reply, &o);
+        sd_bus_message_unref(reply);
+        if (r != 0)
+                return r;
+        if (json)
+                print_json(o);
+        else
+                print_session(o);
+        json_object_put(o);
+        return 0;
+}
+
+int cmd_cancel(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "reason", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        const char *reason = NULL;
+        bool json = false;
+        int c;
+        if (wants_help(argc, argv, cancel_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if (c == 'r')
+                        reason = optarg;
+                else if (c == 'j')
+                        json = true;
+                else
+                        return usage_error("cancel", "unknown option");
+        }
+        if (argc - optind != 1)
+                return usage_error("cancel", "give one SESSION");
+        if (!reason || !*reason)
+                return usage_error("cancel", "say why with --reason TEXT (assembly, testing, ...)");
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "CancelSession", 0, &o, "ss", argv[optind], reason);
+        if (r != 0)
+                return r;
+        if (json)
+                print_json(o);
+        else
+                printf("cancelled %s (%s); pullout makeup %s suggests a make-up\n", json_string_of(o, "session_id"),
+                       reason, json_string_of(o, "session_id"));
+        json_object_put(o);
+        return 0;
+}
+
+int cmd_makeup(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "book", required_argument, NULL, 'b' }, { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        unsigned long book = 0;
+        bool json = false;
+        int c;
+        if (wants_help(argc, argv, makeup_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                char *end;
+                if (c == 'b') {
+                        book = strtoul(optarg, &end, 10);
+                        if (*end || book == 0 || book > 100)
+                                return usage_error("makeup", "--book takes a suggestion number 1..100");
+                } else if (c == 'j') {
+                        json = true;
+                } else {
+                        return usage_error("makeup", "unknown option");
+                }
+        }
+        if (argc - optind != 1)
+                return usage_error("makeup", "give one SESSION");
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "Makeup", 0, &o, "su", argv[optind], (uint32_t)book);
+        if (r != 0)
+                return r;
+        if (json) {
+                print_json(o);
+        } else if (book) {
+                printf("booked make-up %s on %s %s-%s for %s\n", json_string_of(o, "session_id"),
+                       json_string_of(o, "date"), json_string_of(o, "start"), json_string_of(o, "end"),
+                       json_string_of(o, "makes_up"));
+        } else {
+                struct json_object *slots = json_object_object_get(o, "slots");
+                if (json_object_array_length(slots) == 0)
+                        printf("no free slot left this week for %s\n", argv[optind]);
+                struct table *table = table_new(5, "#", "DAY", "TIME", "STAFF", "WHY");
+                for (size_t i = 0; i < json_object_array_length(slots); i++) {
+                        struct json_object *s = json_object_array_get_idx(slots, i);
+                        char rank[8], day[32], time[16];
+                        snprintf(rank, sizeof rank, "%zu", i + 1);
+                        snprintf(day, sizeof day, "%s %s", json_string_of(s, "day"), json_string_of(s, "date"));
+                        snprintf(time, sizeof time, "%s-%s", json_string_of(s, "start"), json_string_of(s, "end"));
+                        table_add(table, rank, day, time, json_string_of(s, "staff_name"), json_string_of(s, "reason"));
+                }
+                if (json_object_array_length(slots) > 0)
+                        table_print(table);
+                table_free(table);
+        }
+        json_object_put(o);
+        return 0;
+}
+
+int cmd_alerts(struct cli *cli, int argc, char **argv) {
+        bool json = false, all = false;
+        if (wants_help(argc, argv, alerts_help))
+                return 0;
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--json") == 0)
+                        json = true;
+                else if (strcmp(argv[i], "--all") == 0)
+                        all = true;
+                else
+                        return usage_error("alerts", "unexpected argument \"%s\"", argv[i]);
+        }
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "Alerts", 0, &o, "b", (int)all);
+        if (r != 0)
+                return r;
+        struct json_object *list = json_object_object_get(o, "alerts");
+        if (json) {
+                print_json(o);
+        } else if (json_object_array_length(list) == 0) {
+                printf("no alerts\n");
+        } else {
+                struct table *table = table_new(4, "ID", "WHEN", "KIND", "MESSAGE");
+                for (size_t i = 0; i < json_object_array_length(list); i++) {
+                        struct json_object *a = json_object_array_get_idx(list, i);
+                        char id[24];
+                        snprintf(id, sizeof id, "%lld", (long long)json_int_of(a, "alert_id"));
+                        table_add(table, id, json_string_of(a, "created_at"), json_string_of(a, "kind"),
+                                  json_string_of(a, "message"));
+                }
+                table_print(table);
+                table_free(table);
+        }
+        json_object_put(o);
+        return 0;
+}
+
+int cmd_ack(struct cli *cli, int argc, char **argv) {
+        if (wants_help(argc, argv, ack_help))
+                return 0;
+        if (argc != 2)
+                return usage_error("ack", "give one alert ID (pullout alerts lists them)");
+        char *end;
+        long long id = strtoll(argv[1], &end, 10);
+        if (*end || !*argv[1] || id <= 0)
+                return usage_error("ack", "\"%s\" is not an alert ID", argv[1]);
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "AckAlert", 0, &o, "x", (int64_t)id);
+        if (r != 0)
+                return r;
+        printf("alert %lld acknowledged\n", id);
+        json_object_put(o);
+        return 0;
+}
+
+static void tally_cells(struct json_object *t, char *minutes, size_t size, char *sessions, size_t size2,
+                        char *percent, size_t size3) {
+        snprintf(minutes, size, "%lld/%lld", (long long)json_int_of(t, "delivered_minutes"),
+                 (long long)json_int_of(t, "planned_minutes"));
+        snprintf(sessions, size2, "%lld/%lld", (long long)json_int_of(t, "delivered_sessions"),
+                 (long long)json_int_of(t, "planned_sessions"));
+        struct json_object *p = json_object_object_get(t, "percent");
+        if (p)
+                snprintf(percent, size3, "%d %% %s", json_object_get_int(p), json_string_of(t, "band"));
+        else
+                snprintf(percent, size3, "-");
+}
+
+static void print_dosage_rows(struct json_object *rows, bool students) {
+        struct table *table = students ? table_new(7, "STUDENT", "NAME", "WEEK MIN", "WEEK SESS", "WINDOW MIN",
+                                                   "WINDOW SESS", "DOSAGE")
+                                       : table_new(6, "GROUP", "WEEK MIN", "WEEK SESS", "WINDOW MIN", "WINDOW SESS",
+                                                   "DOSAGE");
+        for (size_t i = 0; i < json_object_array_length(rows); i++) {
+                struct json_object *row = json_object_array_get_idx(rows, i);
+                char wm[32], ws[32], wp[32], m[32], s[32], p[32];
+                tally_cells(json_object_object_get(row, "week"), wm, sizeof wm, ws, sizeof ws, wp, sizeof wp);
+                tally_cells(json_object_object_get(row, "window"), m, sizeof m, s, sizeof s, p, sizeof p);
+                if (students)
+                        table_add(table, json_string_of(row, "student_id"), json_string_of(row, "name"), wm, ws, m, s, p);
+                else
+                        table_add(table, json_string_of(row, "group_id"), wm, ws, m, s, p);
+        }
+        table_print(table);
+        table_free(table);
+}
+
+int cmd_dosage(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "student", required_argument, NULL, 's' }, { "group", required_argument, NULL, 'g' },
+                { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        const char *kind = "", *id = "";
+        bool json = false;
+        int c;
+        if (wants_help(argc, argv, dosage_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if ((c == 's' || c == 'g') && *kind)
+                        return usage_error("dosage", "give --student or --group, not both");
+                if (c == 's' || c == 'g') {
+                        kind = c == 's' ? "student" : "group";
+                        id = optarg;
+                } else if (c == 'j') {
+                        json = true;
+                } else {
+                        return usage_error("dosage", "unknown option");
+                }
+        }
+        if (optind < argc)
+                return usage_error("dosage", "unexpected argument \"%s\"", argv[optind]);
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "Dosage", 0, &o, "ss", kind, id);
+        if (r != 0)
+                return r;
+        if (json) {
+                print_json(o);
+        } else {
+                printf("delivered/planned as of %s; window: the last %lld days\n\n", json_string_of(o, "now"),
+                       (long long)json_int_of(o, "window_days"));
+                print_dosage_rows(json_object_object_get(o, "students"), true);
+                putchar('\n');
+                print_dosage_rows(json_object_object_get(o, "groups"), false);
+        }
+        json_object_put(o);
+        return 0;
+}
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static void csv_field(const char *text, bool last) {
+        if (strpbrk(text, ",\"\n\r")) {
+                putchar('"');
+                for (const char *p = text; *p; p++) {
+                        if (*p == '"')
+                                putchar('"');
+                        putchar(*p);
+                }
+                putchar('"');
+        } else {
+                fputs(text, stdout);
+        }
+        putchar(last ? '\n' : ',');
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "program", required_argument, NULL, 'p' }, { "staff", required_argument, NULL, 's' },
+                { "csv", no_argument, NULL, 'c' }, { "json", no_argument, NULL, 'j' }, { 0 },
+        };
+        const char *program = "", *staff = "";
+        bool csv = false, json = false;
+        int c;
+        if (wants_help(argc, argv, report_help))
+                return 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if (c == 'p')
+                        program = optarg;
+                else if (c == 's')
+                        staff = optarg;
+                else if (c == 'c')
+                        csv = true;
+                else if (c == 'j')
+                        json = true;
+                else
+                        return usage_error("report", "unknown option");
+        }
+        if (argc - optind != 1 || (strcmp(argv[optind], "dosage") != 0 && strcmp(argv[optind], "fidelity") != 0))
+                return usage_error("report", "give dosage or fidelity");
+        bool dosage = strcmp(argv[optind], "dosage") == 0;
+        struct json_object *o = NULL;
+        int r = cli_call_json(cli, "Report", 0, &o, "sss", argv[optind], program, staff);
+        if (r != 0)
+                return r;
+        struct json_object *rows = json_object_object_get(o, "rows");
+        if (json) {
+                print_json(o);
+        } else if (dosage) {
+                struct table *table = table_new(8, "STUDENT", "NAME", "GROUP", "PROGRAM", "STAFF", "MINUTES",
+                                                "SESSIONS", "DOSAGE");
+                if (csv)
+                        printf("student_id,name,group_id,program_id,staff_id,planned_minutes,delivered_minutes,"
+                               "planned_sessions,delivered_sessions,percent,band\n");
+                for (size_t i = 0; i < json_object_array_length(rows); i++) {
+                        struct json_object *row = json_object_array_get_idx(rows, i);
+                        struct json_object *w = json_object_object_get(row, "window");
+                        char m[32], s[32], p[32];
+                        tally_cells(w, m, sizeof m, s, sizeof s, p, sizeof p);
+                        if (csv) {
+                                const char *cells[] = { json_string_of(row, "student_id"), json_string_of(row, "name"),
+                                                        json_string_of(row, "group_id"), json_string_of(row, "program_id"),
+                                                        json_string_of(row, "staff_id") };
+                                for (size_t k = 0; k < 5; k++)
+                                        csv_field(cells[k], false);
+                                printf("%lld,%lld,%lld,%lld,%s,%s\n", (long long)json_int_of(w, "planned_minutes"),
+                                       (long long)json_int_of(w, "delivered_minutes"),
+                                       (long long)json_int_of(w, "planned_sessions"),
+                                       (long long)json_int_of(w, "delivered_sessions"), json_string_of(w, "percent"),
+                                       json_string_of(w, "band"));
+                        } else {
+                                table_add(table, json_string_of(row, "student_id"), json_string_of(row, "name"),
+                                          json_string_of(row, "group_id"), json_string_of(row, "program_id"),
+                                          json_string_of(row, "staff_id"), m, s, p);
+                        }
+                }
+                if (!csv)
+                        table_print(table);
+                table_free(table);
+        } else {
+                struct table *table = table_new(6, "GROUP", "PROGRAM", "STAFF", "SESSIONS", "ITEMS", "FIDELITY");
+                if (csv)
+                        printf("group_id,program_id,staff_id,sessions,items_delivered,items_applicable,percent\n");
+                for (size_t i = 0; i < json_object_array_length(rows); i++) {
+                        struct json_object *row = json_object_array_get_idx(rows, i);
+                        char sessions[16], items[32], percent[16];
+                        snprintf(sessions, sizeof sessions, "%lld", (long long)json_int_of(row, "sessions"));
+                        snprintf(items, sizeof items, "%lld/%lld", (long long)json_int_of(row, "items_delivered"),
+                                 (long long)json_int_of(row, "items_applicable"));
+                        snprintf(percent, sizeof percent, "%s %%", json_string_of(row, "percent"));
+                        if (csv) {
+                                csv_field(json_string_of(row, "id"), false);
+                                csv_field(json_string_of(row, "program_id"), false);
+                                csv_field(json_string_of(row, "staff_id"), false);
+                                printf("%lld,%lld,%lld,%s\n", (long long)json_int_of(row, "sessions"),
+                                       (long long)json_int_of(row, "items_delivered"),
+                                       (long long)json_int_of(row, "items_applicable"), json_string_of(row, "percent"));
+                        } else {
+                                table_add(table, json_string_of(row, "id"), json_string_of(row, "program_id"),
+                                          json_string_of(row, "staff_id"), sessions, items, percent);
+                        }
+                }
+                if (!csv)
+                        table_print(table);
+                table_free(table);
+        }
+        json_object_put(o);
+        return 0;
+}
+
+struct watch {
+        bool json;
+        sd_bus *notify_bus; /* the user's session bus, for --notify */
+};
+
+static void notify(struct watch *w, const char *summary, const char *body) {
+        if (!w->notify_bus)
+                return;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r = sd_bus_call_method(w->notify_bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                   "org.freedesktop.Notifications", "Notify", &error, NULL, "susssasa{sv}i", "pullout",
+                                   (uint32_t)0, "", summary, body, 0, 0, (int32_t)-1);
+        if (r < 0)
+                fprintf(stderr, "pullout watch: cannot show a notification: %s\n",
+                        error.message ? error.message : strerror(-r));
+        sd_bus_error_free(&error);
+}
+
+static int on_signal(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct watch *w = userdata;
+        const char *member = sd_bus_message_get_member(message);
+        const char *id = NULL, *text = NULL;
+        int64_t number = 0;
+        char id_buf[32];
+        if (strcmp(member, "Alert") == 0 || strcmp(member, "ScheduleChanged") == 0) {
+                if (sd_bus_message_read(message, "xs", &number, &text) < 0)
+                        return 0;
+                snprintf(id_buf, sizeof id_buf, "%lld", (long long)number);
+                id = id_buf;
+        } else if (sd_bus_message_read(message, "ss", &id, &text) < 0) {
+                return 0;
+        }
+        struct json_object *doc = json_tokener_parse(text);
+        char line[1024];
+        if (w->json) {
+                struct json_object *o = json_object_new_object();
+                json_object_object_add(o, "signal", json_object_new_string(member));
+                json_object_object_add(o, "id", json_object_new_string(id));
+                json_object_object_add(o, "data", doc ? json_object_get(doc) : NULL);
+                puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                json_object_put(o);
+        }
+        if (strcmp(member, "Alert") == 0)
+                snprintf(line, sizeof line, "alert %s: %s", id, json_string_of(doc, "message"));
+        else if (strcmp(member, "ScheduleChanged") == 0)
+                snprintf(line, sizeof line, "schedule version %s published", id);
+        else
+                snprintf(line, sizeof line, "%s %s %s-%s group %s (%s, %zu students)",
+                         json_string_of(doc, "session_id"), json_string_of(doc, "date"), json_string_of(doc, "start"),
+                         json_string_of(doc, "end"), json_string_of(doc, "group_id"),
+                         json_string_of(doc, "staff_name"),
+                         json_object_array_length(json_object_object_get(doc, "students")));
+        if (!w->json)
+                printf("%s %s\n", member, line);
+        fflush(stdout);
+        notify(w, member, line);
+        json_object_put(doc);
+        return 0;
+}
+
+int cmd_watch(struct cli *cli, int argc, char **argv) {
+        struct watch w = { 0 };
+        bool want_notify = false;
+        if (wants_help(argc, argv, watch_help))
+                return 0;
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--json") == 0)
+                        w.json = true;
+                else if (strcmp(argv[i], "--notify") == 0)
+                        want_notify = true;
+                else
+                        return usage_error("watch", "unexpected argument \"%s\"", argv[i]);
+        }
+        sd_bus *bus = cli_bus(cli);
+        if (!bus)
+                return EXIT_DAEMON_ERROR;
+        if (want_notify && sd_bus_open_user(&w.notify_bus) < 0) {
+                fprintf(stderr, "pullout watch: no session bus for --notify\n");
+                return EXIT_DAEMON_ERROR;
+        }
+        int r = sd_bus_match_signal(bus, NULL, NULL, BUS_PATH, BUS_INTERFACE, NULL, on_signal, &w);
+        if (r < 0) {
+                fprintf(stderr, "pullout watch: cannot listen: %s\n", strerror(-r));
+                sd_bus_flush_close_unref(w.notify_bus);
+                return EXIT_DAEMON_ERROR;
+        }
+        for (;;) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        break;
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR)
+                        break;
+        }
+        fprintf(stderr, "pullout watch: the bus connection ended: %s\n", strerror(-r));
+        sd_bus_flush_close_unref(w.notify_bus);
+        return EXIT_DAEMON_ERROR;
+}
+
+int cmd_clock(struct cli *cli, int argc, char **argv) {
+        if (wants_help(argc, argv, clock_help))
+                return 0;
+        long long seconds;
+        if (argc != 3 || strcmp(argv[1], "advance") != 0)
+                return usage_error("clock", "use: pullout clock advance DURATION");
+        if (duration_parse(argv[2], &seconds) < 0)
+                return usage_error("clock", "\"%s\" is not a duration (e.g. 90m, 2h, 1d)", argv[2]);
+        struct json_object *o = NULL;
+        /* A week of events may take the daemon a moment. */
+        int r = cli_call_json(cli, "ClockAdvance", 120 * 1000000ULL, &o, "x", (int64_t)seconds);
+        if (r != 0)
+                return r;
+        printf("now %s\n", json_string_of(o, "now"));
+        json_object_put(o);
+        return 0;
+}

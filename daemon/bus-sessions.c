@@ -1,0 +1,323 @@
+/* bus-sessions.c: the session methods of org.pullout.Scheduler1 (Sessions, LogSession,
+ * CancelSession, Makeup, Alerts, AckAlert, Dosage, Report, ClockAdvance) and their signals. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "daemon.h"
+#include "log.h"
+#include "service/sessions.h"
+
+#define ID_MAX 64
+#define ABSENT_MAX 64
+#define FIDELITY_MAX 64
+#define NOTE_MAX 2000
+#define ADVANCE_MAX (400LL * 86400)
+
+static int reply_result(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *o,
+                        const char *why) {
+        if (r >= 0)
+                return bus_reply_json(message, o);
+        switch (r) {
+        case -ENOENT:
+                return sd_bus_error_set(error, BUS_ERROR_NOT_FOUND, why);
+        case -EINVAL:
+                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, why);
+        case -EEXIST:
+                return sd_bus_error_set(error, BUS_ERROR_CONFLICT, why);
+        case -ENODATA:
+                return sd_bus_error_set(error, BUS_ERROR_NOT_READY, why);
+        default:
+                return sd_bus_error_setf(error, BUS_ERROR_FAILED, "%s", why[0] ? why : strerror(-r));
+        }
+}
+
+static bool valid_id(const char *id) {
+        size_t n = strlen(id);
+        return n > 0 && n <= ID_MAX;
+}
+
+static int bad_id(sd_bus_error *error, const char *what) {
+        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "%s must be 1..%d characters", what, ID_MAX);
+}
+
+static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        struct sessions_filter filter = { 0 };
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_enter_container(message, 'a', "{sv}")) < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+                const char *key, *value;
+                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
+                        return r;
+                if (strcmp(key, "date") != 0 && strcmp(key, "week") != 0 && strcmp(key, "staff") != 0)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                 "unknown option \"%.32s\" (date, week, staff)", key);
+                if ((r = sd_bus_message_read(message, "v", "s", &value)) < 0)
+                        return r;
+                if (!valid_id(value))
+                        return bad_id(error, key);
+                if (strcmp(key, "date") == 0)
+                        filter.date = value;
+                else if (strcmp(key, "week") == 0)
+                        filter.week = value;
+                else
+                        filter.staff_id = value;
+                if ((r = sd_bus_message_exit_container(message)) < 0)
+                        return r;
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        if (filter.date && filter.week)
+                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "give a date or a week, not both");
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_list(daemon, &filter, &o, why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        struct sessions_log_request req = { .minutes = -1 };
+        char *absent[ABSENT_MAX];
+        int fidelity[FIDELITY_MAX];
+        req.absent = absent;
+        req.fidelity = fidelity;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "s", &req.session_id)) < 0)
+                return r;
+        if (!valid_id(req.session_id))
+                return bad_id(error, "the session id");
+        if ((r = sd_bus_message_enter_container(message, 'a', "{sv}")) < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+                const char *key;
+                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
+                        return r;
+                if (strcmp(key, "absent") == 0) {
+                        if ((r = sd_bus_message_enter_container(message, 'v', "as")) < 0 ||
+                            (r = sd_bus_message_enter_container(message, 'a', "s")) < 0)
+                                return r;
+                        const char *id;
+                        while ((r = sd_bus_message_read(message, "s", &id)) > 0) {
+                                if (req.n_absent == ABSENT_MAX)
+                                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                                 "at most %d absent students", ABSENT_MAX);
+                                if (!valid_id(id))
+                                        return bad_id(error, "a student id");
+                                req.absent[req.n_absent++] = (char *)id;
+                        }
+                        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
+                            (r = sd_bus_message_exit_container(message)) < 0)
+                                return r;
+                        req.absent_given = true;
+                } else if (strcmp(key, "minutes") == 0) {
+                        uint32_t minutes;
+                        if ((r = sd_bus_message_read(message, "v", "u", &minutes)) < 0)
+                                return r;
+                        if (minutes > 600)
+                                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                        "minutes must be 0..600");
+                        req.minutes = (int)minutes;
+                } else if (strcmp(key, "fidelity") == 0) {
+                        /* 1-based checklist item numbers, as people count them. */
+                        if ((r = sd_bus_message_enter_container(message, 'v', "au")) < 0 ||
+                            (r = sd_bus_message_enter_container(message, 'a', "u")) < 0)
+                                return r;
+                        uint32_t item;
+                        while ((r = sd_bus_message_read(message, "u", &item)) > 0) {
+                                if (req.n_fidelity == FIDELITY_MAX || item == 0 || item > FIDELITY_MAX)
+                                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                                 "fidelity items are numbered 1..%d", FIDELITY_MAX);
+                                req.fidelity[req.n_fidelity++] = (int)item - 1;
+                        }
+                        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
+                            (r = sd_bus_message_exit_container(message)) < 0)
+                                return r;
+                        req.fidelity_given = true;
+                } else if (strcmp(key, "fidelity_all") == 0) {
+                        int all;
+                        if ((r = sd_bus_message_read(message, "v", "b", &all)) < 0)
+                                return r;
+                        req.fidelity_all = all;
+                        req.fidelity_given = true;
+                } else if (strcmp(key, "note") == 0) {
+                        if ((r = sd_bus_message_read(message, "v", "s", &req.note)) < 0)
+                                return r;
+                        if (strlen(req.note) > NOTE_MAX)
+                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                         "a note has at most %d characters", NOTE_MAX);
+                } else {
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                 "unknown option \"%.32s\" (absent, minutes, fidelity, fidelity_all,"
+                                                 " note)", key);
+                }
+                if ((r = sd_bus_message_exit_container(message)) < 0)
+                        return r;
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_log(daemon, &req, &o, why);
+        if (r >= 0)
+                log_info("session %s logged", req.session_id);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        const char *session_id, *reason;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "ss", &session_id, &reason)) < 0)
+                return r;
+        if (!valid_id(session_id))
+                return bad_id(error, "the session id");
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_cancel(daemon, session_id, reason, &o, why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_makeup(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        const char *session_id;
+        uint32_t book;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "su", &session_id, &book)) < 0)
+                return r;
+        if (!valid_id(session_id))
+                return bad_id(error, "the session id");
+        if (book > 100)
+                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "book takes a suggestion number 1..100");
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_makeup(daemon, session_id, book, &o, why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_alerts(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        int all;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "b", &all)) < 0)
+                return r;
+        struct json_object *o = NULL;
+        r = sessions_alerts(daemon, all, &o);
+        return reply_result(message, error, r, o, "cannot read the alerts");
+}
+
+static int method_ack(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        int64_t id;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "x", &id)) < 0)
+                return r;
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_ack(daemon, id, &o, why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_dosage(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        const char *kind, *id;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "ss", &kind, &id)) < 0)
+                return r;
+        if (kind[0] && !valid_id(id))
+                return bad_id(error, "the id");
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_dosage(daemon, kind, id, &o, why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_report(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        const char *report, *program_id, *staff_id;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "sss", &report, &program_id, &staff_id)) < 0)
+                return r;
+        if (strlen(program_id) > ID_MAX || strlen(staff_id) > ID_MAX)
+                return bad_id(error, "an id");
+        char why[SESSIONS_WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_report(daemon, report, program_id[0] ? program_id : NULL, staff_id[0] ? staff_id : NULL, &o,
+                            why);
+        return reply_result(message, error, r, o, why);
+}
+
+static int method_clock_advance(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        int64_t seconds;
+        int r = bus_check_access(daemon->user_mode, message, error);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_message_read(message, "x", &seconds)) < 0)
+                return r;
+        if (!daemon->clock.manual)
+                return sd_bus_error_set(error, BUS_ERROR_NOT_SUPPORTED,
+                                        "the clock is real: only a pulloutd started with --clock=manual can be "
+                                        "advanced");
+        if (seconds < 0 || seconds > ADVANCE_MAX)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "advance by 0..%lld days",
+                                         ADVANCE_MAX / 86400);
+        if ((r = sessions_advance(daemon, seconds)) < 0)
+                return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot advance the clock: %s", strerror(-r));
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "now", json_object_new_string(now));
+        return bus_reply_json(message, o);
+}
+
+static const sd_bus_vtable sessions_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Sessions", SD_BUS_ARGS("a{sv}", options), SD_BUS_RESULT("s", sessions_json),
+                                method_sessions, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("LogSession", SD_BUS_ARGS("s", session_id, "a{sv}", options),
+                                SD_BUS_RESULT("s", session_json), method_log, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("CancelSession", SD_BUS_ARGS("s", session_id, "s", reason),
+                                SD_BUS_RESULT("s", session_json), method_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Makeup", SD_BUS_ARGS("s", session_id, "u", book), SD_BUS_RESULT("s", result_json),
+                                method_makeup, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Alerts", SD_BUS_ARGS("b", all), SD_BUS_RESULT("s", alerts_json), method_alerts,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AckAlert", SD_BUS_ARGS("x", alert_id), SD_BUS_RESULT("s", result_json), method_ack,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Dosage", SD_BUS_ARGS("s", kind, "s", id), SD_BUS_RESULT("s", dosage_json),
+                                method_dosage, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Report", SD_BUS_ARGS("s", report, "s", program_id, "s", staff_id),
+                                SD_BUS_RESULT("s", report_json), method_report, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ClockAdvance", SD_BUS_ARGS("x", seconds), SD_BUS_RESULT("s", clock_json),
+                                method_clock_advance, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("SessionReminder", SD_BUS_ARGS("s", session_id, "s", session_json), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("FidelityCheckDue", SD_BUS_ARGS("s", session_id, "s", session_json), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("SessionMissed", SD_BUS_ARGS("s", session_id, "s", session_json), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("Alert", SD_BUS_ARGS("x", alert_id, "s", alert_json), 0),
+        SD_BUS_VTABLE_END,
+};
+
+int bus_sessions_register(struct daemon *daemon) {
+        return sd_bus_add_object_vtable(daemon->bus, NULL, BUS_PATH, BUS_INTERFACE, sessions_vtable, daemon);
+}
