@@ -180,6 +180,51 @@ START_TEST(test_score_import_is_all_or_nothing) {
 }
 END_TEST
 
+/* A student below the aimline whose sessions were never delivered: the decision to intensify
+ * is withheld, because the plan was not delivered — from the daemon's own session records. */
+START_TEST(test_intensify_is_withheld_when_sessions_were_not_delivered) {
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, "solve", "--time-limit", "3", "--json", NULL);
+        ck_assert_msg(code == 0, "solve: %s", err);
+        free(out);
+        free(err);
+        code = harness_pullout(&h, &out, &err, "schedule", "--json", NULL);
+        ck_assert_int_eq(code, 0);
+        struct json_object *schedule = json_tokener_parse(out);
+        struct json_object *group = json_object_array_get_idx(json_object_object_get(schedule, "groups"), 0);
+        char student[32];
+        snprintf(student, sizeof student, "%s",
+                 json_object_get_string(json_object_array_get_idx(json_object_object_get(group, "students"), 0)));
+        json_object_put(schedule);
+        free(out);
+        free(err);
+
+        code = harness_pullout(&h, NULL, &err, "goal", "set", student, "ORF", "--baseline", "40", "--target", "60",
+                               "--by", "2026-11-23", NULL);
+        ck_assert_msg(code == 0, "goal set: %s", err);
+        free(err);
+        const char *dates[] = { "2026-09-18", "2026-09-25", "2026-10-02", "2026-10-09" };
+        for (int i = 0; i < 4; i++)
+                pullout_ok("score", "add", student, "ORF", "40", "--date", dates[i]);
+        /* Four weeks pass with no session logged: every one of them is missed. */
+        code = harness_pullout(&h, NULL, &err, "clock", "advance", "28d", NULL);
+        ck_assert_msg(code == 0, "clock advance: %s", err);
+        free(err);
+
+        code = harness_pullout(&h, &out, &err, "progress", student, "--measure", "ORF", "--json", NULL);
+        ck_assert_msg(code == 0, "progress: %s", err);
+        struct json_object *report = json_tokener_parse(out);
+        ck_assert_str_eq(field_string(report, "decision"), "intensify");
+        ck_assert_msg(json_object_get_boolean(json_object_object_get(report, "decision_withheld")), "%s", out);
+        struct json_object *delivery = json_object_object_get(report, "delivery");
+        ck_assert_str_ne(field_string(delivery, "adequacy"), "unknown");
+        ck_assert_msg(strstr(field_string(report, "warning"), "deliver"), "warning: %s", field_string(report, "warning"));
+        json_object_put(report);
+        free(out);
+        free(err);
+}
+END_TEST
+
 Suite *suite_progress(void) {
         Suite *suite = suite_create("progress");
         TCase *tc = tcase_create("progress");
@@ -188,6 +233,7 @@ Suite *suite_progress(void) {
         tcase_add_test(tc, test_goal_scores_and_the_decision);
         tcase_add_test(tc, test_graph_file_parses_with_a_point_per_score);
         tcase_add_test(tc, test_score_import_is_all_or_nothing);
+        tcase_add_test(tc, test_intensify_is_withheld_when_sessions_were_not_delivered);
         suite_add_tcase(suite, tc);
         return suite;
 }
