@@ -154,6 +154,49 @@ static int progress_commit(struct daemon *daemon, int r, char *error, size_t err
         return 0;
 }
 
+/* The decision on (student, measure) now, or "" when there is none to read. */
+static void decision_of(struct daemon *daemon, const char *student_id, const char *measure, char buf[static 32]) {
+        struct json_object *json = NULL;
+        char error[256];
+        buf[0] = '\0';
+        if (progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, &json, NULL, error,
+                                    sizeof error) >= 0)
+                snprintf(buf, 32, "%s", json_object_get_string(json_object_object_get(json, "decision")));
+        json_object_put(json);
+}
+
+/* A coordinator hears when a student's decision changes to one a team must act on: the
+ * four-point rule or the trend says intensify (or raise the goal). Raised once per score date. */
+static void alert_decision_change(struct daemon *daemon, const char *student_id, const char *measure,
+                                  const char *before, struct json_object *report) {
+        const char *after = json_object_get_string(json_object_object_get(report, "decision"));
+        if (!after || strcmp(after, before) == 0 ||
+            (strcmp(after, "intensify") != 0 && strcmp(after, "raise_goal") != 0))
+                return;
+        struct json_object *points = json_object_object_get(report, "points");
+        size_t n = json_object_array_length(points);
+        const char *last = n ? json_object_get_string(json_object_object_get(json_object_array_get_idx(points, n - 1),
+                                                                             "date"))
+                             : "";
+        bool withheld = json_object_get_boolean(json_object_object_get(report, "decision_withheld"));
+        int s = daemon->school ? school_find_student(daemon->school, student_id) : -1;
+        char key[256], message[512];
+        snprintf(key, sizeof key, "progress:%s:%s:%s:%s", student_id, measure, last ? last : "", after);
+        snprintf(message, sizeof message, "%s (%s), %s: the decision is now %s (was %s)%s",
+                 s >= 0 ? daemon->school->students[s].name : student_id, student_id, measure, after,
+                 *before ? before : "none",
+                 withheld ? "; but the plan was not delivered as designed: check dosage and fidelity first" : "");
+        if (store_begin(daemon->store) < 0)
+                return;
+        if (sessions_raise_alert(daemon, "progress_decision", key, NULL, student_id, NULL, NULL, message) < 0 ||
+            store_commit(daemon->store) < 0) {
+                store_rollback(daemon->store);
+                sessions_flush_signals(daemon, false);
+                return;
+        }
+        sessions_flush_signals(daemon, true);
+}
+
 int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
                                double value, struct json_object **ret_json, char *error, size_t error_size) {
         civil_date day;
@@ -169,15 +212,19 @@ int progress_service_add_score(struct daemon *daemon, const char *student_id, co
                                      PROGRESS_VALUE_MAX);
         if ((r = progress_parse_date(daemon, date, "date", &day, error, error_size)) < 0)
                 return r;
-        char now[32];
+        char now[32], before[32];
+        decision_of(daemon, student_id, measure, before);
         daemon_format_time(clock_now(&daemon->clock), now);
         if (store_begin(daemon->store) < 0)
                 return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
         r = store_add_score(daemon->store, student_id, measure, day, value, now);
         if ((r = progress_commit(daemon, r, error, error_size)) < 0)
                 return r;
-        return progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
-                                       error_size);
+        r = progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
+                                    error_size);
+        if (r >= 0)
+                alert_decision_change(daemon, student_id, measure, before, *ret_json);
+        return r;
 }
 
 int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,

@@ -78,6 +78,12 @@ START_TEST(test_goal_scores_and_the_decision) {
         ck_assert_ptr_nonnull(strstr(field_string(report, "warning"), "unknown"));
         ck_assert_str_eq(field_string(json_object_object_get(report, "delivery"), "adequacy"), "unknown");
         json_object_put(report);
+        /* The coordinator hears of the change. */
+        code = harness_pullout(&h, &out, &err, "alerts", "--json", NULL);
+        ck_assert_msg(code == 0, "alerts: %s", err);
+        ck_assert_msg(strstr(out, "progress_decision") && strstr(out, "now intensify"), "alerts: %s", out);
+        free(out);
+        free(err);
 
         /* A change of intervention starts a new window: one point since, insufficient data. */
         pullout_ok("progress", "1001", "--phase", "Wilson 45 min x 4", "--date", "2026-10-05", NULL);
