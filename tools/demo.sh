@@ -50,13 +50,45 @@ pullout import "$here/examples/sample-school"
 echo
 echo "\$ pullout status"
 pullout status
-if pullout solve --help >/dev/null 2>&1; then
-        echo
-        echo "\$ pullout solve"
-        pullout solve
-        echo
-        echo "\$ pullout schedule"
-        pullout schedule
-fi
+echo
+echo "\$ pullout solve"
+pullout solve
+echo
+echo "\$ pullout schedule --staff S1"
+pullout schedule --staff S1
+echo
+echo "\$ pullout sessions --staff S1        # Monday morning, 07:30"
+pullout sessions --staff S1
+first=$(pullout sessions --staff S1 --json | sed -n 's/.*"session_id": *"\([^"]*\)".*/\1/p' | head -n1)
+# A session of a group that meets fewer than five times a week: its make-up has days to use.
+second=$(pullout schedule --json | python3 -c '
+import json, sys
+groups = [g["group_id"] for g in json.load(sys.stdin)["groups"] if len(g["meetings"]) < 5]
+print(" ".join(groups))' | { read -r groups; pullout sessions --json | python3 -c '
+import json, sys
+wanted = sys.argv[1].split()
+sessions = [s for s in json.load(sys.stdin)["sessions"] if s["group_id"] in wanted and s["start"] >= "12:00"]
+print(sessions[0]["session_id"] if sessions else "")' "$groups"; })
+echo
+echo "\$ pullout clock advance 4h            # the morning passes"
+pullout clock advance 4h
+echo
+echo "\$ pullout log $first --fidelity all --note 'good session'"
+pullout log "$first" --fidelity all --note "good session"
+echo
+echo "\$ pullout cancel $second --reason 'assembly'"
+pullout cancel "$second" --reason "assembly"
+echo
+echo "\$ pullout makeup $second             # free slots the same week"
+pullout makeup "$second"
+echo
+echo "\$ pullout makeup $second --book 1"
+pullout makeup "$second" --book 1
+echo
+echo "\$ pullout clock advance 2d            # nobody logs the rest: missed after 24 h"
+pullout clock advance 2d
+echo
+echo "\$ pullout alerts"
+pullout alerts | head -n 12
 echo
 echo "demo: done (daemon log: $state/pulloutd.log)"
