@@ -8,6 +8,7 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
+#include "service/feed-service.h"
 #include "service/schedule-json.h"
 #include "service/solve-service.h"
 #include "solver/solver.h"
@@ -155,6 +156,7 @@ static int set_pin(sd_bus_message *message, struct daemon *daemon, bool pinned, 
         if (r < 0)
                 return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot store the pin: %s", daemon->store->error);
         daemon->schedule->groups[g].pinned = pinned;
+        feeds_invalidate(daemon);
         return sd_bus_reply_method_return(message, "");
 }
 

@@ -25,6 +25,7 @@ typedef int (*bus_register_fn)(struct daemon *daemon);
 static const bus_register_fn bus_registrations[] = {
         bus_scheduler_register,
         bus_schedule_register,
+        bus_feeds_register,
 };
 
 static void bus_process(evutil_socket_t fd, short what, void *userdata);

@@ -40,3 +40,4 @@ int bus_reply_json(sd_bus_message *message, struct json_object *document);
 /* Each interface file registers its vtable on BUS_PATH/BUS_INTERFACE. */
 int bus_scheduler_register(struct daemon *daemon);
 int bus_schedule_register(struct daemon *daemon);
+int bus_feeds_register(struct daemon *daemon);

@@ -14,6 +14,8 @@
 
 struct bus_watch;
 struct solve_job;
+struct feeds;
+struct http_server;
 
 struct daemon {
         struct event_base *base;
@@ -30,6 +32,8 @@ struct daemon {
         sd_bus *bus;
         struct bus_watch *bus_watch;
         struct solve_job *solve; /* the running solve, NULL when none */
+        struct feeds *feeds; /* service/feed-service.h */
+        struct http_server *http; /* http.c */
 
         struct event *signal_events[4];
         struct event *watchdog;

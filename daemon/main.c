@@ -15,7 +15,9 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "http.h"
 #include "log.h"
+#include "service/feed-service.h"
 #include "service/solve-service.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
@@ -297,7 +299,9 @@ static int load_state(struct daemon *daemon) {
 
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
+        http_stop(daemon);
         bus_stop(daemon);
+        feeds_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])
                         event_free(daemon->signal_events[i]);
@@ -339,6 +343,8 @@ int main(int argc, char **argv) {
                 log_error("cannot set up signal handling");
                 goto out;
         }
+        if (feeds_start(&daemon) < 0 || http_start(&daemon) < 0)
+                goto out;
         if (bus_start(&daemon) < 0)
                 goto out;
 

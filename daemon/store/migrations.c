@@ -75,9 +75,29 @@ static const char migration_1[] =
         "CREATE INDEX group_members_by_version ON group_members(version, group_id);"
         "CREATE INDEX meetings_by_version ON meetings(version, group_id);";
 
+/* Feeds (DESIGN §5): a token is kept only as its SHA-256; the static file name for
+ * `pullout publish` is a second random secret, since a static host cannot check a hash.
+ * feed_series remembers each event's fingerprint so SEQUENCE and LAST-MODIFIED rise exactly
+ * when that event changes. */
+static const char migration_feeds[] =
+        "CREATE TABLE feeds ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  subject_kind TEXT NOT NULL CHECK (subject_kind IN ('teacher', 'staff', 'student', 'group')),"
+        "  subject_id TEXT NOT NULL,"
+        "  privacy TEXT NOT NULL CHECK (privacy IN ('full', 'initials', 'busy')),"
+        "  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+        "  publish_name TEXT NOT NULL UNIQUE,"
+        "  created_at TEXT NOT NULL, last_fetched TEXT, revoked_at TEXT,"
+        "  changed_at INTEGER NOT NULL DEFAULT 0, etag TEXT NOT NULL DEFAULT '');"
+        "CREATE TABLE feed_series ("
+        "  feed_id INTEGER NOT NULL REFERENCES feeds(id), uid TEXT NOT NULL,"
+        "  fingerprint TEXT NOT NULL, sequence INTEGER NOT NULL, last_modified INTEGER NOT NULL,"
+        "  PRIMARY KEY (feed_id, uid));";
+
 /* Later work appends its steps here (2: sessions, 3: feeds, 4: progress). */
 static const char *const migrations[] = {
         migration_1,
+        migration_feeds,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
