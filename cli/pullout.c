@@ -15,6 +15,9 @@ static const struct command commands[] = {
         { "pin", cmd_pin, "keep a group as it is through re-solves" },
         { "unpin", cmd_unpin, "let re-solves change a group again" },
         { "move", cmd_move, "move a group to other days and time by hand" },
+        { "feed", cmd_feed, "calendar feeds: create, list, revoke, rotate" },
+        { "export", cmd_export, "write a calendar (iCalendar) to stdout" },
+        { "publish", cmd_publish, "write every feed into a folder for a static web host" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

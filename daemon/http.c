@@ -1,12 +1,10 @@
-/* http.c: evhttp serving cached feed bytes. libevent 2.1 has no connection cap, so every
- * connection's bufferevent is made here (a filter whose free callback counts it out) and the
- * listener is paused while the cap is reached: further clients wait in the kernel's backlog. */
+/* http.c: evhttp serving cached feed bytes. libevent 2.1 has no connection cap, so connections
+ * are counted here from their first request to their close callback; over the cap a new one
+ * gets 503 and is closed. One that never completes a request is closed by the timeout. */
 #include <errno.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,69 +23,45 @@ struct http_server {
         struct daemon *daemon;
         struct evhttp *evhttp;
         struct evhttp_bound_socket *bound;
-        int connections;
-        bool paused;
-        bool stopping; /* evhttp freed; the last connection to go frees the server */
+        /* connections that have made a request, each until evhttp closes it */
+        struct evhttp_connection **connections;
+        size_t n_connections;
+        size_t allocated;
 };
 
-struct connection_tag {
-        struct http_server *server;
-};
-
-static void update_listener(struct http_server *server) {
-        struct evconnlistener *listener = evhttp_bound_socket_get_listener(server->bound);
-        bool full = server->connections >= server->daemon->conf.http_max_connections;
-        if (full && !server->paused) {
-                evconnlistener_disable(listener);
-                server->paused = true;
-                log_warning("http: %d connections open, the limit; new clients wait", server->connections);
-        } else if (!full && server->paused) {
-                evconnlistener_enable(listener);
-                server->paused = false;
-        }
-}
-
-static void connection_closed(void *userdata) {
-        struct connection_tag *tag = userdata;
-        struct http_server *server = tag->server;
-        free(tag);
-        server->connections--;
-        if (server->stopping) {
-                if (server->connections == 0)
-                        free(server);
-                return;
-        }
-        update_listener(server);
-}
-
-static enum bufferevent_filter_result pass_through(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
-                                                   enum bufferevent_flush_mode mode, void *userdata) {
-        if (evbuffer_remove_buffer(src, dst, limit >= 0 ? (size_t)limit : evbuffer_get_length(src)) < 0)
-                return BEV_ERROR;
-        return BEV_OK;
-}
-
-/* evhttp calls this for each accepted connection; the filter's free callback runs when evhttp
- * frees the connection, however it ends (closed, timed out, malformed). */
-static struct bufferevent *new_connection(struct event_base *base, void *userdata) {
+static void connection_closed(struct evhttp_connection *connection, void *userdata) {
         struct http_server *server = userdata;
-        struct connection_tag *tag = calloc(1, sizeof *tag);
-        if (!tag)
-                return NULL;
-        struct bufferevent *socket = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-        struct bufferevent *filter = socket ? bufferevent_filter_new(socket, pass_through, pass_through,
-                                                                     BEV_OPT_CLOSE_ON_FREE, connection_closed, tag)
-                                            : NULL;
-        if (!filter) {
-                if (socket)
-                        bufferevent_free(socket);
-                free(tag);
-                return NULL;
+        for (size_t i = 0; i < server->n_connections; i++) {
+                if (server->connections[i] == connection) {
+                        server->connections[i] = server->connections[--server->n_connections];
+                        break;
+                }
         }
-        tag->server = server;
-        server->connections++;
-        update_listener(server);
-        return filter;
+}
+
+/* Counts the request's connection in; false when the cap is reached and it is new. */
+static bool admit_connection(struct http_server *server, struct evhttp_request *request) {
+        struct evhttp_connection *connection = evhttp_request_get_connection(request);
+        if (!connection)
+                return true;
+        for (size_t i = 0; i < server->n_connections; i++)
+                if (server->connections[i] == connection)
+                        return true;
+        size_t cap = server->daemon->conf.http_max_connections > 0 ? (size_t)server->daemon->conf.http_max_connections
+                                                                    : 1;
+        if (server->n_connections >= cap)
+                return false;
+        if (server->n_connections == server->allocated) {
+                size_t grown = server->allocated ? server->allocated * 2 : 64;
+                struct evhttp_connection **bigger = realloc(server->connections, grown * sizeof *bigger);
+                if (!bigger)
+                        return false;
+                server->connections = bigger;
+                server->allocated = grown;
+        }
+        server->connections[server->n_connections++] = connection;
+        evhttp_connection_set_closecb(connection, connection_closed, server);
+        return true;
 }
 
 static void reply_text(struct evhttp_request *request, int code, const char *reason, const char *text) {
@@ -182,6 +156,13 @@ static void on_request(struct evhttp_request *request, void *userdata) {
         size_t length = 0;
         enum http_route route = http_route_path(path, &token, &length);
 
+        if (!admit_connection(server, request)) {
+                evhttp_add_header(evhttp_request_get_output_headers(request), "Connection", "close");
+                evhttp_add_header(evhttp_request_get_output_headers(request), "Retry-After", "5");
+                reply_text(request, HTTP_SERVUNAVAIL, "Service Unavailable", "too many connections; retry\n");
+                return;
+        }
+
         if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
                 evhttp_add_header(evhttp_request_get_output_headers(request), "Allow", "GET, HEAD");
                 reply_text(request, 405, "Method Not Allowed", "only GET and HEAD\n");
@@ -248,7 +229,6 @@ int http_start(struct daemon *daemon) {
                                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
                                                            EVHTTP_REQ_TRACE | EVHTTP_REQ_PATCH);
         evhttp_set_default_content_type(server->evhttp, "text/plain; charset=utf-8");
-        evhttp_set_bevcb(server->evhttp, new_connection, server);
         evhttp_set_gencb(server->evhttp, on_request, server);
         server->bound = evhttp_bind_socket_with_handle(server->evhttp, address, (ev_uint16_t)port);
         if (!server->bound) {
@@ -267,11 +247,8 @@ void http_stop(struct daemon *daemon) {
         struct http_server *server = daemon->http;
         if (!server)
                 return;
-        /* A bufferevent's free callback may run after evhttp_free (finalisers are deferred):
-         * the last one frees the server. */
-        server->stopping = true;
         evhttp_free(server->evhttp);
-        if (server->connections == 0)
-                free(server);
+        free(server->connections);
+        free(server);
         daemon->http = NULL;
 }
