@@ -343,9 +343,8 @@ int main(int argc, char **argv) {
                 log_error("cannot set up signal handling");
                 goto out;
         }
-        if (feeds_start(&daemon) < 0 || http_start(&daemon) < 0)
-                goto out;
-        if (bus_start(&daemon) < 0)
+        /* The bus first: a second daemon is refused by its name before it touches the port. */
+        if (feeds_start(&daemon) < 0 || bus_start(&daemon) < 0 || http_start(&daemon) < 0)
                 goto out;
 
         log_info("pulloutd %s ready on the %s bus; database %s%s", PULLOUT_VERSION,
