@@ -177,6 +177,14 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
                                        (long long)json_int_of(counts, "programs"),
                                        (long long)json_int_of(counts, "needs"),
                                        (long long)json_int_of(counts, "calendar_days"));
+                                struct json_object *district = json_object_object_get(report, "district_calendar");
+                                struct json_object *taken = json_object_object_get(district, "taken");
+                                if (district)
+                                        printf("district calendar: %zu events taken, %zu ignored\n",
+                                               json_object_array_length(taken),
+                                               json_object_array_length(json_object_object_get(district, "ignored")));
+                                for (size_t i = 0; taken && i < json_object_array_length(taken); i++)
+                                        printf("  %s\n", json_object_get_string(json_object_array_get_idx(taken, i)));
                                 for (size_t i = 0; i < json_object_array_length(warnings); i++)
                                         fprintf(stderr, "warning: %s\n",
                                                 json_object_get_string(json_object_array_get_idx(warnings, i)));

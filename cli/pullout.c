@@ -28,6 +28,9 @@ static const struct command commands[] = {
         { "report", cmd_report, "dosage or fidelity report, worst first" },
         { "watch", cmd_watch, "print the daemon's signals as they come" },
         { "clock", cmd_clock, "advance a manual clock (tests, demos)" },
+        { "feed", cmd_feed, "calendar feeds: create, list, revoke, rotate" },
+        { "export", cmd_export, "write a calendar (iCalendar) to stdout" },
+        { "publish", cmd_publish, "write every feed into a folder for a static web host" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "progress/svg.h"
+#include "service/feed-service.h"
 #include "service/schedule-json.h"
 #include "service/solve-service.h"
 #include "solver/solver.h"
@@ -193,6 +194,7 @@ static int set_pin(sd_bus_message *message, struct daemon *daemon, bool pinned, 
         if (r < 0)
                 return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot store the pin: %s", daemon->store->error);
         daemon->schedule->groups[g].pinned = pinned;
+        feeds_invalidate(daemon);
         return sd_bus_reply_method_return(message, "");
 }
 

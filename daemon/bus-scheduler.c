@@ -140,6 +140,7 @@ static int method_import(sd_bus_message *message, void *userdata, sd_bus_error *
         struct daemon *daemon = userdata;
         struct import_file *files = NULL;
         struct import_report report = { 0 };
+        struct ical_district *district = NULL;
         struct store_counts counts;
         size_t n = 0;
         int r = bus_check_access(daemon->user_mode, message, error);
@@ -152,7 +153,7 @@ static int method_import(sd_bus_message *message, void *userdata, sd_bus_error *
                 r = sd_bus_error_setf(error, BUS_ERROR_BUSY, "a solve is running; import again when it ends");
                 goto out;
         }
-        r = service_import(daemon, files, n, &report);
+        r = service_import(daemon, files, n, &report, &district);
         if (r == -EINVAL || (r < 0 && report.n_errors > 0)) {
                 /* Every fault, one per line, as FILE:LINE: column NAME: what is wrong. */
                 size_t size = 64;
@@ -190,8 +191,15 @@ static int method_import(sd_bus_message *message, void *userdata, sd_bus_error *
         json_object_object_add(o, "school", json_object_new_string(daemon->school->info.name));
         json_object_object_add(o, "counts", counts_json(&counts));
         json_object_object_add(o, "warnings", strings_json(report.warnings, report.n_warnings));
+        if (district) {
+                struct json_object *calendar = json_object_new_object();
+                json_object_object_add(calendar, "taken", strings_json(district->taken, district->n_taken));
+                json_object_object_add(calendar, "ignored", strings_json(district->ignored, district->n_ignored));
+                json_object_object_add(o, "district_calendar", calendar);
+        }
         r = bus_reply_json(message, o);
 out:
+        ical_district_free(district);
         import_report_clear(&report);
         free_files(files, n);
         return r;

@@ -15,6 +15,8 @@
 struct bus_watch;
 struct solve_job;
 struct sessions_runtime;
+struct feeds;
+struct http_server;
 
 struct daemon {
         struct event_base *base;
@@ -32,6 +34,8 @@ struct daemon {
         struct bus_watch *bus_watch;
         struct solve_job *solve; /* the running solve, NULL when none */
         struct sessions_runtime *sessions; /* timers and alert command of service/sessions.c */
+        struct feeds *feeds; /* service/feed-service.h */
+        struct http_server *http; /* http.c */
 
         struct event *signal_events[4];
         struct event *watchdog;

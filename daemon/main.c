@@ -15,8 +15,10 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "http.h"
 #include "log.h"
 #include "service/sessions.h"
+#include "service/feed-service.h"
 #include "service/solve-service.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
@@ -299,7 +301,9 @@ static int load_state(struct daemon *daemon) {
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
         sessions_stop(daemon);
+        http_stop(daemon);
         bus_stop(daemon);
+        feeds_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])
                         event_free(daemon->signal_events[i]);
@@ -341,7 +345,8 @@ int main(int argc, char **argv) {
                 log_error("cannot set up signal handling");
                 goto out;
         }
-        if (bus_start(&daemon) < 0)
+        /* The bus first: a second daemon is refused by its name before it touches the port. */
+        if (feeds_start(&daemon) < 0 || bus_start(&daemon) < 0 || http_start(&daemon) < 0)
                 goto out;
         if (sessions_start(&daemon) < 0) {
                 log_error("cannot start the session timers");

@@ -8,6 +8,7 @@
 #include <libical/ical.h>
 
 #include "ical/feed.h"
+#include "ical/fold.h"
 #include "ical/zone.h"
 
 #ifndef PULLOUT_VERSION
@@ -799,16 +800,13 @@ int ical_feed_build(const struct ical_feed_request *request, char **ret_text, si
                 r = -ENOMEM;
                 goto finish;
         }
-        size_t size = strlen(serialised);
-        /* Our own copy: the caller frees with free(), whatever allocator libical uses. */
-        text = malloc(size + 1);
-        if (text)
-                memcpy(text, serialised, size + 1);
+        /* Our own copy (the caller frees with free()), folded by us: libical 3.0 can fold
+         * inside a line's CRLF. */
+        size_t size = 0;
+        r = ical_refold(serialised, &text, &size);
         icalmemory_free_buffer(serialised);
-        if (!text) {
-                r = -ENOMEM;
+        if (r < 0)
                 goto finish;
-        }
         *ret_text = text;
         *ret_size = size;
         r = 0;

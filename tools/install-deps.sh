@@ -11,6 +11,12 @@ dbus scdoc sqlite3 systemd
 python3 python3-vobject curl
 "
 
+# Benchmarks only (`make bench`, tools/install-deps.sh --bench): the load tool and the static
+# server the feed benchmark compares against. `make check` never needs them.
+if [ "${1:-}" = "--bench" ]; then
+        PACKAGES="$PACKAGES wrk nginx-light"
+fi
+
 missing=""
 for pkg in $PACKAGES; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

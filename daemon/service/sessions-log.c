@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "model/occurrence.h"
+#include "service/feed-service.h"
 #include "service/sessions-internal.h"
 #include "solver/solver.h"
 
@@ -230,6 +231,9 @@ static int finish(struct daemon *daemon, int r, const char *what) {
         }
         sessions_flush_signals(daemon, true);
         sessions_rearm(daemon);
+        /* Cancellations and make-ups show in the calendar feeds (rebuilt on the next fetch;
+         * unchanged bytes keep their ETag). */
+        feeds_invalidate(daemon);
         return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
+#include "service/feed-service.h"
 #include "service/schedule-json.h"
 #include "service/sessions.h"
 #include "service/solve-service.h"
@@ -92,6 +93,7 @@ int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned 
                 return r;
         }
         daemon_set_schedule(daemon, schedule);
+        feeds_invalidate(daemon);
         struct json_object *summary = schedule_summary_json(schedule, NULL);
         sd_bus_emit_signal(daemon->bus, BUS_PATH, BUS_INTERFACE, "ScheduleChanged", "xs", schedule->version,
                            json_object_to_json_string_ext(summary, JSON_C_TO_STRING_PLAIN));

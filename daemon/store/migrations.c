@@ -125,11 +125,31 @@ static const char migration_sessions[] =
         "  command_state TEXT NOT NULL DEFAULT 'none', command_attempts INTEGER NOT NULL DEFAULT 0,"
         "  command_next_at INTEGER);";
 
+/* 4: feeds (DESIGN §5): a token is kept only as its SHA-256; the static file name for
+ * `pullout publish` is a second random secret, since a static host cannot check a hash.
+ * feed_series remembers each event's fingerprint so SEQUENCE and LAST-MODIFIED rise exactly
+ * when that event changes. */
+static const char migration_feeds[] =
+        "CREATE TABLE feeds ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  subject_kind TEXT NOT NULL CHECK (subject_kind IN ('teacher', 'staff', 'student', 'group')),"
+        "  subject_id TEXT NOT NULL,"
+        "  privacy TEXT NOT NULL CHECK (privacy IN ('full', 'initials', 'busy')),"
+        "  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+        "  publish_name TEXT NOT NULL UNIQUE,"
+        "  created_at TEXT NOT NULL, last_fetched TEXT, revoked_at TEXT,"
+        "  changed_at INTEGER NOT NULL DEFAULT 0, etag TEXT NOT NULL DEFAULT '');"
+        "CREATE TABLE feed_series ("
+        "  feed_id INTEGER NOT NULL REFERENCES feeds(id), uid TEXT NOT NULL,"
+        "  fingerprint TEXT NOT NULL, sequence INTEGER NOT NULL, last_modified INTEGER NOT NULL,"
+        "  PRIMARY KEY (feed_id, uid));";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
         migration_progress,
         migration_sessions,
+        migration_feeds,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

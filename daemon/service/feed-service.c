@@ -1,0 +1,584 @@
+/* feed-service.c: feeds as the loop keeps them: the table in memory, each feed's bytes built
+ * on first request after a change and served from memory until the next change. */
+#include <errno.h>
+#include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "service/feed-service.h"
+#include "service/sessions.h"
+
+#define FLUSH_INTERVAL_SECONDS 60
+
+static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Base64url without padding of n bytes (n a multiple of 3) into out (4n/3 + 1 bytes). */
+static void encode_base64url(const uint8_t *data, size_t n, char *out) {
+        size_t o = 0;
+        for (size_t i = 0; i + 2 < n; i += 3) {
+                uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
+                out[o++] = base64url[(v >> 18) & 63];
+                out[o++] = base64url[(v >> 12) & 63];
+                out[o++] = base64url[(v >> 6) & 63];
+                out[o++] = base64url[v & 63];
+        }
+        out[o] = '\0';
+}
+
+/* Kernel randomness only: getrandom(2) blocks until the pool is ready and never returns less
+ * than asked for up to 256 bytes. */
+static int random_text(size_t bytes, char *out) {
+        uint8_t buffer[48];
+        if (bytes > sizeof buffer)
+                return -EINVAL;
+        ssize_t got = getrandom(buffer, bytes, 0);
+        if (got != (ssize_t)bytes)
+                return got < 0 ? -errno : -EIO;
+        encode_base64url(buffer, bytes, out);
+        OPENSSL_cleanse(buffer, sizeof buffer);
+        return 0;
+}
+
+static void token_hash(const char *token, size_t length, uint8_t hash[static STORE_FEED_HASH_SIZE]) {
+        SHA256((const unsigned char *)token, length, hash);
+}
+
+static void feed_drop_cache(struct feed *feed) {
+        free(feed->bytes);
+        feed->bytes = NULL;
+        feed->size = 0;
+        feed->cached = false;
+}
+
+static int feed_init_enums(struct feed *feed) {
+        int subject = name_lookup(ical_feed_subject_names, feed->row.subject_kind);
+        int privacy = name_lookup(ical_feed_privacy_names, feed->row.privacy);
+        if (subject < 0 || privacy < 0)
+                return -EINVAL;
+        feed->subject = (enum ical_feed_subject)subject;
+        feed->privacy = (enum ical_feed_privacy)privacy;
+        return 0;
+}
+
+static void on_flush(evutil_socket_t fd, short what, void *userdata) {
+        struct daemon *daemon = userdata;
+        if (feeds_flush_fetches(daemon) < 0)
+                log_warning("feeds: cannot record fetch times: %s", daemon->store->error);
+}
+
+int feeds_start(struct daemon *daemon) {
+        struct feeds *feeds = calloc(1, sizeof *feeds);
+        struct store_feed *rows = NULL;
+        size_t n = 0;
+        if (!feeds)
+                return -ENOMEM;
+        int r = store_feed_load_all(daemon->store, &rows, &n);
+        if (r < 0) {
+                log_error("feeds: cannot read them from the database: %s", daemon->store->error);
+                free(feeds);
+                return r;
+        }
+        feeds->items = n ? calloc(n, sizeof *feeds->items) : NULL;
+        if (n && !feeds->items) {
+                for (size_t i = 0; i < n; i++)
+                        store_feed_clear(&rows[i]);
+                free(rows);
+                free(feeds);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+                feeds->items[feeds->n].row = rows[i];
+                if (feed_init_enums(&feeds->items[feeds->n]) < 0) {
+                        log_warning("feeds: feed %lld has an unknown subject or privacy; skipped",
+                                    (long long)rows[i].id);
+                        store_feed_clear(&rows[i]);
+                        continue;
+                }
+                feeds->n++;
+        }
+        free(rows);
+        daemon->feeds = feeds;
+        if (daemon->base) {
+                struct timeval interval = { .tv_sec = FLUSH_INTERVAL_SECONDS };
+                feeds->flush_timer = event_new(daemon->base, -1, EV_PERSIST, on_flush, daemon);
+                if (!feeds->flush_timer || event_add(feeds->flush_timer, &interval) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+void feeds_stop(struct daemon *daemon) {
+        struct feeds *feeds = daemon->feeds;
+        if (!feeds)
+                return;
+        if (daemon->store && feeds_flush_fetches(daemon) < 0)
+                log_warning("feeds: cannot record fetch times: %s", daemon->store->error);
+        if (feeds->flush_timer)
+                event_free(feeds->flush_timer);
+        for (size_t i = 0; i < feeds->n; i++) {
+                feed_drop_cache(&feeds->items[i]);
+                store_feed_clear(&feeds->items[i].row);
+        }
+        free(feeds->items);
+        free(feeds);
+        daemon->feeds = NULL;
+}
+
+void feeds_invalidate(struct daemon *daemon) {
+        if (!daemon->feeds)
+                return;
+        for (size_t i = 0; i < daemon->feeds->n; i++)
+                feed_drop_cache(&daemon->feeds->items[i]);
+}
+
+struct feed *feeds_find(struct daemon *daemon, int64_t id) {
+        for (size_t i = 0; daemon->feeds && i < daemon->feeds->n; i++)
+                if (daemon->feeds->items[i].row.id == id)
+                        return &daemon->feeds->items[i];
+        return NULL;
+}
+
+/* Index of the subject in the current data (schedule groups for a group), or -ENOENT. */
+static int subject_index(const struct daemon *daemon, const struct schedule *schedule,
+                         enum ical_feed_subject subject, const char *id) {
+        const struct school *school = daemon->school;
+        int index = -1;
+        if (!school)
+                return -ENODATA;
+        switch (subject) {
+        case ICAL_FEED_TEACHER:
+                index = school_find_teacher(school, id);
+                break;
+        case ICAL_FEED_STAFF:
+                index = school_find_staff(school, id);
+                break;
+        case ICAL_FEED_STUDENT:
+                index = school_find_student(school, id);
+                break;
+        default:
+                index = schedule ? schedule_find_group(schedule, id) : -1;
+                break;
+        }
+        return index < 0 ? -ENOENT : index;
+}
+
+static int parse_kinds(const char *kind, const char *privacy, enum ical_feed_subject *ret_subject,
+                       enum ical_feed_privacy *ret_privacy) {
+        int subject = name_lookup(ical_feed_subject_names, kind);
+        if (subject < 0)
+                return -EINVAL;
+        int mode = privacy && *privacy ? name_lookup(ical_feed_privacy_names, privacy)
+                                       : (int)ical_feed_default_privacy((enum ical_feed_subject)subject);
+        if (mode < 0)
+                return -EINVAL;
+        *ret_subject = (enum ical_feed_subject)subject;
+        *ret_privacy = (enum ical_feed_privacy)mode;
+        return 0;
+}
+
+/* The host part of base_url, for UIDs: stable as long as the feed links are. */
+static void uid_host(const struct daemon *daemon, char host[static 256]) {
+        const char *url = daemon->conf.base_url;
+        const char *start = url ? strstr(url, "://") : NULL;
+        if (!start) {
+                snprintf(host, 256, "pullout.invalid");
+                return;
+        }
+        start += 3;
+        size_t n = strcspn(start, ":/?#");
+        snprintf(host, 256, "%.*s", (int)(n < 255 ? n : 255), start);
+        if (!host[0])
+                snprintf(host, 256, "pullout.invalid");
+}
+
+/* The dated changes of the sessions the daemon holds (cancellations, moves, make-ups).
+ * The sessions service provides them; until it does, feeds show the weekly schedule with the
+ * school calendar applied. */
+/* Cancellations and make-ups from the session records: EXDATEs and standalone events. */
+static int collect_items(struct daemon *daemon, struct ical_feed_item **ret_items, size_t *ret_n) {
+        return sessions_feed_items(daemon, ret_items, ret_n);
+}
+
+/* A request over the current data; *ret_empty is a schedule to free when none is published. */
+static int make_request(struct daemon *daemon, enum ical_feed_subject subject, const char *subject_id,
+                        enum ical_feed_privacy privacy, struct ical_feed_request *request,
+                        struct schedule **ret_empty) {
+        struct schedule *empty = NULL;
+        const struct schedule *schedule = daemon->schedule;
+        if (!daemon->school)
+                return -ENODATA;
+        int index = subject_index(daemon, schedule, subject, subject_id);
+        if (index < 0)
+                return index;
+        if (!schedule && !(schedule = empty = schedule_new(daemon->school)))
+                return -ENOMEM;
+        *request = (struct ical_feed_request){
+                .schedule = schedule,
+                .subject = subject,
+                .subject_index = index,
+                .privacy = privacy,
+                .from = daemon->school->info.term_start,
+        };
+        *ret_empty = empty;
+        return 0;
+}
+
+static void etag_of(const char *bytes, size_t size, char etag[static FEED_ETAG_SIZE]) {
+        uint8_t digest[SHA256_DIGEST_LENGTH];
+        SHA256((const unsigned char *)bytes, size, digest);
+        etag[0] = '"';
+        for (size_t i = 0; i < sizeof digest; i++)
+                snprintf(etag + 1 + 2 * i, 3, "%02x", digest[i]);
+        etag[FEED_ETAG_SIZE - 2] = '"';
+        etag[FEED_ETAG_SIZE - 1] = '\0';
+}
+
+static struct store_feed_series *find_series(struct store_feed_series *rows, size_t n, const char *uid) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(rows[i].uid, uid) == 0)
+                        return &rows[i];
+        return NULL;
+}
+
+/* Raises the revision of every event whose fingerprint changed (new events start at 0).
+ * *ret_updates gets the rows to save; *ret_changed whether any event is new or changed. */
+static int update_revisions(struct store_feed_series **rows, size_t *n_rows, const struct ical_feed_series *series,
+                            size_t n_series, int64_t now, size_t **ret_updates, size_t *ret_n_updates,
+                            bool *ret_changed) {
+        size_t *updates = n_series ? calloc(n_series, sizeof *updates) : NULL;
+        size_t n_updates = 0;
+        if (n_series && !updates)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_series; i++) {
+                struct store_feed_series *row = find_series(*rows, *n_rows, series[i].uid);
+                if (row && strcmp(row->fingerprint, series[i].fingerprint) == 0)
+                        continue;
+                if (!row) {
+                        struct store_feed_series *grown = realloc(*rows, (*n_rows + 1) * sizeof **rows);
+                        if (!grown) {
+                                free(updates);
+                                return -ENOMEM;
+                        }
+                        *rows = grown;
+                        row = &grown[(*n_rows)++];
+                        *row = (struct store_feed_series){ .uid = strdup(series[i].uid), .sequence = 0 };
+                } else {
+                        row->sequence++;
+                        free(row->fingerprint);
+                }
+                row->fingerprint = strdup(series[i].fingerprint);
+                row->last_modified = now;
+                if (!row->uid || !row->fingerprint) {
+                        free(updates);
+                        return -ENOMEM;
+                }
+                updates[n_updates++] = (size_t)(row - *rows);
+        }
+        *ret_updates = updates;
+        *ret_n_updates = n_updates;
+        *ret_changed = n_updates > 0;
+        return 0;
+}
+
+static int build_bytes(struct ical_feed_request *request, int64_t now, char **ret_bytes, size_t *ret_size,
+                       char etag[static FEED_ETAG_SIZE]) {
+        request->now = now;
+        int r = ical_feed_build(request, ret_bytes, ret_size);
+        if (r >= 0)
+                etag_of(*ret_bytes, *ret_size, etag);
+        return r;
+}
+
+int feeds_content(struct daemon *daemon, struct feed *feed) {
+        struct ical_feed_request request;
+        struct schedule *empty = NULL;
+        struct ical_feed_item *items = NULL;
+        struct ical_feed_series *series = NULL;
+        struct store_feed_series *rows = NULL;
+        struct ical_feed_revision *revisions = NULL;
+        size_t n_items = 0, n_series = 0, n_rows = 0, *updates = NULL, n_updates = 0;
+        char *bytes = NULL, etag[FEED_ETAG_SIZE], host[256];
+        size_t size = 0;
+        bool changed = false;
+
+        if (feed->cached)
+                return 0;
+        int64_t now = (int64_t)clock_now(&daemon->clock);
+        int r = make_request(daemon, feed->subject, feed->row.subject_id, feed->privacy, &request, &empty);
+        if (r < 0)
+                return r;
+        uid_host(daemon, host);
+        request.host = host;
+        if ((r = collect_items(daemon, &items, &n_items)) < 0)
+                goto out;
+        request.items = items;
+        request.n_items = n_items;
+        if ((r = ical_feed_series(&request, &series, &n_series)) < 0)
+                goto out;
+        if ((r = store_feed_load_series(daemon->store, feed->row.id, &rows, &n_rows)) < 0)
+                goto out;
+        if ((r = update_revisions(&rows, &n_rows, series, n_series, now, &updates, &n_updates, &changed)) < 0)
+                goto out;
+        revisions = n_rows ? calloc(n_rows, sizeof *revisions) : NULL;
+        if (n_rows && !revisions) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < n_rows; i++)
+                revisions[i] = (struct ical_feed_revision){ rows[i].uid, rows[i].sequence, rows[i].last_modified };
+        request.revisions = revisions;
+        request.n_revisions = n_rows;
+
+        /* DTSTAMP is when the feed last changed, so unchanged content gives unchanged bytes (and
+         * ETag) across rebuilds and restarts; anything that changes the bytes moves it. */
+        int64_t changed_at = changed || feed->row.changed_at == 0 ? now : feed->row.changed_at;
+        if ((r = build_bytes(&request, changed_at, &bytes, &size, etag)) < 0)
+                goto out;
+        if (strcmp(etag, feed->row.etag) != 0 && changed_at != now) {
+                changed_at = now;
+                free(bytes);
+                bytes = NULL;
+                if ((r = build_bytes(&request, changed_at, &bytes, &size, etag)) < 0)
+                        goto out;
+        }
+        if (n_updates > 0 || changed_at != feed->row.changed_at || strcmp(etag, feed->row.etag) != 0) {
+                struct store_feed_series *changed_rows = n_updates ? calloc(n_updates, sizeof *changed_rows) : NULL;
+                char *etag_copy = strdup(etag);
+                if ((n_updates && !changed_rows) || !etag_copy) {
+                        free(changed_rows);
+                        free(etag_copy);
+                        r = -ENOMEM;
+                        goto out;
+                }
+                for (size_t i = 0; i < n_updates; i++)
+                        changed_rows[i] = rows[updates[i]];
+                r = store_begin(daemon->store);
+                if (r >= 0)
+                        r = store_feed_save_series(daemon->store, feed->row.id, changed_rows, n_updates);
+                if (r >= 0)
+                        r = store_feed_set_state(daemon->store, feed->row.id, changed_at, etag);
+                if (r >= 0)
+                        r = store_commit(daemon->store);
+                free(changed_rows);
+                if (r < 0) {
+                        store_rollback(daemon->store);
+                        free(etag_copy);
+                        goto out;
+                }
+                free(feed->row.etag);
+                feed->row.etag = etag_copy;
+                feed->row.changed_at = changed_at;
+        }
+        feed_drop_cache(feed);
+        feed->bytes = bytes;
+        feed->size = size;
+        bytes = NULL;
+        memcpy(feed->etag, etag, sizeof etag);
+        feed->last_modified = changed_at;
+        feed->cached = true;
+        r = 0;
+out:
+        free(bytes);
+        free(revisions);
+        free(updates);
+        store_feed_series_free(rows, n_rows);
+        ical_feed_series_free(series, n_series);
+        sessions_feed_items_free(items, n_items);
+        schedule_free(empty);
+        return r;
+}
+
+struct feed *feeds_lookup_token(struct daemon *daemon, const char *text, size_t length) {
+        uint8_t hash[STORE_FEED_HASH_SIZE];
+        struct feed *found = NULL;
+        if (!daemon->feeds || length != FEED_TOKEN_LENGTH)
+                return NULL;
+        for (size_t i = 0; i < length; i++)
+                if (!text[i] || !strchr(base64url, text[i]))
+                        return NULL;
+        token_hash(text, length, hash);
+        /* Every active feed is compared, each in constant time, so the time taken says nothing
+         * about how close a guess came or where a match sits. */
+        for (size_t i = 0; i < daemon->feeds->n; i++) {
+                struct feed *feed = &daemon->feeds->items[i];
+                int equal = CRYPTO_memcmp(feed->row.token_hash, hash, sizeof hash) == 0;
+                if (equal && !feed->row.revoked_at)
+                        found = feed;
+        }
+        return found;
+}
+
+void feeds_note_fetch(struct daemon *daemon, struct feed *feed) {
+        char now[32];
+        daemon_format_time(clock_now(&daemon->clock), now);
+        if (feed->row.last_fetched && strcmp(feed->row.last_fetched, now) == 0)
+                return;
+        char *copy = strdup(now);
+        if (!copy)
+                return;
+        free(feed->row.last_fetched);
+        feed->row.last_fetched = copy;
+        feed->fetch_dirty = true;
+}
+
+int feeds_flush_fetches(struct daemon *daemon) {
+        struct feeds *feeds = daemon->feeds;
+        bool any = false;
+        for (size_t i = 0; feeds && i < feeds->n; i++)
+                any |= feeds->items[i].fetch_dirty;
+        if (!any)
+                return 0;
+        int r = store_begin(daemon->store);
+        for (size_t i = 0; r >= 0 && i < feeds->n; i++)
+                if (feeds->items[i].fetch_dirty)
+                        r = store_feed_set_fetched(daemon->store, feeds->items[i].row.id,
+                                                   feeds->items[i].row.last_fetched);
+        if (r >= 0)
+                r = store_commit(daemon->store);
+        if (r < 0) {
+                store_rollback(daemon->store);
+                return r;
+        }
+        for (size_t i = 0; i < feeds->n; i++)
+                feeds->items[i].fetch_dirty = false;
+        return 0;
+}
+
+static int new_secrets(char token[static FEED_TOKEN_LENGTH + 1], char name[static FEED_PUBLISH_NAME_LENGTH + 1],
+                       uint8_t hash[static STORE_FEED_HASH_SIZE]) {
+        int r = random_text(FEED_TOKEN_BYTES, token);
+        if (r >= 0)
+                r = random_text(FEED_PUBLISH_NAME_BYTES, name);
+        if (r >= 0)
+                token_hash(token, FEED_TOKEN_LENGTH, hash);
+        return r;
+}
+
+int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 struct feed **ret_feed, char ret_token[static FEED_TOKEN_LENGTH + 1]) {
+        enum ical_feed_subject subject;
+        enum ical_feed_privacy mode;
+        char token[FEED_TOKEN_LENGTH + 1], name[FEED_PUBLISH_NAME_LENGTH + 1], now[32];
+        struct feed feed = { 0 };
+        int r = parse_kinds(kind, privacy, &subject, &mode);
+        if (r < 0)
+                return r;
+        if (!daemon->feeds)
+                return -ENODATA;
+        r = subject_index(daemon, daemon->schedule, subject, subject_id);
+        if (r < 0)
+                return r;
+        if ((r = new_secrets(token, name, feed.row.token_hash)) < 0)
+                return r;
+        daemon_format_time(clock_now(&daemon->clock), now);
+        feed.subject = subject;
+        feed.privacy = mode;
+        feed.row.subject_kind = strdup(ical_feed_subject_names[subject]);
+        feed.row.subject_id = strdup(subject_id);
+        feed.row.privacy = strdup(ical_feed_privacy_names[mode]);
+        feed.row.publish_name = strdup(name);
+        feed.row.created_at = strdup(now);
+        feed.row.etag = strdup("");
+        struct feed *grown = realloc(daemon->feeds->items, (daemon->feeds->n + 1) * sizeof *grown);
+        if (!grown || !feed.row.subject_kind || !feed.row.subject_id || !feed.row.privacy || !feed.row.publish_name ||
+            !feed.row.created_at || !feed.row.etag) {
+                if (grown)
+                        daemon->feeds->items = grown;
+                r = -ENOMEM;
+                goto fail;
+        }
+        daemon->feeds->items = grown;
+        if ((r = store_feed_insert(daemon->store, &feed.row)) < 0)
+                goto fail;
+        grown[daemon->feeds->n] = feed;
+        *ret_feed = &grown[daemon->feeds->n++];
+        memcpy(ret_token, token, sizeof token);
+        OPENSSL_cleanse(token, sizeof token);
+        return 0;
+fail:
+        OPENSSL_cleanse(token, sizeof token);
+        store_feed_clear(&feed.row);
+        return r;
+}
+
+int feeds_rotate(struct daemon *daemon, int64_t id, struct feed **ret_feed,
+                 char ret_token[static FEED_TOKEN_LENGTH + 1]) {
+        char token[FEED_TOKEN_LENGTH + 1], name[FEED_PUBLISH_NAME_LENGTH + 1];
+        uint8_t hash[STORE_FEED_HASH_SIZE];
+        struct feed *feed = feeds_find(daemon, id);
+        if (!feed)
+                return -ENOENT;
+        if (feed->row.revoked_at)
+                return -EALREADY;
+        int r = new_secrets(token, name, hash);
+        if (r < 0)
+                return r;
+        char *name_copy = strdup(name);
+        if (!name_copy)
+                return -ENOMEM;
+        if ((r = store_feed_set_token(daemon->store, id, hash, name)) < 0) {
+                free(name_copy);
+                return r;
+        }
+        memcpy(feed->row.token_hash, hash, sizeof hash);
+        free(feed->row.publish_name);
+        feed->row.publish_name = name_copy;
+        memcpy(ret_token, token, sizeof token);
+        OPENSSL_cleanse(token, sizeof token);
+        *ret_feed = feed;
+        return 0;
+}
+
+int feeds_revoke(struct daemon *daemon, int64_t id) {
+        char now[32];
+        struct feed *feed = feeds_find(daemon, id);
+        if (!feed)
+                return -ENOENT;
+        if (feed->row.revoked_at)
+                return -EALREADY;
+        daemon_format_time(clock_now(&daemon->clock), now);
+        char *copy = strdup(now);
+        if (!copy)
+                return -ENOMEM;
+        int r = store_feed_revoke(daemon->store, id, now);
+        if (r < 0) {
+                free(copy);
+                return r;
+        }
+        feed->row.revoked_at = copy;
+        feed_drop_cache(feed);
+        return 0;
+}
+
+int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 char **ret_text, size_t *ret_size) {
+        enum ical_feed_subject subject;
+        enum ical_feed_privacy mode;
+        struct ical_feed_request request;
+        struct schedule *empty = NULL;
+        struct ical_feed_item *items = NULL;
+        size_t n_items = 0;
+        char host[256];
+        int r = parse_kinds(kind, privacy, &subject, &mode);
+        if (r < 0)
+                return r;
+        if ((r = make_request(daemon, subject, subject_id, mode, &request, &empty)) < 0)
+                return r;
+        uid_host(daemon, host);
+        request.host = host;
+        if ((r = collect_items(daemon, &items, &n_items)) >= 0) {
+                request.items = items;
+                request.n_items = n_items;
+                request.now = (int64_t)clock_now(&daemon->clock);
+                r = ical_feed_build(&request, ret_text, ret_size);
+        }
+        sessions_feed_items_free(items, n_items);
+        schedule_free(empty);
+        return r;
+}

@@ -1,0 +1,74 @@
+/* feed-service.h: the feeds the daemon serves (DESIGN §5): tokens (only their hashes kept),
+ * and each feed's bytes built once per change and cached for HTTP, publish and export. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ical/feed.h"
+#include "store/feed-store.h"
+
+struct daemon;
+
+#define FEED_TOKEN_BYTES 24 /* 192 random bits from getrandom(2) */
+#define FEED_TOKEN_LENGTH 32 /* base64url without padding */
+#define FEED_PUBLISH_NAME_BYTES 18
+#define FEED_PUBLISH_NAME_LENGTH 24
+#define FEED_ETAG_SIZE 67 /* a quoted SHA-256 in hex and a NUL */
+
+struct feed {
+        struct store_feed row;
+        enum ical_feed_subject subject;
+        enum ical_feed_privacy privacy;
+        bool fetch_dirty; /* row.last_fetched not yet written to the store */
+        /* the cache: valid until feeds_invalidate() */
+        bool cached;
+        char *bytes;
+        size_t size;
+        char etag[FEED_ETAG_SIZE];
+        int64_t last_modified; /* Unix seconds, for Last-Modified */
+};
+
+struct feeds {
+        struct feed *items;
+        size_t n;
+        struct event *flush_timer;
+};
+
+/* Reads every feed from the store into daemon->feeds and starts the timer that writes fetch
+ * times back (fetches are counted in memory so serving a feed never writes to disk). */
+int feeds_start(struct daemon *daemon);
+/* Writes pending fetch times and frees everything. */
+void feeds_stop(struct daemon *daemon);
+
+/* Drops every cached feed: called when the data set, the schedule or a session changes. */
+void feeds_invalidate(struct daemon *daemon);
+
+/* A new feed on subject (kind, id) with privacy (NULL: the subject's default). Returns its id,
+ * the token (NUL-terminated, FEED_TOKEN_LENGTH) and the publish name. -EINVAL bad kind or
+ * privacy, -ENOENT no such subject, -EIO store (detail in daemon->store->error). */
+int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 struct feed **ret_feed, char ret_token[static FEED_TOKEN_LENGTH + 1]);
+/* A new token (and publish name) for feed id; the old one stops working. -ENOENT, -EIO. */
+int feeds_rotate(struct daemon *daemon, int64_t id, struct feed **ret_feed,
+                 char ret_token[static FEED_TOKEN_LENGTH + 1]);
+/* -ENOENT unknown, -EALREADY already revoked, -EIO. */
+int feeds_revoke(struct daemon *daemon, int64_t id);
+struct feed *feeds_find(struct daemon *daemon, int64_t id);
+
+/* The active feed whose token is text (exactly FEED_TOKEN_LENGTH base64url characters), or
+ * NULL. Compares hashes in constant time. */
+struct feed *feeds_lookup_token(struct daemon *daemon, const char *text, size_t length);
+/* Builds feed's bytes unless cached. -ENOENT when its subject is gone, -ENODATA when there is
+ * no data set, else -errno. */
+int feeds_content(struct daemon *daemon, struct feed *feed);
+/* Records a fetch (in memory; written by the timer, at FeedList and at shutdown). */
+void feeds_note_fetch(struct daemon *daemon, struct feed *feed);
+int feeds_flush_fetches(struct daemon *daemon);
+
+/* One calendar for (kind, id, privacy) built on demand, without a feed's revisions. The text
+ * is malloc'd. Errors as feeds_create. */
+int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 char **ret_text, size_t *ret_size);
