@@ -205,6 +205,21 @@ static int collect_items(struct daemon *daemon, struct ical_feed_item **ret_item
         return sessions_feed_items(daemon, ret_items, ret_n);
 }
 
+/* Where the weekly series begin: the first day the daemon holds sessions for (the first
+ * publication; DESIGN §6 never invents sessions before it), else the term's start. */
+static civil_date feed_start(struct daemon *daemon) {
+        civil_date from = daemon->school->info.term_start;
+        sqlite3_stmt *stmt = NULL;
+        if (store_prepare(daemon->store, "SELECT min(date) FROM sessions", &stmt) == 0 &&
+            sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_TEXT) {
+                civil_date first;
+                if (date_parse((const char *)sqlite3_column_text(stmt, 0), &first) == 0 && first > from)
+                        from = first;
+        }
+        sqlite3_finalize(stmt);
+        return from;
+}
+
 /* A request over the current data; *ret_empty is a schedule to free when none is published. */
 static int make_request(struct daemon *daemon, enum ical_feed_subject subject, const char *subject_id,
                         enum ical_feed_privacy privacy, struct ical_feed_request *request,
@@ -223,7 +238,7 @@ static int make_request(struct daemon *daemon, enum ical_feed_subject subject, c
                 .subject = subject,
                 .subject_index = index,
                 .privacy = privacy,
-                .from = daemon->school->info.term_start,
+                .from = feed_start(daemon),
         };
         *ret_empty = empty;
         return 0;
