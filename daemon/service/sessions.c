@@ -61,16 +61,25 @@ int sql_prepare(struct daemon *daemon, sqlite3_stmt **ret, const char *sql, cons
         return r;
 }
 
+/* Changes run many times over (a term of sessions at each publication) reuse their
+ * prepared statement. */
 int sql_run(struct daemon *daemon, const char *sql, const char *types, ...) {
         sqlite3_stmt *stmt = NULL;
-        va_list ap;
-        va_start(ap, types);
-        int r = prepare_v(daemon, &stmt, sql, types, ap);
-        va_end(ap);
+        bool cached = false;
+        int r = store_prepare_cached(daemon->store, sql, &stmt, &cached);
         if (r < 0)
                 return r;
-        r = sqlite3_step(stmt) == SQLITE_DONE ? sqlite3_changes(daemon->store->db) : store_fail(daemon->store, sql);
-        sqlite3_finalize(stmt);
+        va_list ap;
+        va_start(ap, types);
+        r = bind_args(stmt, types, ap);
+        va_end(ap);
+        if (r >= 0)
+                r = sqlite3_step(stmt) == SQLITE_DONE ? sqlite3_changes(daemon->store->db)
+                                                      : store_fail(daemon->store, sql);
+        if (cached)
+                sqlite3_reset(stmt);
+        else
+                sqlite3_finalize(stmt);
         return r;
 }
 

@@ -30,6 +30,26 @@ int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt)
         return 0;
 }
 
+int store_prepare_cached(struct store *store, const char *sql, sqlite3_stmt **ret_stmt, bool *ret_cached) {
+        for (int i = 0; i < store->n_cached; i++)
+                if (store->cached[i].sql == sql) {
+                        sqlite3_reset(store->cached[i].stmt);
+                        sqlite3_clear_bindings(store->cached[i].stmt);
+                        *ret_stmt = store->cached[i].stmt;
+                        *ret_cached = true;
+                        return 0;
+                }
+        int r = store_prepare(store, sql, ret_stmt);
+        if (r < 0)
+                return r;
+        *ret_cached = store->n_cached < STORE_CACHED_STATEMENTS;
+        if (*ret_cached) {
+                store->cached[store->n_cached].sql = sql;
+                store->cached[store->n_cached++].stmt = *ret_stmt;
+        }
+        return 0;
+}
+
 int store_begin(struct store *store) {
         return store_exec(store, "BEGIN IMMEDIATE");
 }
@@ -46,6 +66,8 @@ void store_rollback(struct store *store) {
 struct store *store_close(struct store *store) {
         if (!store)
                 return NULL;
+        for (int i = 0; i < store->n_cached; i++)
+                sqlite3_finalize(store->cached[i].stmt);
         sqlite3_close(store->db);
         free(store->path);
         free(store);
