@@ -366,6 +366,39 @@ static int insert_occurrence(struct daemon *daemon, const struct schedule *sched
         return r < 0 ? r : 0;
 }
 
+/* Does the group still meet as its stored future sessions say: same interventionist, program
+ * and students? Otherwise its future sessions are replaced whole. */
+static int group_unchanged(struct daemon *daemon, const struct schedule *schedule, const struct group *group,
+                           time_t now, bool *ret_same) {
+        const struct school *school = schedule->school;
+        sqlite3_stmt *stmt = NULL;
+        int r = sql_prepare(daemon, &stmt,
+                            "SELECT s.staff_id, s.program_id, p.student_id FROM sessions s"
+                            " LEFT JOIN session_students p USING (session_id)"
+                            " WHERE s.session_id = (SELECT session_id FROM sessions WHERE group_id = ?"
+                            "   AND status = 'scheduled' AND makes_up IS NULL AND starts_at > ? LIMIT 1)",
+                            "ti", group->id, (int64_t)now);
+        if (r < 0)
+                return r;
+        size_t matched = 0, rows = 0;
+        bool same = true;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                rows++;
+                if (strcmp(sql_text(stmt, 0), school->staff[group->staff].id) != 0 ||
+                    strcmp(sql_text(stmt, 1), school->programs[group->program].id) != 0)
+                        same = false;
+                for (size_t i = 0; i < group->n_needs; i++)
+                        if (strcmp(sql_text(stmt, 2), school->students[school->needs[group->needs[i]].student].id) == 0)
+                                matched++;
+        }
+        sqlite3_finalize(stmt);
+        *ret_same = same && rows == group->n_needs && matched == group->n_needs;
+        return 0;
+}
+
+/* Brings the stored future to the published schedule. Only what changed is rewritten: a
+ * re-solve that keeps most of the week keeps most rows (the loop is not held up rewriting a
+ * whole term), and the past is never touched. */
 int sessions_sync(struct daemon *daemon) {
         const struct schedule *schedule = daemon->schedule;
         if (!schedule || !daemon->school || schedule->version <= 0)
@@ -380,10 +413,41 @@ int sessions_sync(struct daemon *daemon) {
                 return r;
         if ((r = store_begin(daemon->store)) < 0)
                 goto out;
-        /* Only what has not started is replaced; cancelled and logged records stay. */
-        r = sql_run(daemon,
-                    "DELETE FROM sessions WHERE status = 'scheduled' AND makes_up IS NULL AND starts_at > ?", "i",
-                    (int64_t)now);
+        /* Groups whose interventionist, program or students changed: their future goes. */
+        for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
+                bool same = false;
+                r = group_unchanged(daemon, schedule, &schedule->groups[g], now, &same);
+                if (r >= 0 && !same)
+                        r = sql_run(daemon,
+                                    "DELETE FROM sessions WHERE group_id = ? AND status = 'scheduled'"
+                                    " AND makes_up IS NULL AND starts_at > ?",
+                                    "ti", schedule->groups[g].id, (int64_t)now);
+        }
+        /* Every other future session that the new week does not hold at the same times goes. */
+        if (r >= 0)
+                r = sql_run(daemon, "CREATE TEMP TABLE IF NOT EXISTS sync_held (session_id TEXT PRIMARY KEY, end INTEGER)",
+                            "");
+        if (r >= 0)
+                r = sql_run(daemon, "DELETE FROM sync_held", "");
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                if (!occurrence_is_held(&list[i]))
+                        continue;
+                char id[OCCURRENCE_SESSION_ID_MAX];
+                occurrence_session_id(schedule->groups[list[i].group].id, list[i].date, list[i].start, id);
+                r = sql_run(daemon, "INSERT OR IGNORE INTO sync_held VALUES (?, ?)", "td", id, list[i].end);
+        }
+        if (r >= 0)
+                r = sql_run(daemon,
+                            "DELETE FROM sessions WHERE status = 'scheduled' AND makes_up IS NULL AND starts_at > ?"
+                            " AND NOT EXISTS (SELECT 1 FROM sync_held h WHERE h.session_id = sessions.session_id"
+                            "   AND h.end = sessions.end)",
+                            "i", (int64_t)now);
+        /* What stays now belongs to this version; what is new is added. */
+        if (r >= 0)
+                r = sql_run(daemon,
+                            "UPDATE sessions SET version = ? WHERE status = 'scheduled' AND makes_up IS NULL"
+                            " AND starts_at > ? AND version <> ?",
+                            "iii", (int64_t)schedule->version, (int64_t)now, (int64_t)schedule->version);
         for (size_t i = 0; i < n && r >= 0; i++)
                 if (occurrence_is_held(&list[i]))
                         r = insert_occurrence(daemon, schedule, &list[i], now_text, now);

@@ -726,8 +726,9 @@ START_TEST(test_cancellation_and_makeup_follow_into_the_feed) {
         int teacher = busiest_teacher(schedule);
         json_object_put(schedule);
         char *path = create_feed("--teacher", school->teachers[teacher].id, "full", NULL);
-        char *before_text, **before;
-        size_t n_before = expand_feed(fetch(path), &before_text, &before);
+        char *before_text, **before, *first = fetch(path);
+        size_t n_before = expand_feed(first, &before_text, &before);
+        free(first);
 
         /* This week's sessions of the teacher's students that have a make-up slot left. */
         char *out = pullout_ok("sessions", "--week", "2026-09-14", "--json", NULL);
