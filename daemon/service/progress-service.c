@@ -19,12 +19,6 @@
 
 #define PROGRESS_IMPORT_ERRORS_MAX 100
 
-static time_t local_midnight(civil_date date) {
-        int year, month, day;
-        date_to_ymd(date, &year, &month, &day);
-        struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_isdst = -1 };
-        return mktime(&tm);
-}
 
 /* The student's fidelity in [from, to): items delivered ÷ applicable over delivered sessions
  * they attended; < 0 when no session of theirs was checked. */
@@ -59,7 +53,7 @@ int progress_delivery_weeks(struct daemon *daemon, const char *student_id, civil
         if (!weeks)
                 return -ENOMEM;
         for (civil_date week = date_week_start(from); week <= to; week += 7) {
-                time_t start = local_midnight(week), end = local_midnight(week + 7);
+                time_t start = sessions_time_of(week, 0), end = sessions_time_of(week + 7, 0);
                 struct dosage_tally tally;
                 double fidelity;
                 int r = sessions_student_dosage(daemon, student_id, start, end, true, &tally);
