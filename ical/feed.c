@@ -222,7 +222,14 @@ static void write_students(FILE *out, const struct feed *feed, const struct grou
 static const char *item_note(const struct ical_feed_item *item) {
         if (!item)
                 return "";
-        return item->kind == ICAL_FEED_MAKEUP ? " (make-up)" : " (moved)";
+        switch (item->kind) {
+        case ICAL_FEED_MAKEUP:
+                return " (make-up)";
+        case ICAL_FEED_MOVED:
+                return " (moved)";
+        default:
+                return "";
+        }
 }
 
 static char *make_summary(const struct feed *feed, const struct event_spec *spec) {
@@ -278,6 +285,10 @@ static void write_item_origin(FILE *out, const struct ical_feed_item *item) {
         char group_id[GROUP_ID_MAX];
         civil_date date;
         int start;
+        if (item->kind == ICAL_FEED_HELD) {
+                fputs("Held under an earlier schedule", out);
+                return;
+        }
         const char *origin = item->kind == ICAL_FEED_MOVED ? item->session_id : item->makes_up;
         fputs(item->kind == ICAL_FEED_MOVED ? "Moved from " : "Make-up session", out);
         if (!origin)
@@ -459,7 +470,8 @@ static int add_event(struct feed *feed, struct event_spec *spec, size_t *allocat
 static bool cancelled_by_items(const struct feed *feed, int g, const char *session_id) {
         for (size_t i = 0; i < feed->request->n_items; i++) {
                 const struct ical_feed_item *item = &feed->request->items[i];
-                if (item->group == g && item->kind != ICAL_FEED_MAKEUP && item->session_id &&
+                if (item->group == g && (item->kind == ICAL_FEED_CANCELLED || item->kind == ICAL_FEED_MOVED) &&
+                    item->session_id &&
                     strcmp(item->session_id, session_id) == 0)
                         return true;
         }
@@ -627,7 +639,10 @@ static int feed_init(struct feed *feed, const struct ical_feed_request *request)
                 if (item->kind == ICAL_FEED_CANCELLED || !group_in_feed(feed, item->group))
                         continue;
                 struct event_spec spec = { .group = item->group, .item = item };
-                spec.uid = series_uid(feed, item->session_id, item->kind == ICAL_FEED_MOVED ? "-moved" : "-makeup");
+                spec.uid = series_uid(feed, item->session_id,
+                                      item->kind == ICAL_FEED_MOVED  ? "-moved"
+                                      : item->kind == ICAL_FEED_HELD ? "-held"
+                                                                     : "-makeup");
                 if (!spec.uid)
                         return -ENOMEM;
                 r = add_event(feed, &spec, &allocated);

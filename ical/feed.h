@@ -37,6 +37,7 @@ enum ical_feed_item_kind {
         ICAL_FEED_CANCELLED, /* session_id does not take place (an EXDATE on its series) */
         ICAL_FEED_MOVED,     /* session_id takes place on date start..end instead (EXDATE + own event) */
         ICAL_FEED_MAKEUP,    /* an extra session on date start..end, session_id its own id */
+        ICAL_FEED_HELD,      /* a past session held under an earlier schedule (its own event) */
 };
 
 struct ical_feed_item {

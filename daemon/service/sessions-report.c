@@ -443,6 +443,117 @@ void sessions_feed_items_free(struct ical_feed_item *items, size_t n) {
         free(items);
 }
 
+static int push_item(struct ical_feed_item **items, size_t *n, struct ical_feed_item item) {
+        struct ical_feed_item *grown = realloc(*items, (*n + 1) * sizeof *grown);
+        if (!grown) {
+                free((char *)item.session_id);
+                free((char *)item.makes_up);
+                return -ENOMEM;
+        }
+        *items = grown;
+        (*items)[(*n)++] = item;
+        return item.session_id ? 0 : -ENOMEM;
+}
+
+struct past_session {
+        char id[OCCURRENCE_SESSION_ID_MAX];
+        civil_date date;
+        int start, end;
+        bool cancelled;
+};
+
+/* The group's regular sessions that have started, as stored. */
+static int past_sessions(struct daemon *daemon, const char *group_id, time_t now, struct past_session **ret,
+                         size_t *ret_n) {
+        sqlite3_stmt *stmt = NULL;
+        struct past_session *list = NULL;
+        size_t n = 0;
+        int r = sql_prepare(daemon, &stmt,
+                            "SELECT session_id, date, start, end, status = 'cancelled' FROM sessions"
+                            " WHERE group_id = ? AND makes_up IS NULL AND starts_at <= ?",
+                            "ti", group_id, (int64_t)now);
+        if (r < 0)
+                return r;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                struct past_session *grown = realloc(list, (n + 1) * sizeof *grown);
+                if (!grown) {
+                        r = -ENOMEM;
+                        break;
+                }
+                list = grown;
+                struct past_session *p = &list[n];
+                snprintf(p->id, sizeof p->id, "%s", sql_text(stmt, 0));
+                if (date_parse(sql_text(stmt, 1), &p->date) < 0)
+                        continue;
+                p->start = sqlite3_column_int(stmt, 2);
+                p->end = sqlite3_column_int(stmt, 3);
+                p->cancelled = sqlite3_column_int(stmt, 4) != 0;
+                n++;
+        }
+        sqlite3_finalize(stmt);
+        if (r < 0) {
+                free(list);
+                return r;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}
+
+/* The past against the current weekly series: a series occurrence that was never a session
+ * here (the schedule was different then) is taken out, and a session that was held then at
+ * other times is shown on its own, so a feed shows what happened and what will. */
+static int past_items(struct daemon *daemon, struct ical_feed_item **items, size_t *n) {
+        const struct schedule *schedule = daemon->schedule;
+        time_t now = clock_now(&daemon->clock);
+        int64_t earliest = sql_int(daemon, -1, "SELECT min(starts_at) FROM sessions", "");
+        if (earliest < 0 || earliest > (int64_t)now)
+                return 0;
+        civil_date today = sessions_date_of(now, NULL), first = sessions_date_of((time_t)earliest, NULL);
+        int r = 0;
+        for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
+                const struct group *group = &schedule->groups[g];
+                struct occurrence *series = NULL;
+                struct past_session *held = NULL;
+                size_t n_series = 0, n_held = 0;
+                if ((r = occurrence_expand_group(schedule, (int)g, first, today, &series, &n_series)) < 0 ||
+                    (r = past_sessions(daemon, group->id, now, &held, &n_held)) < 0) {
+                        free(series);
+                        break;
+                }
+                /* Series occurrences that started already but never existed as sessions. */
+                for (size_t i = 0; i < n_series && r >= 0; i++) {
+                        if (!occurrence_is_held(&series[i]) || sessions_time_of(series[i].date, series[i].start) > now)
+                                continue;
+                        bool stored = false;
+                        for (size_t k = 0; k < n_held && !stored; k++)
+                                stored = held[k].date == series[i].date && held[k].start == series[i].start;
+                        if (stored)
+                                continue;
+                        char id[OCCURRENCE_SESSION_ID_MAX];
+                        occurrence_session_id(group->id, series[i].date, series[i].start, id);
+                        r = push_item(items, n, (struct ical_feed_item){ .kind = ICAL_FEED_CANCELLED, .group = (int)g,
+                                                                          .session_id = strdup(id) });
+                }
+                /* Sessions held at times the series does not have. */
+                for (size_t k = 0; k < n_held && r >= 0; k++) {
+                        bool in_series = false;
+                        for (size_t i = 0; i < n_series && !in_series; i++)
+                                in_series = occurrence_is_held(&series[i]) && series[i].date == held[k].date &&
+                                            series[i].start == held[k].start;
+                        if (in_series || held[k].cancelled)
+                                continue;
+                        r = push_item(items, n, (struct ical_feed_item){ .kind = ICAL_FEED_HELD, .group = (int)g,
+                                                                          .session_id = strdup(held[k].id),
+                                                                          .date = held[k].date, .start = held[k].start,
+                                                                          .end = held[k].end });
+                }
+                free(series);
+                free(held);
+        }
+        return r;
+}
+
 int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size_t *ret_n) {
         if (!daemon->schedule) {
                 *ret = NULL;
@@ -464,14 +575,8 @@ int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size
                 civil_date date;
                 if (group < 0 || date_parse(sql_text(stmt, 3), &date) < 0)
                         continue; /* a group of an older version: nothing of it is in the feeds */
-                struct ical_feed_item *grown = realloc(items, (n + 1) * sizeof *items);
-                if (!grown) {
-                        r = -ENOMEM;
-                        break;
-                }
-                items = grown;
                 bool makeup = sqlite3_column_type(stmt, 6) != SQLITE_NULL;
-                items[n] = (struct ical_feed_item){
+                r = push_item(&items, &n, (struct ical_feed_item){
                         .kind = makeup ? ICAL_FEED_MAKEUP : ICAL_FEED_CANCELLED,
                         .group = group,
                         .session_id = strdup(sql_text(stmt, 0)),
@@ -479,13 +584,15 @@ int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size
                         .start = sqlite3_column_int(stmt, 4),
                         .end = sqlite3_column_int(stmt, 5),
                         .makes_up = makeup ? strdup(sql_text(stmt, 6)) : NULL,
-                };
-                if (!items[n++].session_id || (makeup && !items[n - 1].makes_up)) {
+                });
+                if (r >= 0 && makeup && !items[n - 1].makes_up)
                         r = -ENOMEM;
+                if (r < 0)
                         break;
-                }
         }
         sqlite3_finalize(stmt);
+        if (r >= 0)
+                r = past_items(daemon, &items, &n);
         if (r < 0) {
                 sessions_feed_items_free(items, n);
                 return r;

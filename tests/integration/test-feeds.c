@@ -798,6 +798,79 @@ START_TEST(test_cancellation_and_makeup_follow_into_the_feed) {
 }
 END_TEST
 
+/* Lines of `pullout sessions --week WEEK` for the teacher's students (cancelled ones left out),
+ * as "YYYY-MM-DD HH:MM HH:MM". */
+static size_t held_lines(const char *week, int teacher, char ***ret) {
+        char *out = pullout_ok("sessions", "--week", week, "--json", NULL);
+        struct json_object *doc = json_tokener_parse(out);
+        free(out);
+        struct json_object *sessions = json_object_object_get(doc, "sessions");
+        char **lines = NULL;
+        size_t n = 0;
+        for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+                struct json_object *session = json_object_array_get_idx(sessions, i);
+                if (strcmp(json_object_get_string(json_object_object_get(session, "status")), "cancelled") == 0)
+                        continue;
+                struct json_object *students = json_object_object_get(session, "students");
+                bool mine = false;
+                for (size_t k = 0; k < json_object_array_length(students); k++)
+                        mine |= student_of_teacher(json_object_get_string(json_object_object_get(
+                                                           json_object_array_get_idx(students, k), "student_id")),
+                                                   teacher);
+                if (!mine)
+                        continue;
+                lines = realloc(lines, (n + 1) * sizeof *lines);
+                ck_assert_int_ge(asprintf(&lines[n++], "%s %s %s",
+                                          json_object_get_string(json_object_object_get(session, "date")),
+                                          json_object_get_string(json_object_object_get(session, "start")),
+                                          json_object_get_string(json_object_object_get(session, "end"))),
+                                 0);
+        }
+        json_object_put(doc);
+        qsort(lines, n, sizeof *lines, compare_strings);
+        *ret = lines;
+        return n;
+}
+
+/* Midweek the schedule is solved afresh: the feed keeps the sessions held before under the
+ * old times, shows the new times after, and equals the daemon's sessions day by day. */
+START_TEST(test_feed_keeps_the_past_across_a_new_schedule) {
+        struct json_object *schedule = schedule_json();
+        int teacher = busiest_teacher(schedule);
+        json_object_put(schedule);
+        char *path = create_feed("--teacher", school->teachers[teacher].id, "full", NULL);
+        free(pullout_ok("clock", "advance", "2d", NULL)); /* Wednesday 07:30 */
+        free(pullout_ok("solve", "--fresh", "--seed", "99", "--time-limit", "2", NULL));
+
+        char *calendar = fetch(path), *text, **got;
+        size_t n_got = expand_feed(calendar, &text, &got);
+        char **want;
+        size_t n_want = held_lines("2026-09-14", teacher, &want);
+        ck_assert_msg(n_want > 0, "the teacher's students have sessions this week");
+        /* The feed's lines of that week. */
+        char **week = NULL;
+        size_t n_week = 0;
+        for (size_t i = 0; i < n_got; i++)
+                if (strncmp(got[i], "2026-09-14", 10) >= 0 && strncmp(got[i], "2026-09-19", 10) < 0) {
+                        week = realloc(week, (n_week + 1) * sizeof *week);
+                        week[n_week++] = got[i];
+                }
+        qsort(week, n_week, sizeof *week, compare_strings);
+        for (size_t i = 0; i < n_want && i < n_week; i++)
+                ck_assert_msg(strcmp(want[i], week[i]) == 0, "session %zu of the week: the daemon holds %s, the feed %s",
+                              i, want[i], week[i]);
+        ck_assert_msg(n_week == n_want, "the feed has %zu sessions that week, the daemon %zu", n_week, n_want);
+        for (size_t i = 0; i < n_want; i++)
+                free(want[i]);
+        free(want);
+        free(week);
+        free(got);
+        free(text);
+        free(calendar);
+        free(path);
+}
+END_TEST
+
 static bool solving_now(void) {
         char *out = pullout_ok("status", "--json", NULL);
         struct json_object *status = json_tokener_parse(out);
@@ -884,6 +957,7 @@ Suite *suite_feeds(void) {
         tcase_add_test(t, test_feed_served_while_a_long_solve_runs);
         tcase_add_test(t, test_export_and_publish);
         tcase_add_test(t, test_cancellation_and_makeup_follow_into_the_feed);
+        tcase_add_test(t, test_feed_keeps_the_past_across_a_new_schedule);
         suite_add_tcase(s, t);
         return s;
 }
