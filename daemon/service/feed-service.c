@@ -197,12 +197,59 @@ static void uid_host(const struct daemon *daemon, char host[static 256]) {
                 snprintf(host, 256, "pullout.invalid");
 }
 
-/* The dated changes of the sessions the daemon holds (cancellations, moves, make-ups).
- * The sessions service provides them; until it does, feeds show the weekly schedule with the
- * school calendar applied. */
-/* Cancellations and make-ups from the session records: EXDATEs and standalone events. */
-static int collect_items(struct daemon *daemon, struct ical_feed_item **ret_items, size_t *ret_n) {
-        return sessions_feed_items(daemon, ret_items, ret_n);
+/* Cancellations, make-ups and sessions held under earlier schedules, from the session
+ * records: EXDATEs and standalone events. */
+static int collect_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **ret_items,
+                         size_t *ret_n) {
+        return sessions_feed_items(daemon, schedule, ret_items, ret_n);
+}
+
+/* The published schedule plus, without meetings, the groups of earlier versions that held
+ * sessions already: their past sessions stay in the feeds after a re-solve dissolved them.
+ * NULL in *ret_owned when the published schedule alone serves. */
+static int schedule_with_history(struct daemon *daemon, struct schedule **ret_owned) {
+        struct schedule *merged = NULL, *older = NULL;
+        int64_t older_version = 0;
+        sqlite3_stmt *stmt = NULL;
+        int r = store_prepare(daemon->store,
+                              "SELECT DISTINCT version, group_id FROM sessions WHERE makes_up IS NULL"
+                              " AND status != 'cancelled' AND starts_at <= ? ORDER BY version",
+                              &stmt);
+        *ret_owned = NULL;
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, (int64_t)clock_now(&daemon->clock));
+        while (r >= 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+                int64_t version = sqlite3_column_int64(stmt, 0);
+                const char *group_id = (const char *)sqlite3_column_text(stmt, 1);
+                if (!group_id || schedule_find_group(merged ? merged : daemon->schedule, group_id) >= 0)
+                        continue;
+                if (version != older_version) {
+                        older = schedule_free(older);
+                        older_version = version;
+                        if (store_load_schedule(daemon->store, daemon->school, version, &older) < 0)
+                                older = NULL;
+                }
+                int g = older ? schedule_find_group(older, group_id) : -1;
+                if (g < 0)
+                        continue;
+                if (!merged && !(merged = schedule_copy(daemon->schedule))) {
+                        r = -ENOMEM;
+                        break;
+                }
+                struct group past = older->groups[g];
+                past.n_meetings = 0; /* no series: only its held sessions show */
+                past.pinned = false;
+                r = schedule_add_group(merged, &past);
+        }
+        sqlite3_finalize(stmt);
+        schedule_free(older);
+        if (r < 0) {
+                schedule_free(merged);
+                return r;
+        }
+        *ret_owned = merged;
+        return 0;
 }
 
 /* Where the weekly series begin: the first day the daemon holds sessions for (the first
@@ -220,19 +267,27 @@ static civil_date feed_start(struct daemon *daemon) {
         return from;
 }
 
-/* A request over the current data; *ret_empty is a schedule to free when none is published. */
+/* A request over the current data; *ret_owned is a schedule to free (an empty one when none
+ * is published, or the published one with the groups of its past), or NULL. */
 static int make_request(struct daemon *daemon, enum ical_feed_subject subject, const char *subject_id,
                         enum ical_feed_privacy privacy, struct ical_feed_request *request,
-                        struct schedule **ret_empty) {
-        struct schedule *empty = NULL;
+                        struct schedule **ret_owned) {
+        struct schedule *owned = NULL;
         const struct schedule *schedule = daemon->schedule;
         if (!daemon->school)
                 return -ENODATA;
         int index = subject_index(daemon, schedule, subject, subject_id);
         if (index < 0)
                 return index;
-        if (!schedule && !(schedule = empty = schedule_new(daemon->school)))
+        if (!schedule && !(schedule = owned = schedule_new(daemon->school)))
                 return -ENOMEM;
+        if (!owned) {
+                int r = schedule_with_history(daemon, &owned);
+                if (r < 0)
+                        return r;
+                if (owned)
+                        schedule = owned;
+        }
         *request = (struct ical_feed_request){
                 .schedule = schedule,
                 .subject = subject,
@@ -240,7 +295,7 @@ static int make_request(struct daemon *daemon, enum ical_feed_subject subject, c
                 .privacy = privacy,
                 .from = feed_start(daemon),
         };
-        *ret_empty = empty;
+        *ret_owned = owned;
         return 0;
 }
 
@@ -312,7 +367,7 @@ static int build_bytes(struct ical_feed_request *request, int64_t now, char **re
 
 int feeds_content(struct daemon *daemon, struct feed *feed) {
         struct ical_feed_request request;
-        struct schedule *empty = NULL;
+        struct schedule *owned = NULL;
         struct ical_feed_item *items = NULL;
         struct ical_feed_series *series = NULL;
         struct store_feed_series *rows = NULL;
@@ -325,12 +380,12 @@ int feeds_content(struct daemon *daemon, struct feed *feed) {
         if (feed->cached)
                 return 0;
         int64_t now = (int64_t)clock_now(&daemon->clock);
-        int r = make_request(daemon, feed->subject, feed->row.subject_id, feed->privacy, &request, &empty);
+        int r = make_request(daemon, feed->subject, feed->row.subject_id, feed->privacy, &request, &owned);
         if (r < 0)
                 return r;
         uid_host(daemon, host);
         request.host = host;
-        if ((r = collect_items(daemon, &items, &n_items)) < 0)
+        if ((r = collect_items(daemon, request.schedule, &items, &n_items)) < 0)
                 goto out;
         request.items = items;
         request.n_items = n_items;
@@ -405,7 +460,7 @@ out:
         store_feed_series_free(rows, n_rows);
         ical_feed_series_free(series, n_series);
         sessions_feed_items_free(items, n_items);
-        schedule_free(empty);
+        schedule_free(owned);
         return r;
 }
 
@@ -576,24 +631,24 @@ int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id
         enum ical_feed_subject subject;
         enum ical_feed_privacy mode;
         struct ical_feed_request request;
-        struct schedule *empty = NULL;
+        struct schedule *owned = NULL;
         struct ical_feed_item *items = NULL;
         size_t n_items = 0;
         char host[256];
         int r = parse_kinds(kind, privacy, &subject, &mode);
         if (r < 0)
                 return r;
-        if ((r = make_request(daemon, subject, subject_id, mode, &request, &empty)) < 0)
+        if ((r = make_request(daemon, subject, subject_id, mode, &request, &owned)) < 0)
                 return r;
         uid_host(daemon, host);
         request.host = host;
-        if ((r = collect_items(daemon, &items, &n_items)) >= 0) {
+        if ((r = collect_items(daemon, request.schedule, &items, &n_items)) >= 0) {
                 request.items = items;
                 request.n_items = n_items;
                 request.now = (int64_t)clock_now(&daemon->clock);
                 r = ical_feed_build(&request, ret_text, ret_size);
         }
         sessions_feed_items_free(items, n_items);
-        schedule_free(empty);
+        schedule_free(owned);
         return r;
 }

@@ -503,8 +503,8 @@ static int past_sessions(struct daemon *daemon, const char *group_id, time_t now
 /* The past against the current weekly series: a series occurrence that was never a session
  * here (the schedule was different then) is taken out, and a session that was held then at
  * other times is shown on its own, so a feed shows what happened and what will. */
-static int past_items(struct daemon *daemon, struct ical_feed_item **items, size_t *n) {
-        const struct schedule *schedule = daemon->schedule;
+static int past_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **items,
+                      size_t *n) {
         time_t now = clock_now(&daemon->clock);
         int64_t earliest = sql_int(daemon, -1, "SELECT min(starts_at) FROM sessions", "");
         if (earliest < 0 || earliest > (int64_t)now)
@@ -554,8 +554,9 @@ static int past_items(struct daemon *daemon, struct ical_feed_item **items, size
         return r;
 }
 
-int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size_t *ret_n) {
-        if (!daemon->schedule) {
+int sessions_feed_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **ret,
+                        size_t *ret_n) {
+        if (!schedule) {
                 *ret = NULL;
                 *ret_n = 0;
                 return 0;
@@ -571,7 +572,7 @@ int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size
         struct ical_feed_item *items = NULL;
         size_t n = 0;
         while (sqlite3_step(stmt) == SQLITE_ROW) {
-                int group = schedule_find_group(daemon->schedule, sql_text(stmt, 1));
+                int group = schedule_find_group(schedule, sql_text(stmt, 1));
                 civil_date date;
                 if (group < 0 || date_parse(sql_text(stmt, 3), &date) < 0)
                         continue; /* a group of an older version: nothing of it is in the feeds */
@@ -592,7 +593,7 @@ int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size
         }
         sqlite3_finalize(stmt);
         if (r >= 0)
-                r = past_items(daemon, &items, &n);
+                r = past_items(daemon, schedule, &items, &n);
         if (r < 0) {
                 sessions_feed_items_free(items, n);
                 return r;

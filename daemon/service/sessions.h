@@ -71,5 +71,6 @@ int sessions_report(struct daemon *daemon, const char *report, const char *progr
 /* The dated changes the feeds must show, for the current schedule: cancelled occurrences
  * (CANCELLED) and booked make-ups (MAKEUP). Strings are owned by the array: free it with
  * sessions_feed_items_free. 0, or -errno. */
-int sessions_feed_items(struct daemon *daemon, struct ical_feed_item **ret, size_t *ret_n);
+int sessions_feed_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **ret,
+                        size_t *ret_n);
 void sessions_feed_items_free(struct ical_feed_item *items, size_t n);
