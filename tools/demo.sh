@@ -91,4 +91,13 @@ echo
 echo "\$ pullout alerts"
 pullout alerts | head -n 12
 echo
+echo "\$ pullout feed create --teacher T04    # a private calendar for a classroom teacher"
+pullout feed create --teacher T04 | tee "$state/feed.txt"
+url=$(grep -o 'http://[^ ]*\.ics' "$state/feed.txt" | head -n1)
+if [ -n "$url" ] && command -v curl >/dev/null; then
+        echo
+        echo "\$ curl -s $url | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 9"
+        curl -s "$url" | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 9
+fi
+echo
 echo "demo: done (daemon log: $state/pulloutd.log)"
