@@ -96,8 +96,8 @@ pullout feed create --teacher T04 | tee "$state/feed.txt"
 url=$(grep -o 'http://[^ ]*\.ics' "$state/feed.txt" | head -n1)
 if [ -n "$url" ] && command -v curl >/dev/null; then
         echo
-        echo "\$ curl -s $url | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 9"
-        curl -s "$url" | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 9
+        echo "\$ curl -s $url | sed -n '/BEGIN:VEVENT/,/END:VEVENT/p' | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 6"
+        curl -s "$url" | sed -n '/BEGIN:VEVENT/,/END:VEVENT/p' | grep -E '^(SUMMARY|DTSTART|RRULE)' | head -n 6
 fi
 echo
 echo "demo: done (daemon log: $state/pulloutd.log)"
