@@ -90,9 +90,17 @@ pullout clock advance 2d
 echo
 echo "\$ pullout alerts"
 pullout alerts | head -n 12
+# A homeroom teacher some of whose students leave the room.
+teacher=T01
+for candidate in $(cut -d, -f1 "$here/examples/sample-school/teachers.csv" | tail -n +2); do
+        if pullout schedule --teacher "$candidate" --json | grep -q '"group_id"'; then
+                teacher=$candidate
+                break
+        fi
+done
 echo
-echo "\$ pullout feed create --teacher T04    # a private calendar for a classroom teacher"
-pullout feed create --teacher T04 | tee "$state/feed.txt"
+echo "\$ pullout feed create --teacher $teacher    # a private calendar for a classroom teacher"
+pullout feed create --teacher "$teacher" | tee "$state/feed.txt"
 url=$(grep -o 'http://[^ ]*\.ics' "$state/feed.txt" | head -n1)
 if [ -n "$url" ] && command -v curl >/dev/null; then
         echo
