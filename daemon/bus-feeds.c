@@ -116,6 +116,11 @@ static int subject_error(struct daemon *daemon, int r, const char *kind, const c
                                          strcmp(kind, "group") == 0 ? " in the published schedule" : " in the data set");
         case -EIO:
                 return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot store the feed: %s", daemon->store->error);
+        case -EMFILE:
+                return sd_bus_error_setf(error, BUS_ERROR_CONFLICT,
+                                         "%d feeds exist already, the most one daemon keeps; revoke unused ones "
+                                         "(pullout feed list, pullout feed revoke ID)",
+                                         FEEDS_MAX);
         default:
                 return r;
         }

@@ -541,6 +541,11 @@ int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id
                 return r;
         if (!daemon->feeds)
                 return -ENODATA;
+        size_t live = 0;
+        for (size_t i = 0; i < daemon->feeds->n; i++)
+                live += !daemon->feeds->items[i].row.revoked_at;
+        if (live >= FEEDS_MAX)
+                return -EMFILE;
         r = subject_index(daemon, daemon->schedule, subject, subject_id);
         if (r < 0)
                 return r;

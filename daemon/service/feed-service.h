@@ -2,6 +2,9 @@
  * and each feed's bytes built once per change and cached for HTTP, publish and export. */
 #pragma once
 
+/* Live feeds one daemon keeps (every one is cached bytes in memory once fetched). */
+#define FEEDS_MAX 20000
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
