@@ -395,6 +395,22 @@ void harness_stop(struct harness *h) {
                 remove_tree(h->dir);
 }
 
+pid_t harness_spawn(struct harness *h, const char *const *argv, const char *out_path) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                child_environment(h);
+                int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                dup2(null, STDIN_FILENO);
+                dup2(out, STDOUT_FILENO);
+                dup2(null, STDERR_FILENO);
+                execvp(argv[0], (char *const *)argv);
+                _exit(127);
+        }
+        return pid;
+}
+
 int harness_command(struct harness *h, char **ret_out, char **ret_err, const char *const *argv) {
         static unsigned counter;
         char out_path[400], err_path[400];

@@ -54,6 +54,9 @@ void harness_stop(struct harness *h);
 /* Runs `pullout --user ARGS...` (NULL-terminated) on the private bus. Returns its exit code;
  * its stdout and stderr in *ret_out and *ret_err (malloc'd, may be NULL to discard). */
 int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) __attribute__((sentinel));
+/* Starts a command in the background with the private bus in its environment, its output
+ * going to out_path; returns its pid (it dies with the test). */
+pid_t harness_spawn(struct harness *h, const char *const *argv, const char *out_path);
 /* Runs any command (argv NULL-terminated) with the private bus in its environment. */
 int harness_command(struct harness *h, char **ret_out, char **ret_err, const char *const *argv);
 

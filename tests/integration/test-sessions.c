@@ -436,6 +436,51 @@ START_TEST(test_clock_refused_in_real_mode_and_log_errors) {
 }
 END_TEST
 
+/* `pullout watch --json` prints every signal as it comes, one JSON object a line. */
+START_TEST(test_watch_prints_each_signal_as_it_comes) {
+        char sample[400], out_path[400];
+        snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
+        pullout_ok("import", NULL, "import", sample, (char *)NULL);
+        pullout_ok("solve", NULL, "solve", "--time-limit", "2", (char *)NULL);
+        snprintf(out_path, sizeof out_path, "%s/watch.out", h.dir);
+        const char *argv[] = { harness_pullout_path(), "--user", "watch", "--json", NULL };
+        pid_t watch = harness_spawn(&h, argv, out_path);
+        /* It prints nothing until a signal comes: publish until it has seen one, so that it is
+         * surely listening before the day starts. */
+        char *seen = NULL;
+        for (int i = 0; i < 50 && !(seen && strstr(seen, "ScheduleChanged")); i++) {
+                free(seen);
+                pullout_ok("solve", NULL, "solve", "--time-limit", "1", (char *)NULL);
+                usleep(50000);
+                seen = harness_read_file(out_path);
+        }
+        ck_assert_msg(seen && strstr(seen, "ScheduleChanged"), "watch never printed a ScheduleChanged");
+        free(seen);
+        pullout_ok("clock advance", NULL, "clock", "advance", "5h", (char *)NULL); /* 06:00 -> 11:00 */
+        char *text = NULL;
+        for (int i = 0; i < 200; i++, usleep(10000)) {
+                free(text);
+                text = harness_read_file(out_path);
+                if (text && strstr(text, "FidelityCheckDue"))
+                        break;
+        }
+        kill(watch, SIGTERM);
+        waitpid(watch, NULL, 0);
+        ck_assert_msg(text && strstr(text, "SessionReminder"), "watch printed: %s", text ? text : "(nothing)");
+        ck_assert_msg(strstr(text, "FidelityCheckDue"), "watch printed: %s", text);
+        /* One JSON object a line. */
+        size_t lines = 0;
+        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                struct json_object *o = json_tokener_parse(line);
+                ck_assert_msg(o, "not JSON: %s", line);
+                json_object_put(o);
+                lines++;
+        }
+        ck_assert_int_gt(lines, 1);
+        free(text);
+}
+END_TEST
+
 Suite *suite_sessions(void) {
         Suite *suite = suite_create("sessions");
         TCase *tcase = tcase_create("a week on the manual clock");
@@ -443,6 +488,7 @@ Suite *suite_sessions(void) {
         tcase_add_checked_fixture(tcase, setup, teardown);
         tcase_add_test(tcase, test_a_week_of_sessions_across_a_restart);
         tcase_add_test(tcase, test_clock_refused_in_real_mode_and_log_errors);
+        tcase_add_test(tcase, test_watch_prints_each_signal_as_it_comes);
         suite_add_tcase(suite, tcase);
         return suite;
 }
