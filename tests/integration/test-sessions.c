@@ -447,9 +447,9 @@ START_TEST(test_watch_prints_each_signal_as_it_comes) {
         pid_t watch = harness_spawn(&h, argv, out_path);
         /* It prints nothing until a signal comes: publish until it has seen one, so that it is
          * surely listening before the day starts. */
-        char *seen = NULL;
-        for (int i = 0; i < 50 && !(seen && strstr(seen, "ScheduleChanged")); i++) {
-                free(seen);
+        char *printed = NULL;
+        for (int i = 0; i < 50 && !(printed && strstr(printed, "ScheduleChanged")); i++) {
+                free(printed);
                 pullout_ok("solve", NULL, "solve", "--time-limit", "1", (char *)NULL);
                 usleep(50000);
                 seen = harness_read_file(out_path);
