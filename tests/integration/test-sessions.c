@@ -452,10 +452,10 @@ START_TEST(test_watch_prints_each_signal_as_it_comes) {
                 free(printed);
                 pullout_ok("solve", NULL, "solve", "--time-limit", "1", (char *)NULL);
                 usleep(50000);
-                seen = harness_read_file(out_path);
+                printed = harness_read_file(out_path);
         }
-        ck_assert_msg(seen && strstr(seen, "ScheduleChanged"), "watch never printed a ScheduleChanged");
-        free(seen);
+        ck_assert_msg(printed && strstr(printed, "ScheduleChanged"), "watch never printed a ScheduleChanged");
+        free(printed);
         pullout_ok("clock advance", NULL, "clock", "advance", "5h", (char *)NULL); /* 06:00 -> 11:00 */
         char *text = NULL;
         for (int i = 0; i < 200; i++, usleep(10000)) {
