@@ -32,40 +32,6 @@ struct file {
         size_t size;
 };
 
-/* Reads a regular file whole; refuses anything larger than the import limit. */
-static int read_file(int dirfd, const char *path, const char *shown, struct file *ret) {
-        int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        struct stat st;
-        if (fd < 0 || fstat(fd, &st) < 0) {
-                fprintf(stderr, "pullout import: %s: %s\n", shown, strerror(errno));
-                if (fd >= 0)
-                        close(fd);
-                return -1;
-        }
-        if (!S_ISREG(st.st_mode) || st.st_size > IMPORT_FILE_MAX) {
-                fprintf(stderr, "pullout import: %s: %s\n", shown,
-                        S_ISREG(st.st_mode) ? "larger than 16 MiB" : "not a regular file");
-                close(fd);
-                return -1;
-        }
-        char *data = malloc((size_t)st.st_size + 1);
-        size_t got = 0;
-        while (data && got < (size_t)st.st_size) {
-                ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-                if (n <= 0)
-                        break;
-                got += (size_t)n;
-        }
-        close(fd);
-        if (!data || got != (size_t)st.st_size) {
-                fprintf(stderr, "pullout import: %s: cannot read\n", shown);
-                free(data);
-                return -1;
-        }
-        ret->data = data;
-        ret->size = got;
-        return 0;
-}
 
 static bool wanted(const char *name) {
         size_t n = strlen(name);
@@ -120,7 +86,8 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
                 char shown[4096];
                 snprintf(shown, sizeof shown, "%s/%s", dir, entry->d_name);
                 files[n].name = strdup(entry->d_name);
-                if (read_file(dirfd(d), entry->d_name, shown, &files[n]) < 0) {
+                if (read_whole_file(dirfd(d), entry->d_name, shown, IMPORT_FILE_MAX, "pullout import", &files[n].data,
+                                    &files[n].size) < 0) {
                         free(files[n].name);
                         goto out;
                 }
@@ -128,7 +95,8 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
         }
         if (calendar) {
                 files[n].name = strdup("calendar.ics");
-                if (read_file(AT_FDCWD, calendar, calendar, &files[n]) < 0) {
+                if (read_whole_file(AT_FDCWD, calendar, calendar, IMPORT_FILE_MAX, "pullout import", &files[n].data,
+                                    &files[n].size) < 0) {
                         free(files[n].name);
                         goto out;
                 }

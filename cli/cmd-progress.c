@@ -113,39 +113,6 @@ static int parse_double(const char *command, const char *what, const char *text,
         return 0;
 }
 
-static int read_whole_file(const char *path, char **ret_data, size_t *ret_size) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        struct stat st;
-        if (fd < 0 || fstat(fd, &st) < 0) {
-                fprintf(stderr, "pullout score import: %s: %s\n", path, strerror(errno));
-                if (fd >= 0)
-                        close(fd);
-                return EXIT_DAEMON_ERROR;
-        }
-        if (!S_ISREG(st.st_mode) || st.st_size > SCORE_FILE_MAX) {
-                fprintf(stderr, "pullout score import: %s: %s\n", path,
-                        S_ISREG(st.st_mode) ? "larger than 4 MiB" : "not a regular file");
-                close(fd);
-                return EXIT_DAEMON_ERROR;
-        }
-        char *data = malloc((size_t)st.st_size + 1);
-        size_t got = 0;
-        while (data && got < (size_t)st.st_size) {
-                ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-                if (n <= 0)
-                        break;
-                got += (size_t)n;
-        }
-        close(fd);
-        if (!data || got != (size_t)st.st_size) {
-                fprintf(stderr, "pullout score import: %s: cannot read\n", path);
-                free(data);
-                return EXIT_DAEMON_ERROR;
-        }
-        *ret_data = data;
-        *ret_size = got;
-        return 0;
-}
 
 static int finish_json_reply(struct json_object *report, bool json) {
         if (json)
@@ -202,11 +169,11 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                 snprintf(name, sizeof name, "%s", base);
                 char *data = NULL;
                 size_t size = 0;
-                int r = read_whole_file(path, &data, &size);
-                if (r != 0)
-                        return r;
+                if (read_whole_file(AT_FDCWD, path, path, SCORE_FILE_MAX, "pullout score import", &data, &size) < 0)
+                        return EXIT_DAEMON_ERROR;
                 sd_bus_message *message = NULL;
                 struct json_object *summary = NULL;
+                int r;
                 if ((r = cli_new_call(cli, "ImportScores", &message)) != 0) {
                         free(data);
                         return r;

@@ -59,6 +59,12 @@ int usage_error(const char *command, const char *format, ...) __attribute__((for
 /* True when argv holds --help / -h; prints help text then. */
 bool wants_help(int argc, char **argv, const char *help);
 
+/* files.c */
+/* Reads a regular file (path relative to dirfd, AT_FDCWD for the working folder) whole, at
+ * most max bytes, NUL-terminated. On failure prints "WHO: SHOWN: why" and returns -1. */
+int read_whole_file(int dirfd, const char *path, const char *shown, size_t max, const char *who, char **ret_data,
+                    size_t *ret_size);
+
 /* One entry point per command, in their cmd-*.c files. */
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
