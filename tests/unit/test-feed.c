@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libical/ical.h>
+
 #include "ical/feed.h"
 #include "model/occurrence.h"
 #include "school-fixture.h"
@@ -249,6 +251,12 @@ START_TEST(test_feed_shape_for_clients) {
         for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
                 ck_assert_msg(has_line_starting(text, required[i]), "missing %s", required[i]);
         ck_assert_ptr_null(strstr(text, "freeassociation"));
+        /* libical's own iTIP rules for METHOD:PUBLISH (ORGANIZER, DTSTAMP, UID, no ATTENDEE). */
+        icalcomponent *parsed = icalparser_parse_string(text);
+        ck_assert_ptr_nonnull(parsed);
+        ck_assert_int_eq(icalrestriction_check(parsed), 1);
+        ck_assert_int_eq(icalcomponent_count_errors(parsed), 0);
+        icalcomponent_free(parsed);
         /* No floating time in any event (the VTIMEZONE's own DTSTARTs are local by definition). */
         const char *events = strstr(text, "BEGIN:VEVENT");
         ck_assert_ptr_nonnull(events);
