@@ -15,6 +15,7 @@ int conf_init(struct conf *conf) {
                 .listen = strdup(CONF_DEFAULT_LISTEN),
                 .reminder_lead_seconds = 10 * 60,
                 .grace_seconds = 24 * 3600,
+                .horizon_seconds = 28 * 86400,
                 .dosage_threshold_percent = 80,
                 .dosage_window_seconds = 14 * 86400,
                 .fidelity_threshold_percent = 80,
@@ -114,6 +115,12 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 if (parse_duration_in(value, 0, 30 * 86400, &seconds) < 0)
                         FAIL("grace_period: \"%s\" is not a duration of at most 30d (e.g. 24h)", value);
                 conf->grace_seconds = seconds;
+                return 0;
+        }
+        if (KEY("sessions", "horizon")) {
+                if (parse_duration_in(value, 7 * 86400, 366 * 86400, &seconds) < 0)
+                        FAIL("horizon: \"%s\" is not a duration between 7d and 366d (e.g. 4w)", value);
+                conf->horizon_seconds = seconds;
                 return 0;
         }
         if (KEY("alerts", "dosage_threshold")) {

@@ -20,6 +20,7 @@ struct conf {
         /* [sessions] */
         long long reminder_lead_seconds; /* SessionReminder this long before start */
         long long grace_seconds; /* SessionMissed when still unlogged this long after the end */
+        long long horizon_seconds; /* dated sessions are kept this far ahead, extended daily */
         /* [alerts] */
         int dosage_threshold_percent; /* alert below this share of planned minutes */
         long long dosage_window_seconds;

@@ -25,6 +25,7 @@ struct sessions_runtime {
         struct pending_signal *pending;
         size_t n_pending;
         bool firing; /* inside sessions_fire_due: no recursive re-arming */
+        civil_date stored_to; /* the published schedule's sessions are stored through this day */
         /* the alert command: at most one child at a time */
         pid_t child;
         int64_t child_alert;
@@ -62,6 +63,9 @@ int sessions_raise_alert(struct daemon *daemon, const char *kind, const char *ke
 int sessions_check_alerts(struct daemon *daemon, const char *session_id);
 void sessions_queue_signal(struct daemon *daemon, const char *name, const char *id, int64_t alert_id,
                            struct json_object *document);
+/* Stores the published schedule's sessions of [from, to] that have not started and are not
+ * stored yet (a week listed or a session cancelled beyond the horizon). */
+int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to);
 /* Sends the queued signals (after a commit) or drops them (after a rollback). */
 void sessions_flush_signals(struct daemon *daemon, bool send);
 /* Re-points the one timer at the next due event. */

@@ -149,6 +149,10 @@ int sessions_list(struct daemon *daemon, const struct sessions_filter *filter, s
                 snprintf(why, SESSIONS_WHY_MAX, "no staff member %.64s", filter->staff_id);
                 return -ENOENT;
         }
+        /* Days past the stored horizon are stored when someone looks at them. */
+        if (daemon->sessions && to - 1 > daemon->sessions->stored_to)
+                sessions_materialize(daemon, from > daemon->sessions->stored_to ? from : daemon->sessions->stored_to + 1,
+                                     to - 1);
         date_format(from, from_text);
         date_format(to, to_text);
         sqlite3_stmt *stmt = NULL;
@@ -187,6 +191,14 @@ struct session_state {
 };
 
 static int load_state(struct daemon *daemon, const char *session_id, struct session_state *st, char *why) {
+        /* A session beyond the stored horizon (cancelled weeks ahead) is stored on demand. */
+        char group_id[GROUP_ID_MAX];
+        civil_date date;
+        int start;
+        if (occurrence_session_id_parse(session_id, group_id, &date, &start) == 0 && daemon->sessions &&
+            date > daemon->sessions->stored_to &&
+            sql_int(daemon, 0, "SELECT count(*) FROM sessions WHERE session_id = ?", "t", session_id) == 0)
+                sessions_materialize(daemon, date, date);
         sqlite3_stmt *stmt = NULL;
         int r = sql_prepare(daemon, &stmt,
                             "SELECT status, group_id, program_id, staff_id, date, start, end, starts_at, ends_at,"

@@ -366,6 +366,68 @@ static int insert_occurrence(struct daemon *daemon, const struct schedule *sched
         return r < 0 ? r : 0;
 }
 
+/* The last day the sessions are kept stored ahead of today. */
+static civil_date horizon_end(struct daemon *daemon, civil_date today) {
+        return today + (civil_date)(daemon->conf.horizon_seconds / 86400);
+}
+
+/* Stores the published schedule's occurrences of [from, to] that have not started, leaving
+ * every stored session as it is (one transaction). */
+static int store_range(struct daemon *daemon, civil_date from, civil_date to) {
+        const struct schedule *schedule = daemon->schedule;
+        if (!schedule || !daemon->school || schedule->version <= 0 || from > to)
+                return 0;
+        if (to > schedule->school->info.term_end)
+                to = schedule->school->info.term_end;
+        time_t now = clock_now(&daemon->clock);
+        char now_text[32];
+        daemon_format_time(now, now_text);
+        struct occurrence *list = NULL;
+        size_t n = 0;
+        int r = occurrence_expand(schedule, from, to, &list, &n);
+        if (r < 0 || n == 0) {
+                free(list);
+                return r;
+        }
+        r = store_begin(daemon->store);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (occurrence_is_held(&list[i]))
+                        r = insert_occurrence(daemon, schedule, &list[i], now_text, now);
+        if (r >= 0)
+                r = store_commit(daemon->store);
+        if (r < 0) {
+                log_error("sessions: cannot store the sessions ahead: %s", daemon->store->error);
+                store_rollback(daemon->store);
+        }
+        free(list);
+        return r;
+}
+
+int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to) {
+        civil_date today = sessions_date_of(clock_now(&daemon->clock), NULL);
+        return store_range(daemon, from > today ? from : today, to);
+}
+
+/* Keeps the horizon ahead of today stored: a day more each day. */
+static int extend_horizon(struct daemon *daemon) {
+        struct sessions_runtime *rt = runtime(daemon);
+        if (!rt || !daemon->schedule || daemon->schedule->version <= 0)
+                return 0;
+        civil_date today = sessions_date_of(clock_now(&daemon->clock), NULL), until = horizon_end(daemon, today);
+        if (rt->stored_to >= until)
+                return 0;
+        civil_date from = rt->stored_to >= today ? rt->stored_to + 1 : today;
+        int r = store_range(daemon, from, until);
+        if (r >= 0)
+                rt->stored_to = until;
+        return r;
+}
+
+/* The next local midnight after now: when the horizon moves a day. */
+static time_t next_midnight(time_t now) {
+        return sessions_time_of(sessions_date_of(now, NULL) + 1, 0);
+}
+
 /* Does the group still meet as its stored future sessions say: same interventionist, program
  * and students? Otherwise its future sessions are replaced whole. */
 static int group_unchanged(struct daemon *daemon, const struct schedule *schedule, const struct group *group,
@@ -408,7 +470,15 @@ int sessions_sync(struct daemon *daemon) {
         daemon_format_time(now, now_text);
         struct occurrence *list = NULL;
         size_t n = 0;
-        int r = occurrence_expand(schedule, sessions_date_of(now, NULL), schedule->school->info.term_end, &list, &n);
+        /* The horizon ahead, and any later day stored already (a week listed, a session
+         * cancelled in advance): all of it follows the new schedule. */
+        civil_date today = sessions_date_of(now, NULL), until = horizon_end(daemon, today);
+        int64_t last = sql_int(daemon, 0, "SELECT max(starts_at) FROM sessions WHERE starts_at > ?", "i", (int64_t)now);
+        if (last > 0 && sessions_date_of((time_t)last, NULL) > until)
+                until = sessions_date_of((time_t)last, NULL);
+        if (until > schedule->school->info.term_end)
+                until = schedule->school->info.term_end;
+        int r = occurrence_expand(schedule, today, until, &list, &n);
         if (r < 0)
                 return r;
         if ((r = store_begin(daemon->store)) < 0)
@@ -461,6 +531,7 @@ int sessions_sync(struct daemon *daemon) {
         }
         log_debug("sessions: occurrences of schedule version %lld stored from %s", (long long)schedule->version,
                   now_text);
+        runtime(daemon)->stored_to = until;
         sessions_rearm(daemon);
 out:
         free(list);
@@ -604,6 +675,7 @@ static int fire_due(struct daemon *daemon, time_t now, int limit) {
 
 static void on_timer(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
+        extend_horizon(daemon);
         fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH);
         sessions_rearm(daemon);
 }
@@ -616,9 +688,15 @@ void sessions_rearm(struct daemon *daemon) {
                 return;
         evtimer_del(rt->timer);
         struct due due = next_due(daemon);
+        time_t now = clock_now(&daemon->clock);
+        /* Wake at midnight too, when the stored horizon moves a day. */
+        if (daemon->schedule && daemon->schedule->version > 0 &&
+            (due.kind == DUE_NONE || due.when > next_midnight(now))) {
+                due.kind = DUE_REMINDER;
+                due.when = next_midnight(now);
+        }
         if (due.kind == DUE_NONE)
                 return;
-        time_t now = clock_now(&daemon->clock);
         struct timeval tv = { 0, 0 };
         if (due.when > now) {
                 /* A manual clock moves only with ClockAdvance, which fires what it passes. */
@@ -639,8 +717,14 @@ int sessions_advance(struct daemon *daemon, long long seconds) {
         time_t target = clock_now(&daemon->clock) + (time_t)seconds;
         /* Each event fires at its own time, as it would have on a real clock. */
         for (;;) {
+                extend_horizon(daemon);
                 struct due due = next_due(daemon);
-                time_t now = clock_now(&daemon->clock);
+                time_t now = clock_now(&daemon->clock), midnight = next_midnight(now);
+                /* The days pass one by one, so the horizon is stored before their events. */
+                if ((due.kind == DUE_NONE || due.when >= midnight) && midnight <= target) {
+                        clock_advance(&daemon->clock, midnight - now);
+                        continue;
+                }
                 if (due.kind == DUE_NONE || due.when > target)
                         break;
                 if (due.when > now)
@@ -663,6 +747,7 @@ int sessions_start(struct daemon *daemon) {
         if (daemon->schedule &&
             sql_int(daemon, 0, "SELECT MAX(version) FROM sessions", "") < daemon->schedule->version)
                 sessions_sync(daemon);
+        extend_horizon(daemon);
         int fired = fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH);
         if (fired > 0)
                 log_info("sessions: caught up %d event%s due while pulloutd was not running", fired,
