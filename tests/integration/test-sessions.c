@@ -12,6 +12,7 @@
 #include <systemd/sd-bus.h>
 
 #include "harness.h"
+#include "model/occurrence.h"
 
 static struct harness h;
 
@@ -481,6 +482,35 @@ START_TEST(test_watch_prints_each_signal_as_it_comes) {
 }
 END_TEST
 
+/* Weeks past the stored horizon are there when someone looks, and can be cancelled ahead. */
+START_TEST(test_weeks_ahead_are_listed_and_cancelled_on_demand) {
+        char sample[400];
+        snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
+        pullout_ok("import", NULL, "import", sample, (char *)NULL);
+        pullout_ok("solve", NULL, "solve", "--time-limit", "2", (char *)NULL);
+        char *out = NULL;
+        pullout_ok("sessions far ahead", &out, "sessions", "--week", "2027-03-01", "--json", (char *)NULL);
+        struct json_object *week = json_tokener_parse(out);
+        free(out);
+        struct json_object *sessions = json_object_object_get(week, "sessions");
+        ck_assert_int_gt(json_object_array_length(sessions), 0);
+        const char *id = json_object_get_string(json_object_object_get(json_object_array_get_idx(sessions, 0),
+                                                                       "session_id"));
+        char later[64];
+        /* The same group a week later: not listed yet, cancelled all the same. */
+        char group[GROUP_ID_MAX];
+        civil_date date;
+        int start;
+        ck_assert_int_eq(occurrence_session_id_parse(id, group, &date, &start), 0);
+        occurrence_session_id(group, date + 7, start, later);
+        pullout_ok("cancel ahead", NULL, "cancel", later, "--reason", "state testing", (char *)NULL);
+        pullout_ok("sessions", &out, "sessions", "--date", "2027-03-08", "--json", (char *)NULL);
+        ck_assert_msg(strstr(out, later) && strstr(out, "cancelled"), "%s", out);
+        free(out);
+        json_object_put(week);
+}
+END_TEST
+
 Suite *suite_sessions(void) {
         Suite *suite = suite_create("sessions");
         TCase *tcase = tcase_create("a week on the manual clock");
@@ -489,6 +519,7 @@ Suite *suite_sessions(void) {
         tcase_add_test(tcase, test_a_week_of_sessions_across_a_restart);
         tcase_add_test(tcase, test_clock_refused_in_real_mode_and_log_errors);
         tcase_add_test(tcase, test_watch_prints_each_signal_as_it_comes);
+        tcase_add_test(tcase, test_weeks_ahead_are_listed_and_cancelled_on_demand);
         suite_add_tcase(suite, tcase);
         return suite;
 }

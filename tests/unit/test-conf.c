@@ -34,7 +34,7 @@ END_TEST
 
 START_TEST(test_reads_values) {
         write_conf("[daemon]\nlisten = 0.0.0.0:9000\nbase_url = https://feeds.example.org\n"
-                   "[sessions]\nreminder_lead = 15m\ngrace_period = 2d\n"
+                   "[sessions]\nreminder_lead = 15m\ngrace_period = 2d\nhorizon = 6w\n"
                    "[alerts]\ndosage_threshold = 75\ncommand = /usr/local/bin/notify\n"
                    "[weights]\navoid_minute = 7\n");
         struct conf conf;
@@ -45,6 +45,7 @@ START_TEST(test_reads_values) {
         ck_assert_str_eq(conf.base_url, "https://feeds.example.org");
         ck_assert_int_eq(conf.reminder_lead_seconds, 900);
         ck_assert_int_eq(conf.grace_seconds, 2 * 86400);
+        ck_assert_int_eq(conf.horizon_seconds, 42 * 86400);
         ck_assert_int_eq(conf.dosage_threshold_percent, 75);
         ck_assert_str_eq(conf.alert_command, "/usr/local/bin/notify");
         ck_assert_int_eq(conf.n_weights, 1);
