@@ -563,23 +563,24 @@ static void consider(struct daemon *daemon, struct due *best, enum due_kind kind
         sqlite3_finalize(stmt);
 }
 
-/* The earliest event not yet fired. Ties go to the order the kinds are listed in. */
+/* The earliest event not yet fired. Ties go to the order the kinds are listed in. Each query
+ * walks an index in due order (due is the indexed time plus a constant) and stops early. */
 static struct due next_due(struct daemon *daemon) {
         struct due best = { .kind = DUE_NONE };
         consider(daemon, &best, DUE_REMINDER,
                  "SELECT session_id, starts_at - ? AS due FROM sessions s WHERE status = 'scheduled' AND NOT EXISTS"
                  " (SELECT 1 FROM session_events e WHERE e.session_id = s.session_id AND e.kind = 'reminder')"
-                 " ORDER BY due, session_id LIMIT 1",
+                 " ORDER BY starts_at, session_id LIMIT 1",
                  daemon->conf.reminder_lead_seconds);
         consider(daemon, &best, DUE_PROMPT,
                  "SELECT session_id, ends_at + ? AS due FROM sessions s WHERE status = 'scheduled' AND NOT EXISTS"
                  " (SELECT 1 FROM session_events e WHERE e.session_id = s.session_id AND e.kind = 'prompt')"
-                 " ORDER BY due, session_id LIMIT 1",
+                 " ORDER BY ends_at, session_id LIMIT 1",
                  0);
         consider(daemon, &best, DUE_MISSED,
                  "SELECT session_id, ends_at + ? AS due FROM sessions s WHERE status = 'scheduled' AND NOT EXISTS"
                  " (SELECT 1 FROM session_events e WHERE e.session_id = s.session_id AND e.kind = 'missed')"
-                 " ORDER BY due, session_id LIMIT 1",
+                 " ORDER BY ends_at, session_id LIMIT 1",
                  daemon->conf.grace_seconds);
         return best;
 }

@@ -144,12 +144,18 @@ static const char migration_feeds[] =
         "  fingerprint TEXT NOT NULL, sequence INTEGER NOT NULL, last_modified INTEGER NOT NULL,"
         "  PRIMARY KEY (feed_id, uid));";
 
+/* 5: the timer's queries walk the scheduled sessions in due order and stop at the first. */
+static const char migration_due_indexes[] =
+        "CREATE INDEX sessions_due_start ON sessions(status, starts_at, session_id);"
+        "CREATE INDEX sessions_due_end ON sessions(status, ends_at, session_id);";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
         migration_progress,
         migration_sessions,
         migration_feeds,
+        migration_due_indexes,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
