@@ -126,7 +126,7 @@ int cli_reply_json(sd_bus_message *reply, struct json_object **ret_json) {
 
 int cli_call_json(struct cli *cli, const char *method, uint64_t timeout_usec, struct json_object **ret_json,
                   const char *types, ...) {
-        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_message *message = NULL;
         int r = cli_new_call(cli, method, &message);
         if (r != 0)
                 return r;
@@ -141,8 +141,14 @@ int cli_call_json(struct cli *cli, const char *method, uint64_t timeout_usec, st
                         return EXIT_DAEMON_ERROR;
                 }
         }
-        r = cli_send(cli, message, timeout_usec, &reply);
+        r = cli_send_json(cli, message, timeout_usec, ret_json);
         sd_bus_message_unref(message);
+        return r;
+}
+
+int cli_send_json(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, struct json_object **ret_json) {
+        sd_bus_message *reply = NULL;
+        int r = cli_send(cli, message, timeout_usec, &reply);
         if (r == 0)
                 r = cli_reply_json(reply, ret_json);
         sd_bus_message_unref(reply);

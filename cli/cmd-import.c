@@ -42,6 +42,27 @@ static int compare_names(const void *a, const void *b) {
         return strcmp(((const struct file *)a)->name, ((const struct file *)b)->name);
 }
 
+/* What was stored, what the district calendar gave, and the warnings (on stderr). */
+static void print_report(struct json_object *report) {
+        struct json_object *counts = json_object_object_get(report, "counts");
+        printf("imported %s: %lld students, %lld homerooms, %lld staff, %lld programs, "
+               "%lld intervention needs, %lld calendar days\n",
+               json_string_of(report, "school"), (long long)json_int_of(counts, "students"),
+               (long long)json_int_of(counts, "teachers"), (long long)json_int_of(counts, "staff"),
+               (long long)json_int_of(counts, "programs"), (long long)json_int_of(counts, "needs"),
+               (long long)json_int_of(counts, "calendar_days"));
+        struct json_object *district = json_object_object_get(report, "district_calendar");
+        struct json_object *taken = json_object_object_get(district, "taken");
+        if (district)
+                printf("district calendar: %zu events taken, %zu ignored\n", json_object_array_length(taken),
+                       json_object_array_length(json_object_object_get(district, "ignored")));
+        for (size_t i = 0; taken && i < json_object_array_length(taken); i++)
+                printf("  %s\n", json_object_get_string(json_object_array_get_idx(taken, i)));
+        struct json_object *warnings = json_object_object_get(report, "warnings");
+        for (size_t i = 0; i < json_object_array_length(warnings); i++)
+                fprintf(stderr, "warning: %s\n", json_object_get_string(json_object_array_get_idx(warnings, i)));
+}
+
 int cmd_import(struct cli *cli, int argc, char **argv) {
         static const struct option options[] = {
                 { "json", no_argument, NULL, 'j' },
@@ -104,7 +125,7 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
         }
         qsort(files, n, sizeof files[0], compare_names);
 
-        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_message *message = NULL;
         if ((r = cli_new_call(cli, "Import", &message)) != 0)
                 goto out;
         int a = sd_bus_message_open_container(message, 'a', "(say)");
@@ -125,42 +146,16 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
                 r = EXIT_DAEMON_ERROR;
                 goto out;
         }
-        r = cli_send(cli, message, 120 * 1000000ull, &reply);
+        struct json_object *report = NULL;
+        r = cli_send_json(cli, message, 120 * 1000000ull, &report);
         sd_bus_message_unref(message);
         if (r == 0) {
-                struct json_object *report;
-                r = cli_reply_json(reply, &report);
-                if (r == 0) {
-                        struct json_object *warnings = json_object_object_get(report, "warnings");
-                        if (json) {
-                                print_json(report);
-                        } else {
-                                struct json_object *counts = json_object_object_get(report, "counts");
-                                printf("imported %s: %lld students, %lld homerooms, %lld staff, %lld programs, "
-                                       "%lld intervention needs, %lld calendar days\n",
-                                       json_string_of(report, "school"),
-                                       (long long)json_int_of(counts, "students"),
-                                       (long long)json_int_of(counts, "teachers"),
-                                       (long long)json_int_of(counts, "staff"),
-                                       (long long)json_int_of(counts, "programs"),
-                                       (long long)json_int_of(counts, "needs"),
-                                       (long long)json_int_of(counts, "calendar_days"));
-                                struct json_object *district = json_object_object_get(report, "district_calendar");
-                                struct json_object *taken = json_object_object_get(district, "taken");
-                                if (district)
-                                        printf("district calendar: %zu events taken, %zu ignored\n",
-                                               json_object_array_length(taken),
-                                               json_object_array_length(json_object_object_get(district, "ignored")));
-                                for (size_t i = 0; taken && i < json_object_array_length(taken); i++)
-                                        printf("  %s\n", json_object_get_string(json_object_array_get_idx(taken, i)));
-                                for (size_t i = 0; i < json_object_array_length(warnings); i++)
-                                        fprintf(stderr, "warning: %s\n",
-                                                json_object_get_string(json_object_array_get_idx(warnings, i)));
-                        }
-                        json_object_put(report);
-                }
+                if (json)
+                        print_json(report);
+                else
+                        print_report(report);
+                json_object_put(report);
         }
-        sd_bus_message_unref(reply);
 out:
         closedir(d);
         for (size_t i = 0; i < n; i++) {

@@ -183,11 +183,7 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                         fprintf(stderr, "pullout score import: cannot build the call\n");
                         r = EXIT_DAEMON_ERROR;
                 } else {
-                        sd_bus_message *reply = NULL;
-                        r = cli_send(cli, message, 0, &reply);
-                        if (r == 0)
-                                r = cli_reply_json(reply, &summary);
-                        sd_bus_message_unref(reply);
+                        r = cli_send_json(cli, message, 0, &summary);
                 }
                 sd_bus_message_unref(message);
                 free(data);

@@ -121,7 +121,7 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
         if (optind < argc)
                 return usage_error("solve", "unexpected argument \"%s\"", argv[optind]);
 
-        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_message *message = NULL;
         int r = cli_new_call(cli, "Solve", &message);
         if (r != 0)
                 return r;
@@ -141,12 +141,9 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
         }
         /* The daemon answers when the search ends: allow for its limit plus storing. */
         uint64_t timeout = (uint64_t)((time_limit > 0 ? time_limit : 3600) + 60) * 1000000u;
-        r = cli_send(cli, message, timeout, &reply);
-        sd_bus_message_unref(message);
         struct json_object *summary = NULL;
-        if (r == 0)
-                r = cli_reply_json(reply, &summary);
-        sd_bus_message_unref(reply);
+        r = cli_send_json(cli, message, timeout, &summary);
+        sd_bus_message_unref(message);
         if (r != 0)
                 return r;
         if (json)

@@ -115,7 +115,7 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 return usage_error("sessions", "give --date or --week, not both");
         if ((date && date_parse(date, &parsed) < 0) || (week && date_parse(week, &parsed) < 0))
                 return usage_error("sessions", "dates are YYYY-MM-DD");
-        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_message *message = NULL;
         int r = cli_new_call(cli, "Sessions", &message);
         if (r != 0)
                 return r;
@@ -127,12 +127,9 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
         if (staff)
                 sd_bus_message_append(message, "{sv}", "staff", "s", staff);
         sd_bus_message_close_container(message);
-        r = cli_send(cli, message, 0, &reply);
-        sd_bus_message_unref(message);
         struct json_object *o = NULL;
-        if (r == 0)
-                r = cli_reply_json(reply, &o);
-        sd_bus_message_unref(reply);
+        r = cli_send_json(cli, message, 0, &o);
+        sd_bus_message_unref(message);
         if (r != 0)
                 return r;
         if (json) {
@@ -239,7 +236,7 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, 64, &n_items) < 0)
                 return usage_error("log", "--fidelity takes item numbers 1,2,... or all or none");
 
-        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_message *message = NULL;
         int r = cli_new_call(cli, "LogSession", &message);
         if (r != 0)
                 return r;
@@ -273,12 +270,9 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         if (note)
                 sd_bus_message_append(message, "{sv}", "note", "s", note);
         sd_bus_message_close_container(message);
-        r = cli_send(cli, message, 0, &reply);
-        sd_bus_message_unref(message);
         struct json_object *o = NULL;
-        if (r == 0)
-                r = cli_reply_json(reply, &o);
-        sd_bus_message_unref(reply);
+        r = cli_send_json(cli, message, 0, &o);
+        sd_bus_message_unref(message);
         if (r != 0)
                 return r;
         if (json)

@@ -39,6 +39,8 @@ int cli_send(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, sd
 int cli_call_json(struct cli *cli, const char *method, uint64_t timeout_usec, struct json_object **ret_json,
                   const char *types, ...);
 int cli_reply_json(sd_bus_message *reply, struct json_object **ret_json);
+/* Sends a call built by hand (the caller keeps and unrefs it); its JSON reply in *ret_json. */
+int cli_send_json(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, struct json_object **ret_json);
 
 /* output.c */
 void print_json(struct json_object *document);

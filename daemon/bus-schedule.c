@@ -83,8 +83,10 @@ static int require_schedule(struct daemon *daemon, sd_bus_error *error) {
         return 0;
 }
 
-static int method_schedule(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
+/* The (kind, id) arguments of Schedule and SchedulePicture: everyone (""), one interventionist,
+ * one homeroom teacher's students, or (with_student) one student. */
+static int read_filter(struct daemon *daemon, sd_bus_message *message, bool with_student,
+                       struct schedule_filter *ret_filter, sd_bus_error *error) {
         const char *kind, *id;
         int r = bus_check_access(daemon->user_mode, message, error);
         if (r < 0)
@@ -102,13 +104,23 @@ static int method_schedule(sd_bus_message *message, void *userdata, sd_bus_error
         } else if (strcmp(kind, "teacher") == 0) {
                 if ((filter.teacher = school_find_teacher(school, id)) < 0)
                         return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no homeroom teacher %.64s", id);
-        } else if (strcmp(kind, "student") == 0) {
+        } else if (with_student && strcmp(kind, "student") == 0) {
                 if ((filter.student = school_find_student(school, id)) < 0)
                         return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no student %.64s", id);
         } else {
-                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                         "filter must be \"\", staff, teacher or student, not \"%.32s\"", kind);
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "filter must be \"\", staff, teacher%s, not \"%.32s\"",
+                                         with_student ? " or student" : "", kind);
         }
+        *ret_filter = filter;
+        return 0;
+}
+
+static int method_schedule(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct daemon *daemon = userdata;
+        struct schedule_filter filter;
+        int r = read_filter(daemon, message, true, &filter, error);
+        if (r < 0)
+                return r;
         return bus_reply_json(message, schedule_to_json(daemon->schedule, &filter));
 }
 
@@ -116,26 +128,11 @@ static int method_schedule(sd_bus_message *message, void *userdata, sd_bus_error
  * interventionist's, or a teacher's class against their own timetable. */
 static int method_schedule_picture(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
-        const char *kind, *id;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        struct schedule_filter filter;
+        int r = read_filter(daemon, message, false, &filter, error);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "ss", &kind, &id)) < 0)
-                return r;
-        if ((r = require_schedule(daemon, error)) < 0)
-                return r;
-        struct schedule_svg_options options = { .teacher = -1, .staff = -1 };
-        if (strcmp(kind, "teacher") == 0) {
-                if ((options.teacher = school_find_teacher(daemon->school, id)) < 0)
-                        return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no homeroom teacher %.64s", id);
-        } else if (strcmp(kind, "staff") == 0) {
-                if ((options.staff = school_find_staff(daemon->school, id)) < 0)
-                        return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "no staff member %.64s", id);
-        } else if (strcmp(kind, "") != 0) {
-                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                         "a picture is of everyone (\"\"), a teacher or a staff member, not \"%.32s\"",
-                                         kind);
-        }
+        struct schedule_svg_options options = { .teacher = filter.teacher, .staff = filter.staff };
         struct textbuf buf = { 0 };
         char *svg = NULL;
         r = schedule_svg(daemon->schedule, &options, &buf);

@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "model/timeutil.h"
+#include "solver/solver.h"
 
 int conf_init(struct conf *conf) {
         *conf = (struct conf){
@@ -168,15 +169,9 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 return 0;
         }
         if (strcmp(section, "weights") == 0) {
-                static const char *const known[] = { "avoid_minute", "preferred_minute", "inconsistent_group",
-                                                     "back_to_back", "level_spread", "idle_minute",
-                                                     "interruption", "changed_meeting", NULL };
-                bool found = false;
-                for (int i = 0; known[i]; i++)
-                        found |= strcmp(known[i], key) == 0;
-                if (!found)
-                        FAIL("unknown weight \"%s\" (avoid_minute, preferred_minute, inconsistent_group, "
-                             "back_to_back, level_spread, idle_minute, interruption, changed_meeting)", key);
+                struct solver_weights probe;
+                if (solver_weight_set(&probe, key, 0) < 0)
+                        FAIL("unknown weight \"%s\" (%s)", key, solver_weight_names);
                 if (parse_long(value, 0, 1000000, &number) < 0)
                         FAIL("weights.%s: \"%s\" is not an integer 0..1000000", key, value);
                 for (int i = 0; i < conf->n_weights; i++)

@@ -83,10 +83,7 @@ done:
 }
 
 civil_date progress_today(struct daemon *daemon) {
-        time_t now = clock_now(&daemon->clock);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        return sessions_date_of(clock_now(&daemon->clock), NULL);
 }
 
 bool progress_measure_valid(const char *measure) {

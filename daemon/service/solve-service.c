@@ -58,25 +58,10 @@ static void *solve_thread(void *userdata) {
         return NULL;
 }
 
-/* The configured weights, by name, over the solver's defaults. */
+/* The configured weights, by name (checked when the settings were read), over the defaults. */
 static void apply_weights(const struct conf *conf, struct solver_weights *w) {
-        static const struct {
-                const char *name;
-                size_t offset;
-        } names[] = {
-                { "avoid_minute", offsetof(struct solver_weights, avoid_minute) },
-                { "preferred_minute", offsetof(struct solver_weights, preferred_minute) },
-                { "inconsistent_group", offsetof(struct solver_weights, inconsistent_group) },
-                { "back_to_back", offsetof(struct solver_weights, back_to_back) },
-                { "level_spread", offsetof(struct solver_weights, level_spread) },
-                { "idle_minute", offsetof(struct solver_weights, idle_minute) },
-                { "interruption", offsetof(struct solver_weights, interruption) },
-                { "changed_meeting", offsetof(struct solver_weights, changed_meeting) },
-        };
         for (int i = 0; i < conf->n_weights; i++)
-                for (size_t n = 0; n < sizeof names / sizeof names[0]; n++)
-                        if (strcmp(conf->weights[i].name, names[n].name) == 0)
-                                *(int *)((char *)w + names[n].offset) = (int)conf->weights[i].value;
+                solver_weight_set(w, conf->weights[i].name, (int)conf->weights[i].value);
 }
 
 int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed) {

@@ -20,6 +20,31 @@ void solver_weights_default(struct solver_weights *w) {
         };
 }
 
+const char solver_weight_names[] = "avoid_minute, preferred_minute, inconsistent_group, back_to_back, "
+                                   "level_spread, idle_minute, interruption, changed_meeting";
+
+int solver_weight_set(struct solver_weights *w, const char *name, int value) {
+        static const struct {
+                const char *name;
+                size_t offset;
+        } fields[] = {
+                { "avoid_minute", offsetof(struct solver_weights, avoid_minute) },
+                { "preferred_minute", offsetof(struct solver_weights, preferred_minute) },
+                { "inconsistent_group", offsetof(struct solver_weights, inconsistent_group) },
+                { "back_to_back", offsetof(struct solver_weights, back_to_back) },
+                { "level_spread", offsetof(struct solver_weights, level_spread) },
+                { "idle_minute", offsetof(struct solver_weights, idle_minute) },
+                { "interruption", offsetof(struct solver_weights, interruption) },
+                { "changed_meeting", offsetof(struct solver_weights, changed_meeting) },
+        };
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+                if (strcmp(fields[i].name, name) == 0) {
+                        *(int *)((char *)w + fields[i].offset) = value;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
 long solver_penalty(const struct schedule_metrics *m, const struct solver_weights *w, bool weigh_changed) {
         return (long)w->avoid_minute * m->avoid_minutes - (long)w->preferred_minute * m->preferred_minutes +
                (long)w->inconsistent_group * m->inconsistent_groups +

@@ -24,6 +24,11 @@ struct solver_weights {
 /* Defaults that reflect practice: a WIN block is worth using, core content is costly to miss,
  * and a published schedule is not churned for small gains. */
 void solver_weights_default(struct solver_weights *w);
+/* Sets the weight named as in pulloutd.conf's [weights] ("avoid_minute", ...). 0, or -ENOENT
+ * for a name that is not a weight. */
+int solver_weight_set(struct solver_weights *w, const char *name, int value);
+/* The names, comma-separated, for messages. */
+extern const char solver_weight_names[];
 
 struct solver_options {
         double time_limit_seconds; /* wall-clock cap; <= 0: 10 s */
