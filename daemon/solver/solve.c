@@ -558,6 +558,21 @@ static long patterns_b2b(int days, int k) {
         return dayset_bits((int)(days & (days >> 1)));
 }
 
+/* A new group of need alone, taught by staff on days at slot. Its index, or -1 (out of memory). */
+static int seat_alone(struct state *st, int need, int staff, int days, int slot) {
+        const struct need *u = need_of(st, need);
+        int gi = new_group(st, u->program, u->sessions_per_week, u->minutes);
+        if (gi < 0)
+                return -1;
+        struct sgroup *g = &st->g[gi];
+        g->staff = staff;
+        g->alive = true;
+        g->needs[g->n++] = need;
+        set_placement(st, g, days, slot);
+        attach(st, gi);
+        return gi;
+}
+
 /* The best new group for need: scored by its own soft cost, the students who could join it
  * later (partners) and the interventionist's load. Applies it; false when none exists. */
 static bool place_new_group(struct state *st, int need, const int *partners, int n_partners) {
@@ -623,16 +638,7 @@ static bool place_new_group(struct state *st, int need, const int *partners, int
         }
         if (best_staff < 0)
                 return false;
-        int gi = new_group(st, u->program, u->sessions_per_week, u->minutes);
-        if (gi < 0)
-                return false;
-        struct sgroup *g = &st->g[gi];
-        g->staff = best_staff;
-        g->alive = true;
-        g->needs[g->n++] = need;
-        set_placement(st, g, best_days, best_slot);
-        attach(st, gi);
-        return true;
+        return seat_alone(st, need, best_staff, best_days, best_slot) >= 0;
 }
 
 /* Unplaced needs that could share a group with need (same program, length, sessions, grades). */
@@ -771,14 +777,7 @@ static bool move_student(struct state *st) {
                 const struct need *u = need_of(st, need);
                 if (!random_placement(st, &need, 1, staff, u->sessions_per_week, u->minutes, false, &days, &slot))
                         return true;
-                int gi = new_group(st, u->program, u->sessions_per_week, u->minutes);
-                if (gi < 0)
-                        return true;
-                st->g[gi].staff = staff;
-                st->g[gi].alive = true;
-                st->g[gi].needs[st->g[gi].n++] = need;
-                set_placement(st, &st->g[gi], days, slot);
-                attach(st, gi);
+                seat_alone(st, need, staff, days, slot);
                 return true;
         }
         int cands[64], nc = 0;
@@ -993,15 +992,8 @@ static bool move_eject(struct state *st, int need) {
                 rollback_to(st, sp);
                 return false;
         }
-        int gi = new_group(st, u->program, u->sessions_per_week, u->minutes);
-        if (gi < 0)
+        if (seat_alone(st, need, staff, days, slot) < 0)
                 return false;
-        struct sgroup *g = &st->g[gi];
-        g->staff = staff;
-        g->alive = true;
-        g->needs[g->n++] = need;
-        set_placement(st, g, days, slot);
-        attach(st, gi);
         for (int v = 0; v < nv; v++)
                 reseat(st, &saved[v]);
         return true;
