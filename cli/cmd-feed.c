@@ -125,14 +125,10 @@ static int feed_create(struct cli *cli, int argc, char **argv) {
 }
 
 static int feed_list(struct cli *cli, int argc, char **argv) {
-        static const struct option options[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
         bool json = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                if (c != 'j')
-                        return usage_error("feed list", "unknown option");
-                json = true;
-        }
+        int usage = parse_json_option(argc, argv, "feed list", &json);
+        if (usage != 0)
+                return usage;
         if (optind < argc)
                 return usage_error("feed list", "unexpected argument \"%s\"", argv[optind]);
         struct json_object *reply = NULL;

@@ -341,16 +341,12 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
 }
 
 int cmd_explain(struct cli *cli, int argc, char **argv) {
-        static const struct option options[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
         bool json = false;
-        int c;
         if (wants_help(argc, argv, explain_help))
                 return 0;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                if (c != 'j')
-                        return usage_error("explain", "unknown option");
-                json = true;
-        }
+        int usage = parse_json_option(argc, argv, "explain", &json);
+        if (usage != 0)
+                return usage;
         if (optind != argc - 1)
                 return usage_error("explain", "give one student id");
         struct json_object *explanation;
@@ -390,16 +386,12 @@ int cmd_unpin(struct cli *cli, int argc, char **argv) {
 }
 
 int cmd_move(struct cli *cli, int argc, char **argv) {
-        static const struct option options[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
         bool json = false;
-        int c;
         if (wants_help(argc, argv, move_help))
                 return 0;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                if (c != 'j')
-                        return usage_error("move", "unknown option");
-                json = true;
-        }
+        int usage = parse_json_option(argc, argv, "move", &json);
+        if (usage != 0)
+                return usage;
         if (argc - optind != 3)
                 return usage_error("move", "give GROUP DAYS START, e.g. G3 MTWRF 09:40");
         struct json_object *summary;

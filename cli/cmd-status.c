@@ -10,16 +10,12 @@ static const char status_help[] =
         "current schedule version.\n";
 
 int cmd_status(struct cli *cli, int argc, char **argv) {
-        static const struct option options[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
         bool json = false;
-        int c;
         if (wants_help(argc, argv, status_help))
                 return 0;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                if (c != 'j')
-                        return usage_error("status", "unknown option");
-                json = true;
-        }
+        int usage = parse_json_option(argc, argv, "status", &json);
+        if (usage != 0)
+                return usage;
         if (optind < argc)
                 return usage_error("status", "unexpected argument \"%s\"", argv[optind]);
 

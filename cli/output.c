@@ -1,4 +1,5 @@
 /* output.c: what the CLI prints: JSON for programs, aligned tables for people. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,4 +139,16 @@ bool wants_help(int argc, char **argv, const char *help) {
                 }
         }
         return false;
+}
+
+int parse_json_option(int argc, char **argv, const char *command, bool *ret_json) {
+        static const struct option options[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
+        int c;
+        *ret_json = false;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if (c != 'j')
+                        return usage_error(command, "unknown option");
+                *ret_json = true;
+        }
+        return 0;
 }

@@ -58,6 +58,9 @@ bool stdout_is_terminal(void);
 /* args.c: parsing helpers shared by commands */
 /* Reports "pullout COMMAND: message" and returns EXIT_USAGE. */
 int usage_error(const char *command, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Parses a command whose only option is --json (getopt: optind is left after the options).
+ * 0, or EXIT_USAGE after saying why. */
+int parse_json_option(int argc, char **argv, const char *command, bool *ret_json);
 /* True when argv holds --help / -h; prints help text then. */
 bool wants_help(int argc, char **argv, const char *help);
 
