@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/feed-store.h"
+#include "store/store-internal.h"
 
 static char *column_strdup(sqlite3_stmt *stmt, int column) {
         const unsigned char *text = sqlite3_column_text(stmt, column);
@@ -43,8 +44,7 @@ int store_feed_load_all(struct store *store, struct store_feed **ret_feeds, size
                               &stmt);
         if (r < 0)
                 return r;
-        int step;
-        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        while ((r = store_step(store, stmt, "load feeds")) > 0) {
                 struct store_feed *grown = realloc(feeds, (n + 1) * sizeof *feeds);
                 if (!grown) {
                         r = -ENOMEM;
@@ -71,10 +71,8 @@ int store_feed_load_all(struct store *store, struct store_feed **ret_feeds, size
                         goto fail;
                 }
         }
-        if (step != SQLITE_DONE) {
-                r = store_fail(store, "load feeds");
+        if (r < 0)
                 goto fail;
-        }
         sqlite3_finalize(stmt);
         *ret_feeds = feeds;
         *ret_n = n;
@@ -87,71 +85,38 @@ fail:
         return r;
 }
 
-static int step_done(struct store *store, sqlite3_stmt *stmt, const char *what) {
-        int r = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_fail(store, what);
-        sqlite3_finalize(stmt);
-        return r;
-}
-
 int store_feed_insert(struct store *store, struct store_feed *feed) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store,
-                              "INSERT INTO feeds (subject_kind, subject_id, privacy, token_hash, publish_name,"
-                              " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                              &stmt);
+        int r = store_run(store,
+                          "INSERT INTO feeds (subject_kind, subject_id, privacy, token_hash, publish_name,"
+                          " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                          "tttbtt", feed->subject_kind, feed->subject_id, feed->privacy, feed->token_hash,
+                          STORE_FEED_HASH_SIZE, feed->publish_name, feed->created_at);
         if (r < 0)
                 return r;
-        sqlite3_bind_text(stmt, 1, feed->subject_kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, feed->subject_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, feed->privacy, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(stmt, 4, feed->token_hash, STORE_FEED_HASH_SIZE, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 5, feed->publish_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 6, feed->created_at, -1, SQLITE_STATIC);
-        r = step_done(store, stmt, "insert feed");
-        if (r >= 0)
-                feed->id = sqlite3_last_insert_rowid(store->db);
-        return r;
+        feed->id = store_last_insert_id(store);
+        return 0;
 }
 
 int store_feed_set_token(struct store *store, int64_t id, const uint8_t hash[static STORE_FEED_HASH_SIZE],
                          const char *publish_name) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store, "UPDATE feeds SET token_hash = ?, publish_name = ? WHERE id = ?", &stmt);
-        if (r < 0)
-                return r;
-        sqlite3_bind_blob(stmt, 1, hash, STORE_FEED_HASH_SIZE, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, publish_name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, id);
-        return step_done(store, stmt, "rotate feed token");
-}
-
-static int set_text(struct store *store, const char *sql, int64_t id, const char *value, const char *what) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store, sql, &stmt);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 2, id);
-        return step_done(store, stmt, what);
+        int r = store_run(store, "UPDATE feeds SET token_hash = ?, publish_name = ? WHERE id = ?", "bti", hash,
+                          STORE_FEED_HASH_SIZE, publish_name, id);
+        return r < 0 ? r : 0;
 }
 
 int store_feed_revoke(struct store *store, int64_t id, const char *when) {
-        return set_text(store, "UPDATE feeds SET revoked_at = ? WHERE id = ?", id, when, "revoke feed");
+        int r = store_run(store, "UPDATE feeds SET revoked_at = ? WHERE id = ?", "ti", when, id);
+        return r < 0 ? r : 0;
 }
 
 int store_feed_set_fetched(struct store *store, int64_t id, const char *when) {
-        return set_text(store, "UPDATE feeds SET last_fetched = ? WHERE id = ?", id, when, "record feed fetch");
+        int r = store_run(store, "UPDATE feeds SET last_fetched = ? WHERE id = ?", "ti", when, id);
+        return r < 0 ? r : 0;
 }
 
 int store_feed_set_state(struct store *store, int64_t id, int64_t changed_at, const char *etag) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store, "UPDATE feeds SET changed_at = ?, etag = ? WHERE id = ?", &stmt);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, changed_at);
-        sqlite3_bind_text(stmt, 2, etag, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, id);
-        return step_done(store, stmt, "save feed state");
+        int r = store_run(store, "UPDATE feeds SET changed_at = ?, etag = ? WHERE id = ?", "iti", changed_at, etag, id);
+        return r < 0 ? r : 0;
 }
 
 int store_feed_load_series(struct store *store, int64_t id, struct store_feed_series **ret_series,
@@ -159,15 +124,13 @@ int store_feed_load_series(struct store *store, int64_t id, struct store_feed_se
         sqlite3_stmt *stmt;
         struct store_feed_series *series = NULL;
         size_t n = 0;
-        int r = store_prepare(store,
-                              "SELECT uid, fingerprint, sequence, last_modified FROM feed_series WHERE feed_id = ?"
-                              " ORDER BY uid",
-                              &stmt);
+        int r = store_query(store, &stmt,
+                            "SELECT uid, fingerprint, sequence, last_modified FROM feed_series WHERE feed_id = ?"
+                            " ORDER BY uid",
+                            "i", id);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, id);
-        int step;
-        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        while ((r = store_step(store, stmt, "load feed series")) > 0) {
                 struct store_feed_series *grown = realloc(series, (n + 1) * sizeof *series);
                 if (!grown) {
                         r = -ENOMEM;
@@ -184,10 +147,8 @@ int store_feed_load_series(struct store *store, int64_t id, struct store_feed_se
                         goto fail;
                 }
         }
-        if (step != SQLITE_DONE) {
-                r = store_fail(store, "load feed series");
+        if (r < 0)
                 goto fail;
-        }
         sqlite3_finalize(stmt);
         *ret_series = series;
         *ret_n = n;
@@ -199,23 +160,12 @@ fail:
 }
 
 int store_feed_save_series(struct store *store, int64_t id, const struct store_feed_series *series, size_t n) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store,
+        int r = 0;
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = store_run(store,
                               "INSERT OR REPLACE INTO feed_series (feed_id, uid, fingerprint, sequence, last_modified)"
                               " VALUES (?, ?, ?, ?, ?)",
-                              &stmt);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                sqlite3_reset(stmt);
-                sqlite3_bind_int64(stmt, 1, id);
-                sqlite3_bind_text(stmt, 2, series[i].uid, -1, SQLITE_STATIC);
-                sqlite3_bind_text(stmt, 3, series[i].fingerprint, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(stmt, 4, series[i].sequence);
-                sqlite3_bind_int64(stmt, 5, series[i].last_modified);
-                if (sqlite3_step(stmt) != SQLITE_DONE)
-                        r = store_fail(store, "save feed series");
-        }
-        sqlite3_finalize(stmt);
-        return r;
+                              "ittii", id, series[i].uid, series[i].fingerprint, (int64_t)series[i].sequence,
+                              series[i].last_modified);
+        return r < 0 ? r : 0;
 }

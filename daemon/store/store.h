@@ -41,13 +41,16 @@ int store_commit(struct store *store);
 void store_rollback(struct store *store);
 /* Runs one SQL text with no result (tests and migrations). */
 int store_exec(struct store *store, const char *sql);
+/* The detail of the last failure, in sqlite's own words, for the caller to log or return. */
+const char *store_error(const struct store *store);
 /* Prepares sql; on failure fills store->error. */
 int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt);
 /* The same, for a statement run again and again: sql must be a string literal (its address is
  * the key); the statement comes back reset and unbound, and belongs to the store (never
  * finalized by the caller). Falls back to a fresh one when the cache is full. */
 int store_prepare_cached(struct store *store, const char *sql, sqlite3_stmt **ret_stmt, bool *ret_cached);
-/* Records sqlite's message for a failed step into store->error; returns -EIO. */
+/* Records sqlite's message for a failed call into store->error; returns -EIO (-ENOMEM when
+ * sqlite ran out of memory). */
 int store_fail(struct store *store, const char *what);
 
 /* Replaces the data set inside the caller's transaction: upserts by id, archives what left. */

@@ -1,0 +1,36 @@
+/* store-internal.h: what the store's own files share: the statement helpers. Every SQL
+ * statement of pullout lives in a file of daemon/store/ and goes through these, so every bind
+ * is checked and every step tells a row from the end from a failure. */
+#pragma once
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Binds arguments by types, one character per '?': 't' text (NULL binds NULL), 'i' int64_t,
+ * 'd' int, 'f' double, 'b' blob (const void *, int size). 0, or -EIO/-ENOMEM with sqlite's
+ * message in store->error. */
+int store_bind(struct store *store, sqlite3_stmt *stmt, const char *types, ...);
+int store_vbind(struct store *store, sqlite3_stmt *stmt, const char *types, va_list ap);
+/* Prepares sql and binds its arguments: a statement for the caller to step and finalize. */
+int store_query(struct store *store, sqlite3_stmt **ret_stmt, const char *sql, const char *types, ...);
+/* One step: 1 a row, 0 done, or -EIO/-ENOMEM with sqlite's message (after "what: " when what
+ * is not NULL) in store->error. */
+int store_step(struct store *store, sqlite3_stmt *stmt, const char *what);
+/* Steps a statement that returns no rows to its end, then resets and unbinds it for reuse. */
+int store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what);
+/* Runs a change with a cached statement (sql must be a string literal): the number of rows
+ * changed, or -errno. */
+int store_run(struct store *store, const char *sql, const char *types, ...);
+/* The first column of the first row as an integer; fallback when there is no row or it is
+ * NULL. 0 or -errno. */
+int store_int(struct store *store, int64_t fallback, int64_t *ret_value, const char *sql, const char *types, ...);
+int64_t store_last_insert_id(struct store *store);
+
+/* Column readers: "" for NULL; whether NULL; a malloc'd copy (NULL for NULL), 0 or -ENOMEM. */
+const char *store_column_text(sqlite3_stmt *stmt, int column);
+bool store_column_null(sqlite3_stmt *stmt, int column);
+int store_column_strdup(sqlite3_stmt *stmt, int column, char **ret_text);
