@@ -36,12 +36,6 @@ int store_add_phase(struct store *store, const char *student_id, const char *mea
         return r < 0 ? r : 0;
 }
 
-void store_strings_free(char **strings, size_t n) {
-        for (size_t i = 0; strings && i < n; i++)
-                free(strings[i]);
-        free(strings);
-}
-
 int store_list_measures(struct store *store, const char *student_id, char ***ret_measures, size_t *ret_n) {
         sqlite3_stmt *stmt;
         char **measures = NULL;

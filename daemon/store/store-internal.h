@@ -34,3 +34,13 @@ int64_t store_last_insert_id(struct store *store);
 const char *store_column_text(sqlite3_stmt *stmt, int column);
 bool store_column_null(sqlite3_stmt *stmt, int column);
 int store_column_strdup(sqlite3_stmt *stmt, int column, char **ret_text);
+
+/* Grows a malloc'd array by one zeroed element: the element, or NULL when out of memory. */
+void *store_grow(void *array_pointer, size_t *count, size_t size);
+#define STORE_GROW(array, count) ((__typeof__(array))store_grow(&(array), &(count), sizeof *(array)))
+
+/* Runs a query whose rows are one text column and collects them (NULLs skipped). */
+int store_strings(struct store *store, char ***ret, size_t *ret_n, const char *sql, const char *types, ...);
+/* A stored YYYY-MM-DD; the store writes only valid ones, so a bad one is a damaged database
+ * (-EBADMSG, said in store->error). */
+int store_column_date(struct store *store, sqlite3_stmt *stmt, int column, civil_date *ret_date);

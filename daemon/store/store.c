@@ -222,6 +222,61 @@ int store_column_strdup(sqlite3_stmt *stmt, int column, char **ret_text) {
         return 0;
 }
 
+void *store_grow(void *array_pointer, size_t *count, size_t size) {
+        char **array = array_pointer;
+        char *grown = realloc(*array, (*count + 1) * size);
+        if (!grown)
+                return NULL;
+        *array = grown;
+        memset(grown + *count * size, 0, size);
+        return grown + (*count)++ * size;
+}
+
+void store_strings_free(char **strings, size_t n) {
+        for (size_t i = 0; strings && i < n; i++)
+                free(strings[i]);
+        free(strings);
+}
+
+int store_strings(struct store *store, char ***ret, size_t *ret_n, const char *sql, const char *types, ...) {
+        sqlite3_stmt *stmt = NULL;
+        char **list = NULL;
+        size_t n = 0;
+        int r = store_prepare(store, sql, &stmt);
+        if (r < 0)
+                return r;
+        va_list ap;
+        va_start(ap, types);
+        r = store_vbind(store, stmt, types, ap);
+        va_end(ap);
+        while (r >= 0 && (r = store_step(store, stmt, NULL)) > 0) {
+                if (store_column_null(stmt, 0))
+                        continue;
+                char **slot = STORE_GROW(list, n);
+                if (!slot || !(*slot = strdup(store_column_text(stmt, 0)))) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        sqlite3_finalize(stmt);
+        if (r < 0) {
+                store_strings_free(list, n);
+                return r;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}
+
+int store_column_date(struct store *store, sqlite3_stmt *stmt, int column, civil_date *ret_date) {
+        if (date_parse(store_column_text(stmt, column), ret_date) < 0) {
+                snprintf(store->error, sizeof store->error, "a stored date \"%.16s\" is not YYYY-MM-DD",
+                         store_column_text(stmt, column));
+                return -EBADMSG;
+        }
+        return 0;
+}
+
 int store_begin(struct store *store) {
         return store_exec(store, "BEGIN IMMEDIATE");
 }

@@ -53,6 +53,9 @@ int store_prepare_cached(struct store *store, const char *sql, sqlite3_stmt **re
  * sqlite ran out of memory). */
 int store_fail(struct store *store, const char *what);
 
+/* Frees an array of n malloc'd strings as the store returns them. Accepts NULL. */
+void store_strings_free(char **strings, size_t n);
+
 /* Replaces the data set inside the caller's transaction: upserts by id, archives what left. */
 int store_save_school(struct store *store, const struct school *school, const char *imported_at);
 /* Loads the current (not archived) data set. -ENOENT when nothing was imported. */
