@@ -10,6 +10,30 @@
 
 #include "store/store.h"
 
+#define STORE_CACHED_STATEMENTS 32
+
+struct store {
+        sqlite3 *db;
+        char *path;
+        /* Statements prepared once and reused, keyed by their SQL text's address (literals). */
+        struct {
+                const char *sql;
+                sqlite3_stmt *stmt;
+        } cached[STORE_CACHED_STATEMENTS];
+        int n_cached;
+        char error[512]; /* detail of the last failure, in sqlite's words, for the caller */
+};
+
+/* Prepares sql; on failure fills store->error. */
+int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt);
+/* The same, for a statement run again and again: sql must be a string literal (its address is
+ * the key); the statement comes back reset and unbound, and belongs to the store (never
+ * finalized by the caller). Falls back to a fresh one when the cache is full. */
+int store_prepare_cached(struct store *store, const char *sql, sqlite3_stmt **ret_stmt, bool *ret_cached);
+/* Records sqlite's message for a failed call into store->error; returns -EIO (-ENOMEM when
+ * sqlite ran out of memory). */
+int store_fail(struct store *store, const char *what);
+
 /* Binds arguments by types, one character per '?': 't' text (NULL binds NULL), 'i' int64_t,
  * 'd' int, 'f' double, 'b' blob (const void *, int size). 0, or -EIO/-ENOMEM with sqlite's
  * message in store->error. */
@@ -34,6 +58,9 @@ int64_t store_last_insert_id(struct store *store);
 const char *store_column_text(sqlite3_stmt *stmt, int column);
 bool store_column_null(sqlite3_stmt *stmt, int column);
 int store_column_strdup(sqlite3_stmt *stmt, int column, char **ret_text);
+/* A stored YYYY-MM-DD; the store writes only valid ones, so a bad one is a damaged database
+ * (-EBADMSG, said in store->error). */
+int store_column_date(struct store *store, sqlite3_stmt *stmt, int column, civil_date *ret_date);
 
 /* Grows a malloc'd array by one zeroed element: the element, or NULL when out of memory. */
 void *store_grow(void *array_pointer, size_t *count, size_t size);
@@ -41,6 +68,3 @@ void *store_grow(void *array_pointer, size_t *count, size_t size);
 
 /* Runs a query whose rows are one text column and collects them (NULLs skipped). */
 int store_strings(struct store *store, char ***ret, size_t *ret_n, const char *sql, const char *types, ...);
-/* A stored YYYY-MM-DD; the store writes only valid ones, so a bad one is a damaged database
- * (-EBADMSG, said in store->error). */
-int store_column_date(struct store *store, sqlite3_stmt *stmt, int column, civil_date *ret_date);
