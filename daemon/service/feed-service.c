@@ -700,28 +700,29 @@ int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id
         return reply_links(daemon, feed, token, ret, why);
 }
 
+/* The sentence for an error of a call about feed id; revoked: what to say when it is. */
+static int feed_error(struct daemon *daemon, int r, int64_t id, const char *revoked, char why[static WHY_MAX]) {
+        if (r == -ENOENT)
+                return why_set(why, r, "no feed %lld (pullout feed list)", (long long)id);
+        if (r == -EALREADY)
+                return why_set(why, r, "feed %lld %s", (long long)id, revoked);
+        return subject_error(daemon, r, "cannot store the feed", "", "", "", why);
+}
+
 int feeds_rotate(struct daemon *daemon, int64_t id, struct json_object **ret, char why[static WHY_MAX]) {
         char token[FEED_TOKEN_LENGTH + 1];
         struct feed *feed;
         int r = rotate_feed(daemon, id, &feed, token);
-        if (r == -ENOENT)
-                return why_set(why, r, "no feed %lld (pullout feed list)", (long long)id);
-        if (r == -EALREADY)
-                return why_set(why, r, "feed %lld is revoked; create a new one instead", (long long)id);
         if (r < 0)
-                return subject_error(daemon, r, "cannot store the feed", "", "", "", why);
+                return feed_error(daemon, r, id, "is revoked; create a new one instead", why);
         log_info("feed %lld rotated: the old link stops working", (long long)id);
         return reply_links(daemon, feed, token, ret, why);
 }
 
 int feeds_revoke(struct daemon *daemon, int64_t id, char why[static WHY_MAX]) {
         int r = revoke_feed(daemon, id);
-        if (r == -ENOENT)
-                return why_set(why, r, "no feed %lld (pullout feed list)", (long long)id);
-        if (r == -EALREADY)
-                return why_set(why, r, "feed %lld is already revoked", (long long)id);
         if (r < 0)
-                return subject_error(daemon, r, "cannot store the feed", "", "", "", why);
+                return feed_error(daemon, r, id, "is already revoked", why);
         log_info("feed %lld revoked", (long long)id);
         return 0;
 }

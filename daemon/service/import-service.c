@@ -12,7 +12,7 @@
 #include "service/changes.h"
 #include "service/import-service.h"
 #include "service/solve-service.h"
-#include "service/status-service.h"
+#include "service/status-json.h"
 
 #define CLOSED_KEYWORDS_MAX 64
 
@@ -154,28 +154,6 @@ out:
         return r;
 }
 
-static struct json_object *strings_json(char **strings, size_t n) {
-        struct json_object *array = json_object_new_array();
-        for (size_t i = 0; i < n; i++)
-                json_object_array_add(array, json_object_new_string(strings[i]));
-        return array;
-}
-
-static struct json_object *report_json(const struct daemon *daemon, const struct store_counts *counts,
-                                       const struct import_report *report, const struct ical_district *district) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "school", json_object_new_string(daemon->school->info.name));
-        json_object_object_add(o, "counts", status_counts_json(counts));
-        json_object_object_add(o, "warnings", strings_json(report->warnings, report->n_warnings));
-        if (district) {
-                struct json_object *calendar = json_object_new_object();
-                json_object_object_add(calendar, "taken", strings_json(district->taken, district->n_taken));
-                json_object_object_add(calendar, "ignored", strings_json(district->ignored, district->n_ignored));
-                json_object_object_add(o, "district_calendar", calendar);
-        }
-        return o;
-}
-
 int service_import(struct daemon *daemon, const struct import_file *files, size_t n_files, struct json_object **ret,
                    char **ret_detail, char why[static WHY_MAX]) {
         struct import_report report = { 0 };
@@ -204,7 +182,7 @@ int service_import(struct daemon *daemon, const struct import_file *files, size_
         }
         log_info("imported \"%s\": %ld students, %ld needs", daemon->school->info.name, counts.students,
                  counts.needs);
-        *ret = report_json(daemon, &counts, &report, district);
+        *ret = import_report_json(daemon->school->info.name, &counts, &report, district);
 out:
         ical_district_free(district);
         import_report_clear(&report);

@@ -35,11 +35,6 @@ void store_alert_clear(struct store_alert *alert) {
         *alert = (struct store_alert){ 0 };
 }
 
-void store_alerts_free(struct store_alert *alerts, size_t n) {
-        for (size_t i = 0; alerts && i < n; i++)
-                store_alert_clear(&alerts[i]);
-        free(alerts);
-}
 
 /* One row of ALERT_COLUMNS. */
 static int read_alert(sqlite3_stmt *stmt, struct store_alert *ret) {
@@ -96,33 +91,21 @@ int store_alert_get(struct store *store, int64_t id, struct store_alert *ret_ale
         return r;
 }
 
+static int read_alert_element(struct store *store, sqlite3_stmt *stmt, void *element) {
+        return read_alert(stmt, element);
+}
+
+static void clear_alert(void *element) {
+        store_alert_clear(element);
+}
+
 int store_alert_list(struct store *store, bool all, struct store_alert **ret_alerts, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_alert *alerts = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt, "SELECT " ALERT_COLUMNS " FROM alerts WHERE ? OR acked_at IS NULL ORDER BY id",
                             "d", (int)all);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "list alerts")) > 0) {
-                struct store_alert *grown = realloc(alerts, (n + 1) * sizeof *grown);
-                if (!grown) {
-                        r = -ENOMEM;
-                        break;
-                }
-                alerts = grown;
-                if ((r = read_alert(stmt, &alerts[n])) < 0)
-                        break;
-                n++;
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_alerts_free(alerts, n);
-                return r;
-        }
-        *ret_alerts = alerts;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "list alerts", sizeof **ret_alerts, read_alert_element, clear_alert,
+                                     ret_alerts, ret_n);
 }
 
 int store_alert_ack(struct store *store, int64_t id, const char *at) {
@@ -162,4 +145,8 @@ int store_alert_command_failed(struct store *store, int64_t id, int attempts, bo
                           "UPDATE alerts SET command_state = ?, command_attempts = ?, command_next_at = ? WHERE id = ?",
                           "tdii", give_up ? "failed" : "pending", attempts, next_at, id);
         return r < 0 ? r : 0;
+}
+
+void store_alerts_free(struct store_alert *alerts, size_t n) {
+        store_array_free(alerts, n, sizeof *alerts, clear_alert);
 }

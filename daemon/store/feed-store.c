@@ -7,11 +7,6 @@
 #include "store/feed-store.h"
 #include "store/store-internal.h"
 
-static char *column_strdup(sqlite3_stmt *stmt, int column) {
-        const unsigned char *text = sqlite3_column_text(stmt, column);
-        return text ? strdup((const char *)text) : NULL;
-}
-
 void store_feed_clear(struct store_feed *feed) {
         if (!feed)
                 return;
@@ -26,63 +21,39 @@ void store_feed_clear(struct store_feed *feed) {
         memset(feed, 0, sizeof *feed);
 }
 
-void store_feed_series_free(struct store_feed_series *series, size_t n) {
-        for (size_t i = 0; series && i < n; i++) {
-                free(series[i].uid);
-                free(series[i].fingerprint);
-        }
-        free(series);
+static int read_feed(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_feed *f = element;
+        f->id = sqlite3_column_int64(stmt, 0);
+        if (sqlite3_column_bytes(stmt, 4) == STORE_FEED_HASH_SIZE)
+                memcpy(f->token_hash, sqlite3_column_blob(stmt, 4), STORE_FEED_HASH_SIZE);
+        f->changed_at = sqlite3_column_int64(stmt, 9);
+        struct {
+                int column;
+                char **field;
+        } texts[] = { { 1, &f->subject_kind }, { 2, &f->subject_id }, { 3, &f->privacy }, { 5, &f->publish_name },
+                      { 6, &f->created_at }, { 7, &f->last_fetched }, { 8, &f->revoked_at }, { 10, &f->etag } };
+        int r = 0;
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0] && r >= 0; i++)
+                r = store_column_strdup(stmt, texts[i].column, texts[i].field);
+        /* NOT NULL columns: only a failed copy leaves them NULL. */
+        if (r >= 0 && (!f->subject_kind || !f->subject_id || !f->privacy || !f->publish_name || !f->created_at ||
+                       !f->etag))
+                r = -ENOMEM;
+        return r;
+}
+
+static void clear_feed(void *element) {
+        store_feed_clear(element);
 }
 
 int store_feed_load_all(struct store *store, struct store_feed **ret_feeds, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_feed *feeds = NULL;
-        size_t n = 0;
-        int r = store_prepare(store,
-                              "SELECT id, subject_kind, subject_id, privacy, token_hash, publish_name, created_at,"
-                              " last_fetched, revoked_at, changed_at, etag FROM feeds ORDER BY id",
-                              &stmt);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "load feeds")) > 0) {
-                struct store_feed *grown = realloc(feeds, (n + 1) * sizeof *feeds);
-                if (!grown) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                feeds = grown;
-                struct store_feed *f = &feeds[n++];
-                memset(f, 0, sizeof *f);
-                f->id = sqlite3_column_int64(stmt, 0);
-                f->subject_kind = column_strdup(stmt, 1);
-                f->subject_id = column_strdup(stmt, 2);
-                f->privacy = column_strdup(stmt, 3);
-                if (sqlite3_column_bytes(stmt, 4) == STORE_FEED_HASH_SIZE)
-                        memcpy(f->token_hash, sqlite3_column_blob(stmt, 4), STORE_FEED_HASH_SIZE);
-                f->publish_name = column_strdup(stmt, 5);
-                f->created_at = column_strdup(stmt, 6);
-                f->last_fetched = column_strdup(stmt, 7);
-                f->revoked_at = column_strdup(stmt, 8);
-                f->changed_at = sqlite3_column_int64(stmt, 9);
-                f->etag = column_strdup(stmt, 10);
-                if (!f->subject_kind || !f->subject_id || !f->privacy || !f->publish_name || !f->created_at ||
-                    !f->etag) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-        }
-        if (r < 0)
-                goto fail;
-        sqlite3_finalize(stmt);
-        *ret_feeds = feeds;
-        *ret_n = n;
-        return 0;
-fail:
-        sqlite3_finalize(stmt);
-        for (size_t i = 0; i < n; i++)
-                store_feed_clear(&feeds[i]);
-        free(feeds);
-        return r;
+        int r = store_query(store, &stmt,
+                            "SELECT id, subject_kind, subject_id, privacy, token_hash, publish_name, created_at,"
+                            " last_fetched, revoked_at, changed_at, etag FROM feeds ORDER BY id",
+                            "");
+        return r < 0 ? r : store_collect(store, stmt, "load feeds", sizeof **ret_feeds, read_feed, clear_feed, ret_feeds,
+                                         ret_n);
 }
 
 int store_feed_insert(struct store *store, struct store_feed *feed) {
@@ -119,44 +90,38 @@ int store_feed_set_state(struct store *store, int64_t id, int64_t changed_at, co
         return r < 0 ? r : 0;
 }
 
+static int read_series(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_feed_series *s = element;
+        s->sequence = (unsigned)sqlite3_column_int64(stmt, 2);
+        s->last_modified = sqlite3_column_int64(stmt, 3);
+        int r = store_column_strdup(stmt, 0, &s->uid);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 1, &s->fingerprint);
+        if (r >= 0 && (!s->uid || !s->fingerprint))
+                r = -ENOMEM;
+        return r;
+}
+
+static void clear_series(void *element) {
+        struct store_feed_series *s = element;
+        free(s->uid);
+        free(s->fingerprint);
+}
+
 int store_feed_load_series(struct store *store, int64_t id, struct store_feed_series **ret_series,
                            size_t *ret_n) {
-        sqlite3_stmt *stmt;
-        struct store_feed_series *series = NULL;
-        size_t n = 0;
+        sqlite3_stmt *stmt = NULL;
         int r = store_query(store, &stmt,
                             "SELECT uid, fingerprint, sequence, last_modified FROM feed_series WHERE feed_id = ?"
                             " ORDER BY uid",
                             "i", id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "load feed series")) > 0) {
-                struct store_feed_series *grown = realloc(series, (n + 1) * sizeof *series);
-                if (!grown) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                series = grown;
-                struct store_feed_series *s = &series[n++];
-                s->uid = column_strdup(stmt, 0);
-                s->fingerprint = column_strdup(stmt, 1);
-                s->sequence = (unsigned)sqlite3_column_int64(stmt, 2);
-                s->last_modified = sqlite3_column_int64(stmt, 3);
-                if (!s->uid || !s->fingerprint) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-        }
-        if (r < 0)
-                goto fail;
-        sqlite3_finalize(stmt);
-        *ret_series = series;
-        *ret_n = n;
-        return 0;
-fail:
-        sqlite3_finalize(stmt);
-        store_feed_series_free(series, n);
-        return r;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "load feed series", sizeof **ret_series, read_series, clear_series,
+                                     ret_series, ret_n);
+}
+
+void store_feed_series_free(struct store_feed_series *series, size_t n) {
+        store_array_free(series, n, sizeof *series, clear_series);
 }
 
 int store_feed_save_series(struct store *store, int64_t id, const struct store_feed_series *series, size_t n) {

@@ -37,38 +37,10 @@ int store_add_phase(struct store *store, const char *student_id, const char *mea
 }
 
 int store_list_measures(struct store *store, const char *student_id, char ***ret_measures, size_t *ret_n) {
-        sqlite3_stmt *stmt;
-        char **measures = NULL;
-        size_t n = 0;
-        int r = store_query(store, &stmt,
-                            "SELECT measure FROM scores WHERE student_id = ?1 UNION "
-                            "SELECT measure FROM goals WHERE student_id = ?1 ORDER BY 1",
-                            "t", student_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "list measures")) > 0) {
-                char **grown = realloc(measures, (n + 1) * sizeof *grown);
-                if (!grown) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                measures = grown;
-                if (!(measures[n] = strdup(store_column_text(stmt, 0)))) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                n++;
-        }
-        if (r < 0)
-                goto fail;
-        sqlite3_finalize(stmt);
-        *ret_measures = measures;
-        *ret_n = n;
-        return 0;
-fail:
-        sqlite3_finalize(stmt);
-        store_strings_free(measures, n);
-        return r;
+        return store_strings(store, ret_measures, ret_n,
+                             "SELECT measure FROM scores WHERE student_id = ?1 UNION "
+                             "SELECT measure FROM goals WHERE student_id = ?1 ORDER BY 1",
+                             "t", student_id);
 }
 
 /* A stored date back to a civil date; the store only ever writes valid ones. */

@@ -1,7 +1,6 @@
 /* schedule-store.c: schedule versions in the database. Rows name students, programs and
  * staff by id, so a version survives a re-import that reorders or archives records. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +15,6 @@ static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size
                         m->avoid_minutes, m->preferred_minutes, m->inconsistent_groups,
                         m->back_to_back_days, m->level_spread, m->idle_minutes, m->interruptions,
                         m->changed_meetings, m->penalty);
-}
-
-/* Binds one row's values and runs the statement. */
-static int save_row(struct store *store, sqlite3_stmt *stmt, const char *what, const char *types, ...) {
-        va_list ap;
-        va_start(ap, types);
-        int r = store_vbind(store, stmt, types, ap);
-        va_end(ap);
-        if (r >= 0)
-                r = store_step_done(store, stmt, what);
-        else
-                sqlite3_clear_bindings(stmt);
-        return r;
 }
 
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
@@ -47,28 +33,28 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
             (r = store_prepare(store, "INSERT INTO unscheduled VALUES (?, ?, ?, ?)", &unscheduled)) < 0)
                 goto out;
 
-        if ((r = save_row(store, version_stmt, "save schedule", "tit", created_at, (int64_t)seed, metrics)) < 0)
+        if ((r = store_save_row(store, version_stmt, "save schedule", "tit", created_at, (int64_t)seed, metrics)) < 0)
                 goto out;
         int64_t version = store_last_insert_id(store);
 
         for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
                 const struct group *gr = &schedule->groups[g];
-                r = save_row(store, group, "save group", "itttdi", version, gr->id, school->programs[gr->program].id,
-                             school->staff[gr->staff].id, (int)gr->pinned, (int64_t)g);
+                r = store_save_row(store, group, "save group", "itttdi", version, gr->id, school->programs[gr->program].id,
+                                   school->staff[gr->staff].id, (int)gr->pinned, (int64_t)g);
                 for (size_t i = 0; i < gr->n_needs && r >= 0; i++) {
                         const struct need *n = &school->needs[gr->needs[i]];
-                        r = save_row(store, member, "save group member", "ittti", version, gr->id,
-                                     school->students[n->student].id, school->programs[n->program].id, (int64_t)i);
+                        r = store_save_row(store, member, "save group member", "ittti", version, gr->id,
+                                           school->students[n->student].id, school->programs[n->program].id, (int64_t)i);
                 }
                 for (size_t i = 0; i < gr->n_meetings && r >= 0; i++)
-                        r = save_row(store, meeting, "save meeting", "itddd", version, gr->id, gr->meetings[i].day,
-                                     gr->meetings[i].start, gr->meetings[i].end);
+                        r = store_save_row(store, meeting, "save meeting", "itddd", version, gr->id, gr->meetings[i].day,
+                                           gr->meetings[i].start, gr->meetings[i].end);
         }
         for (size_t i = 0; i < schedule->n_unscheduled && r >= 0; i++) {
                 const struct need *n = &school->needs[schedule->unscheduled[i].need];
-                r = save_row(store, unscheduled, "save unscheduled need", "ittt", version,
-                             school->students[n->student].id, school->programs[n->program].id,
-                             schedule->unscheduled[i].reason);
+                r = store_save_row(store, unscheduled, "save unscheduled need", "ittt", version,
+                                   school->students[n->student].id, school->programs[n->program].id,
+                                   schedule->unscheduled[i].reason);
         }
         if (r < 0)
                 goto out;

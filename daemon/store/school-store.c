@@ -1,7 +1,6 @@
 /* school-store.c: the school data set in the database: saved by an import (upsert by id,
  * archive what left), loaded back into memory at start. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,46 +89,33 @@ static const char archive_sql[] =
         "DELETE FROM timetable; DELETE FROM services; DELETE FROM availability;"
         "DELETE FROM calendar;";
 
-/* Binds one row's values and runs the statement. */
-static int save_row(struct store *store, sqlite3_stmt *stmt, const char *what, const char *types, ...) {
-        va_list ap;
-        va_start(ap, types);
-        int r = store_vbind(store, stmt, types, ap);
-        va_end(ap);
-        if (r >= 0)
-                r = store_step_done(store, stmt, what);
-        else
-                sqlite3_clear_bindings(stmt);
-        return r;
-}
-
 static int save_rows(struct store *store, const struct school *school, const char *imported_at,
                      sqlite3_stmt **s) {
         const struct school_info *info = &school->info;
         char start[11], end[11];
-        int r = save_row(store, s[SAVE_SCHOOL], "save school", "ttddttdt", info->name, info->timezone,
-                         info->day_start, info->day_end, date_format(info->term_start, start),
-                         date_format(info->term_end, end), info->transition_minutes, imported_at);
+        int r = store_save_row(store, s[SAVE_SCHOOL], "save school", "ttddttdt", info->name, info->timezone,
+                               info->day_start, info->day_end, date_format(info->term_start, start),
+                               date_format(info->term_end, end), info->transition_minutes, imported_at);
         for (size_t i = 0; r >= 0 && i < school->n_teachers; i++) {
                 const struct teacher *t = &school->teachers[i];
-                r = save_row(store, s[SAVE_TEACHER], "save teacher", "ttdti", t->id, t->name, t->grade, t->email,
-                             (int64_t)i);
+                r = store_save_row(store, s[SAVE_TEACHER], "save teacher", "ttdti", t->id, t->name, t->grade, t->email,
+                                   (int64_t)i);
         }
         for (size_t i = 0; r >= 0 && i < school->n_blocks; i++) {
                 const struct block *b = &school->blocks[i];
-                r = save_row(store, s[SAVE_BLOCK], "save timetable block", "tdddttti", school->teachers[b->teacher].id,
-                             (int)b->days, b->start, b->end, subject_names[b->subject], b->activity,
-                             policy_names[b->policy], (int64_t)i);
+                r = store_save_row(store, s[SAVE_BLOCK], "save timetable block", "tdddttti", school->teachers[b->teacher].id,
+                                   (int)b->days, b->start, b->end, subject_names[b->subject], b->activity,
+                                   policy_names[b->policy], (int64_t)i);
         }
         for (size_t i = 0; r >= 0 && i < school->n_students; i++) {
                 const struct student *st = &school->students[i];
-                r = save_row(store, s[SAVE_STUDENT], "save student", "ttdti", st->id, st->name, st->grade,
-                             school->teachers[st->teacher].id, (int64_t)i);
+                r = store_save_row(store, s[SAVE_STUDENT], "save student", "ttdti", st->id, st->name, st->grade,
+                                   school->teachers[st->teacher].id, (int64_t)i);
         }
         for (size_t i = 0; r >= 0 && i < school->n_services; i++) {
                 const struct service *sv = &school->services[i];
-                r = save_row(store, s[SAVE_SERVICE], "save service", "tdddti", school->students[sv->student].id,
-                             (int)sv->days, sv->start, sv->end, sv->label, (int64_t)i);
+                r = store_save_row(store, s[SAVE_SERVICE], "save service", "tdddti", school->students[sv->student].id,
+                                   (int)sv->days, sv->start, sv->end, sv->label, (int64_t)i);
         }
         /* Programs before staff and needs: both refer to them. */
         for (size_t i = 0; r >= 0 && i < school->n_programs; i++) {
@@ -137,8 +123,8 @@ static int save_rows(struct store *store, const struct school *school, const cha
                 char *checklist = join_checklist(p);
                 if (!checklist)
                         return -ENOMEM;
-                r = save_row(store, s[SAVE_PROGRAM], "save program", "tttddddti", p->id, p->name, area_names[p->area],
-                             p->max_group, p->minutes, p->sessions_per_week, p->max_grade_span, checklist, (int64_t)i);
+                r = store_save_row(store, s[SAVE_PROGRAM], "save program", "tttddddti", p->id, p->name, area_names[p->area],
+                                   p->max_group, p->minutes, p->sessions_per_week, p->max_grade_span, checklist, (int64_t)i);
                 free(checklist);
         }
         for (size_t i = 0; r >= 0 && i < school->n_staff; i++) {
@@ -146,26 +132,26 @@ static int save_rows(struct store *store, const struct school *school, const cha
                 char *programs = join_programs(school, sf);
                 if (!programs)
                         return -ENOMEM;
-                r = save_row(store, s[SAVE_STAFF], "save staff", "ttttdti", sf->id, sf->name, role_names[sf->role],
-                             sf->email, sf->max_sessions_per_day, programs, (int64_t)i);
+                r = store_save_row(store, s[SAVE_STAFF], "save staff", "ttttdti", sf->id, sf->name, role_names[sf->role],
+                                   sf->email, sf->max_sessions_per_day, programs, (int64_t)i);
                 free(programs);
         }
         for (size_t i = 0; r >= 0 && i < school->n_availability; i++) {
                 const struct availability *a = &school->availability[i];
-                r = save_row(store, s[SAVE_AVAILABILITY], "save availability", "tdddi", school->staff[a->staff].id,
-                             (int)a->days, a->start, a->end, (int64_t)i);
+                r = store_save_row(store, s[SAVE_AVAILABILITY], "save availability", "tdddi", school->staff[a->staff].id,
+                                   (int)a->days, a->start, a->end, (int64_t)i);
         }
         for (size_t i = 0; r >= 0 && i < school->n_needs; i++) {
                 const struct need *n = &school->needs[i];
-                r = save_row(store, s[SAVE_NEED], "save need", "ttdddtdi", school->students[n->student].id,
-                             school->programs[n->program].id, n->tier, n->sessions_per_week, n->minutes,
-                             n->staff >= 0 ? school->staff[n->staff].id : NULL, n->level, (int64_t)i);
+                r = store_save_row(store, s[SAVE_NEED], "save need", "ttdddtdi", school->students[n->student].id,
+                                   school->programs[n->program].id, n->tier, n->sessions_per_week, n->minutes,
+                                   n->staff >= 0 ? school->staff[n->staff].id : NULL, n->level, (int64_t)i);
         }
         for (size_t i = 0; r >= 0 && i < school->n_calendar; i++) {
                 const struct calendar_day *c = &school->calendar[i];
                 char date[11];
-                r = save_row(store, s[SAVE_CALENDAR], "save calendar day", "ttddti", date_format(c->date, date),
-                             calendar_kind_names[c->kind], c->start, c->end, c->label, (int64_t)i);
+                r = store_save_row(store, s[SAVE_CALENDAR], "save calendar day", "ttddti", date_format(c->date, date),
+                                   calendar_kind_names[c->kind], c->start, c->end, c->label, (int64_t)i);
         }
         return r;
 }

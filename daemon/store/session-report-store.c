@@ -134,55 +134,53 @@ int store_sessions_all_groups(struct store *store, char ***ret, size_t *ret_n) {
         return store_strings(store, ret, ret_n, "SELECT DISTINCT group_id FROM sessions ORDER BY group_id", "");
 }
 
-void store_dosage_pairs_free(struct store_dosage_pair *pairs, size_t n) {
-        for (size_t i = 0; pairs && i < n; i++) {
-                free(pairs[i].student_id);
-                free(pairs[i].group_id);
-                free(pairs[i].program_id);
-                free(pairs[i].staff_id);
-        }
-        free(pairs);
+static int read_pair(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_dosage_pair *p = element;
+        char **fields[] = { &p->student_id, &p->group_id, &p->program_id, &p->staff_id };
+        int r = 0;
+        for (int i = 0; i < 4 && r >= 0; i++)
+                r = store_column_strdup(stmt, i, fields[i]);
+        return r;
+}
+
+static void clear_pair(void *element) {
+        struct store_dosage_pair *p = element;
+        free(p->student_id);
+        free(p->group_id);
+        free(p->program_id);
+        free(p->staff_id);
 }
 
 int store_sessions_dosage_pairs(struct store *store, int64_t from, int64_t to, const char *program_id,
                                 const char *staff_id, struct store_dosage_pair **ret, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_dosage_pair *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT p.student_id, s.group_id, MAX(s.program_id), MAX(s.staff_id) FROM sessions s"
                             " JOIN session_students p USING (session_id) WHERE s.ends_at >= ? AND s.ends_at <= ?"
                             " AND (? IS NULL OR s.program_id = ?) AND (? IS NULL OR s.staff_id = ?)"
                             " GROUP BY p.student_id, s.group_id ORDER BY p.student_id, s.group_id",
                             "iitttt", from, to, program_id, program_id, staff_id, staff_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read dosage pairs")) > 0) {
-                struct store_dosage_pair *p = STORE_GROW(list, n);
-                if (!p || store_column_strdup(stmt, 0, &p->student_id) < 0 ||
-                    store_column_strdup(stmt, 1, &p->group_id) < 0 || store_column_strdup(stmt, 2, &p->program_id) < 0 ||
-                    store_column_strdup(stmt, 3, &p->staff_id) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_dosage_pairs_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r : store_collect(store, stmt, "read dosage pairs", sizeof **ret, read_pair, clear_pair, ret, ret_n);
 }
 
-void store_fidelity_rows_free(struct store_fidelity_row *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++) {
-                free(rows[i].key);
-                free(rows[i].program_id);
-                free(rows[i].staff_id);
-        }
-        free(rows);
+static int read_fidelity(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_fidelity_row *row = element;
+        row->sessions = sqlite3_column_int64(stmt, 1);
+        row->delivered = sqlite3_column_int64(stmt, 2);
+        row->applicable = sqlite3_column_int64(stmt, 3);
+        int r = store_column_strdup(stmt, 0, &row->key);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 4, &row->program_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 5, &row->staff_id);
+        return r;
+}
+
+static void clear_fidelity(void *element) {
+        struct store_fidelity_row *row = element;
+        free(row->key);
+        free(row->program_id);
+        free(row->staff_id);
 }
 
 int store_sessions_fidelity(struct store *store, enum store_fidelity_key key, int64_t from, int64_t to,
@@ -203,113 +201,70 @@ int store_sessions_fidelity(struct store *store, enum store_fidelity_key key, in
                  " AND (? IS NULL OR staff_id = ?) GROUP BY 1 ORDER BY 1",
                  columns[key]);
         sqlite3_stmt *stmt = NULL;
-        struct store_fidelity_row *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt, sql, "iitttt", from, to, program_id, program_id, staff_id, staff_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read fidelity")) > 0) {
-                struct store_fidelity_row *row = STORE_GROW(list, n);
-                if (!row || store_column_strdup(stmt, 0, &row->key) < 0 ||
-                    store_column_strdup(stmt, 4, &row->program_id) < 0 ||
-                    store_column_strdup(stmt, 5, &row->staff_id) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                row->sessions = sqlite3_column_int64(stmt, 1);
-                row->delivered = sqlite3_column_int64(stmt, 2);
-                row->applicable = sqlite3_column_int64(stmt, 3);
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_fidelity_rows_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read fidelity", sizeof **ret, read_fidelity, clear_fidelity, ret,
+                                     ret_n);
 }
 
-void store_feed_changes_free(struct store_feed_change *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++) {
-                free(rows[i].session_id);
-                free(rows[i].group_id);
-                free(rows[i].makes_up);
-        }
-        free(rows);
+static int read_change(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_feed_change *c = element;
+        c->start = sqlite3_column_int(stmt, 3);
+        c->end = sqlite3_column_int(stmt, 4);
+        int r = store_column_strdup(stmt, 0, &c->session_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 1, &c->group_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 5, &c->makes_up);
+        if (r >= 0)
+                r = store_column_date(store, stmt, 2, &c->date);
+        return r;
 }
 
+static void clear_change(void *element) {
+        struct store_feed_change *c = element;
+        free(c->session_id);
+        free(c->group_id);
+        free(c->makes_up);
+}
 
 int store_sessions_feed_changes(struct store *store, struct store_feed_change **ret, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_feed_change *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT session_id, group_id, date, start, end, makes_up FROM sessions"
                             " WHERE (status = 'cancelled' AND makes_up IS NULL)"
                             " OR (makes_up IS NOT NULL AND status != 'cancelled') ORDER BY date, start, session_id",
                             "");
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read cancellations and make-ups")) > 0) {
-                struct store_feed_change *c = STORE_GROW(list, n);
-                if (!c || store_column_strdup(stmt, 0, &c->session_id) < 0 ||
-                    store_column_strdup(stmt, 1, &c->group_id) < 0 || store_column_strdup(stmt, 5, &c->makes_up) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                c->start = sqlite3_column_int(stmt, 3);
-                c->end = sqlite3_column_int(stmt, 4);
-                if ((r = store_column_date(store, stmt, 2, &c->date)) < 0)
-                        break;
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_feed_changes_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read cancellations and make-ups", sizeof **ret, read_change,
+                                     clear_change, ret, ret_n);
 }
 
-void store_started_free(struct store_started *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++)
-                free(rows[i].session_id);
-        free(rows);
+static int read_started(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_started *s = element;
+        s->start = sqlite3_column_int(stmt, 2);
+        s->end = sqlite3_column_int(stmt, 3);
+        s->cancelled = sqlite3_column_int(stmt, 4) != 0;
+        int r = store_column_strdup(stmt, 0, &s->session_id);
+        if (r >= 0)
+                r = store_column_date(store, stmt, 1, &s->date);
+        return r;
+}
+
+static void clear_started(void *element) {
+        free(((struct store_started *)element)->session_id);
 }
 
 int store_sessions_started(struct store *store, const char *group_id, int64_t now, struct store_started **ret,
                            size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_started *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT session_id, date, start, end, status = 'cancelled' FROM sessions"
                             " WHERE group_id = ? AND makes_up IS NULL AND starts_at <= ?",
                             "ti", group_id, now);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read past sessions")) > 0) {
-                struct store_started *s = STORE_GROW(list, n);
-                if (!s || store_column_strdup(stmt, 0, &s->session_id) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                s->start = sqlite3_column_int(stmt, 2);
-                s->end = sqlite3_column_int(stmt, 3);
-                s->cancelled = sqlite3_column_int(stmt, 4) != 0;
-                if ((r = store_column_date(store, stmt, 1, &s->date)) < 0)
-                        break;
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_started_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read past sessions", sizeof **ret, read_started, clear_started, ret,
+                                     ret_n);
 }
 
 int store_sessions_first_start(struct store *store, int64_t *ret_starts_at) {
@@ -327,38 +282,43 @@ int store_sessions_first_date(struct store *store, civil_date *ret_date) {
         return r;
 }
 
-void store_held_groups_free(struct store_held_group *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++)
-                free(rows[i].group_id);
-        free(rows);
+static int read_held(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_held_group *g = element;
+        g->version = sqlite3_column_int64(stmt, 0);
+        return store_column_strdup(stmt, 1, &g->group_id);
+}
+
+static void clear_held(void *element) {
+        free(((struct store_held_group *)element)->group_id);
 }
 
 int store_sessions_held_groups(struct store *store, int64_t now, struct store_held_group **ret, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_held_group *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT DISTINCT version, group_id FROM sessions WHERE makes_up IS NULL"
-                            " AND status != 'cancelled' AND starts_at <= ? ORDER BY version",
+                            " AND status != 'cancelled' AND starts_at <= ? AND group_id IS NOT NULL ORDER BY version",
                             "i", now);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read the groups that held sessions")) > 0) {
-                if (store_column_null(stmt, 1))
-                        continue;
-                struct store_held_group *g = STORE_GROW(list, n);
-                if (!g || store_column_strdup(stmt, 1, &g->group_id) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                g->version = sqlite3_column_int64(stmt, 0);
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_held_groups_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read the groups that held sessions", sizeof **ret, read_held,
+                                     clear_held, ret, ret_n);
+}
+
+void store_dosage_pairs_free(struct store_dosage_pair *pairs, size_t n) {
+        store_array_free(pairs, n, sizeof *pairs, clear_pair);
+}
+
+void store_fidelity_rows_free(struct store_fidelity_row *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_fidelity);
+}
+
+void store_feed_changes_free(struct store_feed_change *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_change);
+}
+
+void store_started_free(struct store_started *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_started);
+}
+
+void store_held_groups_free(struct store_held_group *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_held);
 }

@@ -42,43 +42,7 @@ void store_session_clear(struct store_session *s) {
         *s = (struct store_session){ 0 };
 }
 
-void store_sessions_free(struct store_session *sessions, size_t n) {
-        for (size_t i = 0; sessions && i < n; i++)
-                store_session_clear(&sessions[i]);
-        free(sessions);
-}
 
-void store_session_students_free(struct store_session_student *students, size_t n) {
-        for (size_t i = 0; students && i < n; i++)
-                free(students[i].student_id);
-        free(students);
-}
-
-void store_session_logs_free(struct store_session_log *logs, size_t n) {
-        for (size_t i = 0; logs && i < n; i++) {
-                free(logs[i].at);
-                free(logs[i].action);
-                free(logs[i].detail);
-        }
-        free(logs);
-}
-
-void store_booked_free(struct store_booked *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++) {
-                free(rows[i].staff_id);
-                free(rows[i].student_id);
-        }
-        free(rows);
-}
-
-void store_future_members_free(struct store_future_member *rows, size_t n) {
-        for (size_t i = 0; rows && i < n; i++) {
-                free(rows[i].staff_id);
-                free(rows[i].program_id);
-                free(rows[i].student_id);
-        }
-        free(rows);
-}
 
 static int int_or_unset(sqlite3_stmt *stmt, int column) {
         return store_column_null(stmt, column) ? -1 : sqlite3_column_int(stmt, column);
@@ -149,94 +113,69 @@ int store_session_has_student(struct store *store, const char *session_id, const
                      session_id, student_id);
 }
 
+static int read_student(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_session_student *s = element;
+        s->present = int_or_unset(stmt, 1);
+        return store_column_strdup(stmt, 0, &s->student_id);
+}
+
+static void clear_student(void *element) {
+        free(((struct store_session_student *)element)->student_id);
+}
+
 int store_session_students(struct store *store, const char *session_id, struct store_session_student **ret,
                            size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_session_student *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT student_id, present FROM session_students WHERE session_id = ? ORDER BY rowid",
                             "t", session_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read roster")) > 0) {
-                struct store_session_student *s = STORE_GROW(list, n);
-                if (!s || !(s->student_id = strdup(store_column_text(stmt, 0)))) {
-                        r = -ENOMEM;
-                        break;
-                }
-                s->present = int_or_unset(stmt, 1);
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_session_students_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r : store_collect(store, stmt, "read roster", sizeof **ret, read_student, clear_student, ret, ret_n);
+}
+
+static int read_session_element(struct store *store, sqlite3_stmt *stmt, void *element) {
+        return read_session(store, stmt, element);
+}
+
+static void clear_session(void *element) {
+        store_session_clear(element);
 }
 
 int store_sessions_between(struct store *store, civil_date from, civil_date to, const char *staff_id,
                            struct store_session **ret, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_session *list = NULL;
-        size_t n = 0;
         char from_text[11], to_text[11];
         int r = store_query(store, &stmt,
                             "SELECT " SESSION_COLUMNS " FROM sessions WHERE date >= ? AND date < ?"
                             " AND (? IS NULL OR staff_id = ?) ORDER BY date, start, group_id",
                             "tttt", date_format(from, from_text), date_format(to, to_text), staff_id, staff_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "list sessions")) > 0) {
-                struct store_session *s = STORE_GROW(list, n);
-                if (!s) {
-                        r = -ENOMEM;
-                        break;
-                }
-                if ((r = read_session(store, stmt, s)) < 0) {
-                        n--;
-                        break;
-                }
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_sessions_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "list sessions", sizeof **ret, read_session_element, clear_session, ret,
+                                     ret_n);
+}
+
+static int read_log(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_session_log *l = element;
+        int r = store_column_strdup(stmt, 0, &l->at);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 1, &l->action);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 2, &l->detail);
+        return r;
+}
+
+static void clear_log(void *element) {
+        struct store_session_log *l = element;
+        free(l->at);
+        free(l->action);
+        free(l->detail);
 }
 
 int store_session_history(struct store *store, const char *session_id, struct store_session_log **ret,
                           size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_session_log *list = NULL;
-        size_t n = 0;
-        int r = store_query(store, &stmt,
-                            "SELECT at, action, detail FROM session_log WHERE session_id = ? ORDER BY id", "t",
-                            session_id);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read session log")) > 0) {
-                struct store_session_log *l = STORE_GROW(list, n);
-                if (!l || (r = store_column_strdup(stmt, 0, &l->at)) < 0 ||
-                    (r = store_column_strdup(stmt, 1, &l->action)) < 0 ||
-                    (r = store_column_strdup(stmt, 2, &l->detail)) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_session_logs_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        int r = store_query(store, &stmt, "SELECT at, action, detail FROM session_log WHERE session_id = ? ORDER BY id",
+                            "t", session_id);
+        return r < 0 ? r : store_collect(store, stmt, "read session log", sizeof **ret, read_log, clear_log, ret, ret_n);
 }
 
 static int changed(int r) {
@@ -340,40 +279,36 @@ int store_session_makeup_of(struct store *store, const char *session_id, char **
         return 1;
 }
 
+static int read_booked(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_booked *b = element;
+        b->start = sqlite3_column_int(stmt, 1);
+        b->end = sqlite3_column_int(stmt, 2);
+        int r = store_column_date(store, stmt, 0, &b->date);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 3, &b->staff_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 4, &b->student_id);
+        return r;
+}
+
+static void clear_booked(void *element) {
+        struct store_booked *b = element;
+        free(b->staff_id);
+        free(b->student_id);
+}
+
 int store_sessions_booked_makeups(struct store *store, civil_date from, civil_date to, struct store_booked **ret,
                                   size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_booked *list = NULL;
-        size_t n = 0;
         char from_text[11], to_text[11];
         int r = store_query(store, &stmt,
                             "SELECT s.date, s.start, s.end, s.staff_id, p.student_id FROM sessions s"
                             " LEFT JOIN session_students p USING (session_id) WHERE s.makes_up IS NOT NULL"
                             " AND s.status IN ('scheduled', 'delivered') AND s.date >= ? AND s.date < ?",
                             "tt", date_format(from, from_text), date_format(to, to_text));
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read booked make-ups")) > 0) {
-                struct store_booked *b = STORE_GROW(list, n);
-                if (!b) {
-                        r = -ENOMEM;
-                        break;
-                }
-                b->start = sqlite3_column_int(stmt, 1);
-                b->end = sqlite3_column_int(stmt, 2);
-                if ((r = store_column_date(store, stmt, 0, &b->date)) < 0 ||
-                    (r = store_column_strdup(stmt, 3, &b->staff_id)) < 0 ||
-                    (r = store_column_strdup(stmt, 4, &b->student_id)) < 0)
-                        break;
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_booked_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read booked make-ups", sizeof **ret, read_booked, clear_booked, ret,
+                                     ret_n);
 }
 
 /* Each query walks an index in due order (the due time is the indexed time plus a constant)
@@ -422,36 +357,35 @@ int store_sessions_max_version(struct store *store, int64_t *ret_version) {
         return store_int(store, 0, ret_version, "SELECT MAX(version) FROM sessions", "");
 }
 
+static int read_member(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct store_future_member *m = element;
+        int r = store_column_strdup(stmt, 0, &m->staff_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 1, &m->program_id);
+        if (r >= 0)
+                r = store_column_strdup(stmt, 2, &m->student_id);
+        return r;
+}
+
+static void clear_member(void *element) {
+        struct store_future_member *m = element;
+        free(m->staff_id);
+        free(m->program_id);
+        free(m->student_id);
+}
+
 int store_sessions_future_members(struct store *store, const char *group_id, int64_t now,
                                   struct store_future_member **ret, size_t *ret_n) {
         sqlite3_stmt *stmt = NULL;
-        struct store_future_member *list = NULL;
-        size_t n = 0;
         int r = store_query(store, &stmt,
                             "SELECT s.staff_id, s.program_id, p.student_id FROM sessions s"
                             " LEFT JOIN session_students p USING (session_id)"
                             " WHERE s.session_id = (SELECT session_id FROM sessions WHERE group_id = ?"
                             "   AND status = 'scheduled' AND makes_up IS NULL AND starts_at > ? LIMIT 1)",
                             "ti", group_id, now);
-        if (r < 0)
-                return r;
-        while ((r = store_step(store, stmt, "read a group's next session")) > 0) {
-                struct store_future_member *m = STORE_GROW(list, n);
-                if (!m || store_column_strdup(stmt, 0, &m->staff_id) < 0 ||
-                    store_column_strdup(stmt, 1, &m->program_id) < 0 ||
-                    store_column_strdup(stmt, 2, &m->student_id) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_future_members_free(list, n);
-                return r;
-        }
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return r < 0 ? r
+                     : store_collect(store, stmt, "read a group's next session", sizeof **ret, read_member,
+                                     clear_member, ret, ret_n);
 }
 
 int store_sessions_drop_future(struct store *store, const char *group_id, int64_t now) {
@@ -486,4 +420,24 @@ int store_sessions_adopt(struct store *store, int64_t version, int64_t now) {
                                  "UPDATE sessions SET version = ? WHERE status = 'scheduled' AND makes_up IS NULL"
                                  " AND starts_at > ? AND version <> ?",
                                  "iii", version, now, version));
+}
+
+void store_sessions_free(struct store_session *sessions, size_t n) {
+        store_array_free(sessions, n, sizeof *sessions, clear_session);
+}
+
+void store_session_students_free(struct store_session_student *students, size_t n) {
+        store_array_free(students, n, sizeof *students, clear_student);
+}
+
+void store_session_logs_free(struct store_session_log *logs, size_t n) {
+        store_array_free(logs, n, sizeof *logs, clear_log);
+}
+
+void store_booked_free(struct store_booked *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_booked);
+}
+
+void store_future_members_free(struct store_future_member *rows, size_t n) {
+        store_array_free(rows, n, sizeof *rows, clear_member);
 }

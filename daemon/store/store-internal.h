@@ -46,6 +46,16 @@ int store_query(struct store *store, sqlite3_stmt **ret_stmt, const char *sql, c
 int store_step(struct store *store, sqlite3_stmt *stmt, const char *what);
 /* Steps a statement that returns no rows to its end, then resets and unbinds it for reuse. */
 int store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what);
+/* Binds one row's values to a prepared change and runs it, ready for the next row. */
+int store_save_row(struct store *store, sqlite3_stmt *stmt, const char *what, const char *types, ...);
+/* Steps stmt to its end, one element of size bytes per row filled by read (an element comes
+ * zeroed), and finalizes it: the malloc'd array in *(T **)ret_array. On failure every element
+ * read is cleared with clear (may be NULL) and nothing is returned. */
+typedef int (*store_row_fn)(struct store *store, sqlite3_stmt *stmt, void *element);
+int store_collect(struct store *store, sqlite3_stmt *stmt, const char *what, size_t size, store_row_fn read,
+                  void (*clear)(void *element), void *ret_array, size_t *ret_n);
+/* Clears each of n elements of size bytes with clear, then frees the array. Accepts NULL. */
+void store_array_free(void *array, size_t n, size_t size, void (*clear)(void *element));
 /* Runs a change with a cached statement (sql must be a string literal): the number of rows
  * changed, or -errno. */
 int store_run(struct store *store, const char *sql, const char *types, ...);

@@ -114,21 +114,22 @@ int store_bind(struct store *store, sqlite3_stmt *stmt, const char *types, ...) 
         return r;
 }
 
-int store_query(struct store *store, sqlite3_stmt **ret_stmt, const char *sql, const char *types, ...) {
+static int vquery(struct store *store, sqlite3_stmt **ret_stmt, const char *sql, const char *types, va_list ap) {
         sqlite3_stmt *stmt = NULL;
         int r = store_prepare(store, sql, &stmt);
-        if (r < 0)
-                return r;
+        if (r >= 0 && (r = store_vbind(store, stmt, types, ap)) < 0)
+                sqlite3_finalize(stmt);
+        if (r >= 0)
+                *ret_stmt = stmt;
+        return r;
+}
+
+int store_query(struct store *store, sqlite3_stmt **ret_stmt, const char *sql, const char *types, ...) {
         va_list ap;
         va_start(ap, types);
-        r = store_vbind(store, stmt, types, ap);
+        int r = vquery(store, ret_stmt, sql, types, ap);
         va_end(ap);
-        if (r < 0) {
-                sqlite3_finalize(stmt);
-                return r;
-        }
-        *ret_stmt = stmt;
-        return 0;
+        return r;
 }
 
 int store_step(struct store *store, sqlite3_stmt *stmt, const char *what) {
@@ -149,6 +150,47 @@ int store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what) {
                 return -EIO;
         }
         return r;
+}
+
+int store_save_row(struct store *store, sqlite3_stmt *stmt, const char *what, const char *types, ...) {
+        va_list ap;
+        va_start(ap, types);
+        int r = store_vbind(store, stmt, types, ap);
+        va_end(ap);
+        if (r >= 0)
+                return store_step_done(store, stmt, what);
+        sqlite3_clear_bindings(stmt);
+        return r;
+}
+
+void store_array_free(void *array, size_t n, size_t size, void (*clear)(void *element)) {
+        for (size_t i = 0; array && clear && i < n; i++)
+                clear((char *)array + i * size);
+        free(array);
+}
+
+int store_collect(struct store *store, sqlite3_stmt *stmt, const char *what, size_t size, store_row_fn read,
+                  void (*clear)(void *element), void *ret_array, size_t *ret_n) {
+        char *array = NULL;
+        size_t n = 0;
+        int r;
+        while ((r = store_step(store, stmt, what)) > 0) {
+                void *element = store_grow(&array, &n, size);
+                if (!element) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if ((r = read(store, stmt, element)) < 0)
+                        break;
+        }
+        sqlite3_finalize(stmt);
+        if (r < 0) {
+                store_array_free(array, n, size, clear);
+                return r;
+        }
+        *(void **)ret_array = array;
+        *ret_n = n;
+        return 0;
 }
 
 /* Changes run many times over (a term of sessions at each publication) reuse their prepared
@@ -182,16 +224,13 @@ int store_run(struct store *store, const char *sql, const char *types, ...) {
 
 int store_int(struct store *store, int64_t fallback, int64_t *ret_value, const char *sql, const char *types, ...) {
         sqlite3_stmt *stmt = NULL;
-        int r = store_prepare(store, sql, &stmt);
-        if (r < 0)
-                return r;
         va_list ap;
         va_start(ap, types);
-        r = store_vbind(store, stmt, types, ap);
+        int r = vquery(store, &stmt, sql, types, ap);
         va_end(ap);
-        if (r >= 0)
-                r = store_step(store, stmt, NULL);
-        if (r >= 0) {
+        if (r < 0)
+                return r;
+        if ((r = store_step(store, stmt, NULL)) >= 0) {
                 *ret_value = r > 0 && sqlite3_column_type(stmt, 0) != SQLITE_NULL ? sqlite3_column_int64(stmt, 0)
                                                                                   : fallback;
                 r = 0;
@@ -238,33 +277,31 @@ void store_strings_free(char **strings, size_t n) {
         free(strings);
 }
 
+static int read_string(struct store *store, sqlite3_stmt *stmt, void *element) {
+        return store_column_strdup(stmt, 0, element);
+}
+
+static void clear_string(void *element) {
+        free(*(char **)element);
+}
+
 int store_strings(struct store *store, char ***ret, size_t *ret_n, const char *sql, const char *types, ...) {
         sqlite3_stmt *stmt = NULL;
         char **list = NULL;
         size_t n = 0;
-        int r = store_prepare(store, sql, &stmt);
-        if (r < 0)
-                return r;
         va_list ap;
         va_start(ap, types);
-        r = store_vbind(store, stmt, types, ap);
+        int r = vquery(store, &stmt, sql, types, ap);
         va_end(ap);
-        while (r >= 0 && (r = store_step(store, stmt, NULL)) > 0) {
-                if (store_column_null(stmt, 0))
-                        continue;
-                char **slot = STORE_GROW(list, n);
-                if (!slot || !(*slot = strdup(store_column_text(stmt, 0)))) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        sqlite3_finalize(stmt);
-        if (r < 0) {
-                store_strings_free(list, n);
+        if (r < 0 || (r = store_collect(store, stmt, NULL, sizeof *list, read_string, clear_string, &list, &n)) < 0)
                 return r;
-        }
+        /* NULLs are no ids. */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++)
+                if (list[i])
+                        list[kept++] = list[i];
         *ret = list;
-        *ret_n = n;
+        *ret_n = kept;
         return 0;
 }
 
