@@ -116,9 +116,9 @@ int bus_error_from_errno(sd_bus_error *error, int r, const char *why) {
         case -ENOMEM:
                 return -ENOMEM;
         default:
+                /* The storage or the system failed; the service logged it where it happened. */
                 name = BUS_ERROR_FAILED;
-                /* The storage or the system failed: said once, here, where it is answered. */
-                log_warning("bus: %s", why && why[0] ? why : strerror(-r));
+                log_debug("bus: answered Failed: %s", why && why[0] ? why : strerror(-r));
                 break;
         }
         return sd_bus_error_set(error, name, why && why[0] ? why : strerror(-r));

@@ -117,13 +117,11 @@ static bool progress_value_valid(double value) {
 
 /* One change in one transaction; the store's detail on failure. */
 static int progress_commit(struct daemon *daemon, int r, char why[static WHY_MAX]) {
+        if (r >= 0)
+                r = store_commit(daemon->store);
         if (r < 0) {
                 snprintf(why, WHY_MAX, "cannot write the database: %s", store_error(daemon->store));
-                store_rollback(daemon->store);
-                return -EIO;
-        }
-        if (store_commit(daemon->store) < 0) {
-                snprintf(why, WHY_MAX, "cannot write the database: %s", store_error(daemon->store));
+                log_error("progress: %s", why);
                 store_rollback(daemon->store);
                 return -EIO;
         }
