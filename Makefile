@@ -93,8 +93,8 @@ GEN_SCHOOL = $(BUILDDIR)/pullout-gen-school
 MAN_SRC = $(wildcard docs/*.scd)
 MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
 
-.PHONY: all deps check check-unit check-integration check-valgrind demo bench install uninstall clean fuzz \
-	pkgs-present man
+.PHONY: all deps check check-layers check-unit check-integration check-valgrind demo bench install uninstall clean \
+	fuzz pkgs-present man
 .SUFFIXES:
 
 all: $(PULLOUTD) $(PULLOUT) $(GEN_SCHOOL) $(CHECK_UNIT) $(CHECK_INTEGRATION) man
@@ -170,9 +170,16 @@ $(BUILDDIR)/man/%: docs/%.scd
 	@mkdir -p $(dir $@)
 	@if command -v scdoc >/dev/null; then scdoc < $< > $@.tmp && mv $@.tmp $@; else echo "scdoc missing: skipping $@" >&2; fi
 
-# The README's test command. Installs what is missing, builds, runs every suite.
+# The README's test command. Installs what is missing, builds, checks the floor plan, runs
+# every suite.
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-integration
+	@$(MAKE) --no-print-directory check-layers check-unit check-integration
+
+# SQL only in daemon/store/, sd-bus only in main.c and daemon/bus*.c, no circle of calls
+# between modules: read from the symbols of pulloutd's objects.
+check-layers: $(CORE_OBJ) $(BUILDDIR)/daemon/main.o
+	@$(if $(Q),echo "  LAYERS  pulloutd")
+	$(Q)tools/check-layers.sh $(BUILDDIR) $^
 
 check-unit: $(CHECK_UNIT)
 	$(CHECK_UNIT)

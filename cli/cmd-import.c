@@ -11,9 +11,7 @@
 #include <unistd.h>
 
 #include "cli/pullout.h"
-
-#define IMPORT_FILE_MAX (16 * 1024 * 1024)
-#define IMPORT_FILES_MAX 32
+#include "import/import.h"
 
 static const char import_help[] =
         "Usage: pullout import [--json] [--calendar FILE.ics] DIR\n"
@@ -86,8 +84,8 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
                 return usage_error("import", "give exactly one folder (the data set)");
         const char *dir = argv[optind];
 
-        struct file files[IMPORT_FILES_MAX + 1];
-        size_t n = 0;
+        struct file files[IMPORT_MAX_FILES + 1];
+        size_t n = 0, total = 0;
         int r = EXIT_DAEMON_ERROR;
         DIR *d = opendir(dir);
         if (!d) {
@@ -100,28 +98,32 @@ int cmd_import(struct cli *cli, int argc, char **argv) {
                         continue;
                 if (calendar && strcmp(entry->d_name, "calendar.ics") == 0)
                         continue; /* --calendar replaces it */
-                if (n == IMPORT_FILES_MAX) {
-                        fprintf(stderr, "pullout import: %s: more than %d data files\n", dir, IMPORT_FILES_MAX);
+                if (n == IMPORT_MAX_FILES) {
+                        fprintf(stderr, "pullout import: %s: more than %d data files\n", dir, IMPORT_MAX_FILES);
                         goto out;
                 }
                 char shown[4096];
                 snprintf(shown, sizeof shown, "%s/%s", dir, entry->d_name);
                 files[n].name = strdup(entry->d_name);
-                if (read_whole_file(dirfd(d), entry->d_name, shown, IMPORT_FILE_MAX, "pullout import", &files[n].data,
+                if (read_whole_file(dirfd(d), entry->d_name, shown, IMPORT_MAX_BYTES, "pullout import", &files[n].data,
                                     &files[n].size) < 0) {
                         free(files[n].name);
                         goto out;
                 }
-                n++;
+                total += files[n++].size;
         }
         if (calendar) {
                 files[n].name = strdup("calendar.ics");
-                if (read_whole_file(AT_FDCWD, calendar, calendar, IMPORT_FILE_MAX, "pullout import", &files[n].data,
+                if (read_whole_file(AT_FDCWD, calendar, calendar, IMPORT_MAX_BYTES, "pullout import", &files[n].data,
                                     &files[n].size) < 0) {
                         free(files[n].name);
                         goto out;
                 }
-                n++;
+                total += files[n++].size;
+        }
+        if (total > IMPORT_MAX_BYTES) {
+                fprintf(stderr, "pullout import: %s: the data set is larger than %u MiB\n", dir, IMPORT_MAX_BYTES >> 20);
+                goto out;
         }
         qsort(files, n, sizeof files[0], compare_names);
 

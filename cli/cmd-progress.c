@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/pullout.h"
+#include "service/progress-service.h"
 
-#define SCORE_FILE_MAX (4 * 1024 * 1024)
 
 static const char score_help[] =
         "Usage: pullout score add [--json] STUDENT MEASURE VALUE [--date YYYY-MM-DD]\n"
@@ -169,7 +169,7 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                 snprintf(name, sizeof name, "%s", base);
                 char *data = NULL;
                 size_t size = 0;
-                if (read_whole_file(AT_FDCWD, path, path, SCORE_FILE_MAX, "pullout score import", &data, &size) < 0)
+                if (read_whole_file(AT_FDCWD, path, path, PROGRESS_IMPORT_BYTES_MAX, "pullout score import", &data, &size) < 0)
                         return EXIT_DAEMON_ERROR;
                 sd_bus_message *message = NULL;
                 struct json_object *summary = NULL;

@@ -7,6 +7,7 @@
 
 #include "cli/pullout.h"
 #include "daemon/model/timeutil.h"
+#include "service/solve-service.h"
 
 static const char solve_help[] =
         "Usage: pullout solve [--time-limit SECONDS] [--seed N] [--fresh] [--json]\n"
@@ -99,8 +100,9 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 switch (c) {
                 case 't':
                         time_limit = strtod(optarg, &end);
-                        if (*end || !(time_limit > 0 && time_limit <= 3600))
-                                return usage_error("solve", "--time-limit takes seconds, 0 < S <= 3600");
+                        if (*end || !(time_limit > 0 && time_limit <= SOLVE_TIME_LIMIT_MAX))
+                                return usage_error("solve", "--time-limit takes seconds, 0 < S <= %.0f",
+                                                   SOLVE_TIME_LIMIT_MAX);
                         break;
                 case 's':
                         seed = strtoul(optarg, &end, 10);
@@ -140,7 +142,7 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 return EXIT_DAEMON_ERROR;
         }
         /* The daemon answers when the search ends: allow for its limit plus storing. */
-        uint64_t timeout = (uint64_t)((time_limit > 0 ? time_limit : 3600) + 60) * 1000000u;
+        uint64_t timeout = (uint64_t)((time_limit > 0 ? time_limit : SOLVE_TIME_LIMIT_MAX) + 60) * 1000000u;
         struct json_object *summary = NULL;
         r = cli_send_json(cli, message, timeout, &summary);
         sd_bus_message_unref(message);

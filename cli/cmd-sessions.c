@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/pullout.h"
+#include "service/session-service.h"
 #include "daemon/model/timeutil.h"
 
 static const char sessions_help[] =
@@ -154,7 +155,7 @@ static int parse_items(const char *text, uint32_t *items, size_t max, size_t *re
         for (char *token = strtok_r(copy, ",", &save); token; token = strtok_r(NULL, ",", &save)) {
                 char *end;
                 unsigned long v = strtoul(token, &end, 10);
-                if (*end || !*token || v == 0 || v > 64 || n == max) {
+                if (*end || !*token || v == 0 || v > SESSION_FIDELITY_ITEMS_MAX || n == max) {
                         free(copy);
                         return -EINVAL;
                 }
@@ -209,8 +210,8 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
                         break;
                 case 'm':
                         minutes = strtol(optarg, &end, 10);
-                        if (*end || !*optarg || minutes < 0 || minutes > 600)
-                                return usage_error("log", "--minutes takes 0..600");
+                        if (*end || !*optarg || minutes < 0 || minutes > SESSION_MINUTES_MAX)
+                                return usage_error("log", "--minutes takes 0..%d", SESSION_MINUTES_MAX);
                         break;
                 case 'f':
                         fidelity = optarg;
@@ -228,12 +229,12 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         if (argc - optind != 1)
                 return usage_error("log", "give one SESSION (pullout sessions lists them)");
         const char *session = argv[optind];
-        uint32_t items[64];
+        uint32_t items[SESSION_FIDELITY_ITEMS_MAX];
         size_t n_items = 0;
         bool all = false;
         if (fidelity && strcmp(fidelity, "all") == 0)
                 all = true;
-        else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, 64, &n_items) < 0)
+        else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, SESSION_FIDELITY_ITEMS_MAX, &n_items) < 0)
                 return usage_error("log", "--fidelity takes item numbers 1,2,... or all or none");
 
         sd_bus_message *message = NULL;
@@ -330,8 +331,9 @@ int cmd_makeup(struct cli *cli, int argc, char **argv) {
                 char *end;
                 if (c == 'b') {
                         book = strtoul(optarg, &end, 10);
-                        if (*end || book == 0 || book > 100)
-                                return usage_error("makeup", "--book takes a suggestion number 1..100");
+                        if (*end || book == 0 || book > SESSION_MAKEUP_CHOICES_MAX)
+                                return usage_error("makeup", "--book takes a suggestion number 1..%d",
+                                                   SESSION_MAKEUP_CHOICES_MAX);
                 } else if (c == 'j') {
                         json = true;
                 } else {

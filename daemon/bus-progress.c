@@ -7,85 +7,50 @@
 
 #include "bus.h"
 #include "daemon.h"
-#include "log.h"
 #include "service/progress-service.h"
-
-#define PROGRESS_ID_MAX 64
-
-/* The service's error codes as the bus's named errors. */
-static int progress_bus_error(sd_bus_error *error, int r, const char *detail) {
-        switch (r) {
-        case -ENOENT:
-                return sd_bus_error_set(error, BUS_ERROR_NOT_FOUND, detail);
-        case -EINVAL:
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, detail);
-        case -ENODATA:
-                return sd_bus_error_set(error, BUS_ERROR_NOT_READY, detail);
-        case -ENOMEM:
-                return -ENOMEM;
-        default:
-                log_error("progress: %s", detail);
-                return sd_bus_error_set(error, BUS_ERROR_FAILED, detail);
-        }
-}
-
-static bool progress_id_valid(const char *id) {
-        return *id && strlen(id) <= PROGRESS_ID_MAX;
-}
 
 static int method_add_score(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         const char *student_id, *measure, *date;
         double value;
-        char detail[512];
+        char why[WHY_MAX] = "";
         struct json_object *json = NULL;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
-                return r;
+        int r;
         if ((r = sd_bus_message_read(message, "sssd", &student_id, &measure, &date, &value)) < 0)
                 return r;
-        if (!progress_id_valid(student_id))
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "a student id is 1 to 64 bytes");
-        r = progress_service_add_score(daemon, student_id, measure, date, value, &json, detail, sizeof detail);
-        if (r < 0)
-                return progress_bus_error(error, r, detail);
-        return bus_reply_json(message, json);
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+                return r;
+        r = progress_service_add_score(daemon, student_id, measure, date, value, &json, why);
+        return bus_reply(message, error, r, json, why);
 }
 
 static int method_set_goal(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         const char *student_id, *measure, *from, *by;
         double baseline, target;
-        char detail[512];
+        char why[WHY_MAX] = "";
         struct json_object *json = NULL;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
-                return r;
+        int r;
         if ((r = sd_bus_message_read(message, "ssddss", &student_id, &measure, &baseline, &target, &from, &by)) < 0)
                 return r;
-        if (!progress_id_valid(student_id))
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "a student id is 1 to 64 bytes");
-        r = progress_service_set_goal(daemon, student_id, measure, baseline, target, from, by, &json, detail,
-                                      sizeof detail);
-        if (r < 0)
-                return progress_bus_error(error, r, detail);
-        return bus_reply_json(message, json);
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+                return r;
+        r = progress_service_set_goal(daemon, student_id, measure, baseline, target, from, by, &json, why);
+        return bus_reply(message, error, r, json, why);
 }
 
 static int method_add_phase(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         const char *student_id, *measure, *date, *label;
-        char detail[512];
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
-                return r;
+        char why[WHY_MAX] = "";
+        int r;
         if ((r = sd_bus_message_read(message, "ssss", &student_id, &measure, &date, &label)) < 0)
                 return r;
-        if (!progress_id_valid(student_id))
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "a student id is 1 to 64 bytes");
-        r = progress_service_add_phase(daemon, student_id, measure, date, label, detail, sizeof detail);
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+                return r;
+        r = progress_service_add_phase(daemon, student_id, measure, date, label, why);
         if (r < 0)
-                return progress_bus_error(error, r, detail);
+                return bus_error_from_errno(error, r, why);
         return sd_bus_reply_method_return(message, NULL);
 }
 
@@ -131,20 +96,17 @@ static int method_progress(sd_bus_message *message, void *userdata, sd_bus_error
         const char *student_id, *measure;
         enum progress_trend_method method = PROGRESS_TREND_OLS;
         bool want_svg = false;
-        char detail[512], *svg = NULL;
+        char why[WHY_MAX] = "", *svg = NULL;
         struct json_object *json = NULL;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
-                return r;
+        int r;
         if ((r = sd_bus_message_read(message, "ss", &student_id, &measure)) < 0 ||
             (r = read_progress_options(message, &method, &want_svg, error)) < 0)
                 return r;
-        if (!progress_id_valid(student_id))
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "a student id is 1 to 64 bytes");
-        r = progress_service_report(daemon, student_id, measure, method, &json, want_svg ? &svg : NULL, detail,
-                                    sizeof detail);
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+                return r;
+        r = progress_service_report(daemon, student_id, measure, method, &json, want_svg ? &svg : NULL, why);
         if (r < 0)
-                return progress_bus_error(error, r, detail);
+                return bus_error_from_errno(error, r, why);
         r = sd_bus_reply_method_return(message, "ss", json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN),
                                        svg ? svg : "");
         json_object_put(json);
@@ -153,49 +115,22 @@ static int method_progress(sd_bus_message *message, void *userdata, sd_bus_error
 }
 
 static int method_import_scores(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         const char *name;
         const void *data;
         size_t size;
-        long added = 0;
-        char detail[512];
-        struct json_object *errors = NULL;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
-                return r;
+        int r;
         if ((r = sd_bus_message_read(message, "s", &name)) < 0 ||
             (r = sd_bus_message_read_array(message, 'y', &data, &size)) < 0)
                 return r;
-        if (strlen(name) > PROGRESS_ID_MAX || strchr(name, '/'))
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "the file name is a plain name of at most 64 bytes");
-        r = progress_service_import(daemon, name, data, size, &added, &errors, detail, sizeof detail);
-        if (r == -EINVAL && errors) {
-                /* Every fault, one a line, as the data-set import reports them. */
-                size_t n = json_object_array_length(errors), length = strlen(detail) + 1;
-                for (size_t i = 0; i < n; i++)
-                        length += strlen(json_object_get_string(json_object_array_get_idx(errors, i))) + 1;
-                char *text = malloc(length);
-                if (!text) {
-                        json_object_put(errors);
-                        return -ENOMEM;
-                }
-                strcpy(text, detail);
-                for (size_t i = 0; i < n; i++) {
-                        strcat(text, "\n");
-                        strcat(text, json_object_get_string(json_object_array_get_idx(errors, i)));
-                }
-                json_object_put(errors);
-                r = sd_bus_error_set(error, BUS_ERROR_INVALID_DATA, text);
-                free(text);
-                return r;
-        }
-        json_object_put(errors);
-        if (r < 0)
-                return progress_bus_error(error, r, detail);
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "added", json_object_new_int64(added));
-        log_info("imported %ld scores from %s", added, name);
-        return bus_reply_json(message, o);
+        if (strlen(name) > BUS_FILE_NAME_MAX || strchr(name, '/'))
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "the file name is a plain name of at most %d bytes", BUS_FILE_NAME_MAX);
+        char why[WHY_MAX] = "", *detail = NULL;
+        struct json_object *o = NULL;
+        r = progress_service_import(userdata, name, data, size, &o, &detail, why);
+        r = bus_reply(message, error, r, o, detail ? detail : why);
+        free(detail);
+        return r;
 }
 
 static const sd_bus_vtable progress_vtable[] = {
@@ -215,5 +150,5 @@ static const sd_bus_vtable progress_vtable[] = {
 };
 
 int bus_progress_register(struct daemon *daemon) {
-        return sd_bus_add_object_vtable(daemon->bus, NULL, BUS_PATH, BUS_INTERFACE, progress_vtable, daemon);
+        return sd_bus_add_object_vtable(daemon->bus->connection, NULL, BUS_PATH, BUS_INTERFACE, progress_vtable, daemon);
 }

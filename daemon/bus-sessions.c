@@ -8,48 +8,16 @@
 #include "bus.h"
 #include "daemon.h"
 #include "log.h"
-#include "service/sessions.h"
-
-#define ID_MAX 64
-#define ABSENT_MAX 64
-#define FIDELITY_MAX 64
-#define NOTE_MAX 2000
-#define ADVANCE_MAX (400LL * 86400)
-
-static int reply_result(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *o,
-                        const char *why) {
-        if (r >= 0)
-                return bus_reply_json(message, o);
-        switch (r) {
-        case -ENOENT:
-                return sd_bus_error_set(error, BUS_ERROR_NOT_FOUND, why);
-        case -EINVAL:
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, why);
-        case -EEXIST:
-                return sd_bus_error_set(error, BUS_ERROR_CONFLICT, why);
-        case -ENODATA:
-                return sd_bus_error_set(error, BUS_ERROR_NOT_READY, why);
-        default:
-                return sd_bus_error_setf(error, BUS_ERROR_FAILED, "%s", why[0] ? why : strerror(-r));
-        }
-}
-
-static bool valid_id(const char *id) {
-        size_t n = strlen(id);
-        return n > 0 && n <= ID_MAX;
-}
-
-static int bad_id(sd_bus_error *error, const char *what) {
-        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "%s must be 1..%d characters", what, ID_MAX);
-}
+#include "service/alert-service.h"
+#include "service/report-service.h"
+#include "service/session-service.h"
+#include "service/session-timer.h"
 
 static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         struct sessions_filter filter = { 0 };
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_enter_container(message, 'a', "{sv}");
         if (r < 0)
-                return r;
-        if ((r = sd_bus_message_enter_container(message, 'a', "{sv}")) < 0)
                 return r;
         while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
                 const char *key, *value;
@@ -60,8 +28,8 @@ static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error
                                                  "unknown option \"%.32s\" (date, week, staff)", key);
                 if ((r = sd_bus_message_read(message, "v", "s", &value)) < 0)
                         return r;
-                if (!valid_id(value))
-                        return bad_id(error, key);
+                if ((r = bus_check_id(value, key, error)) < 0)
+                        return r;
                 if (strcmp(key, "date") == 0)
                         filter.date = value;
                 else if (strcmp(key, "week") == 0)
@@ -75,26 +43,24 @@ static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error
                 return r;
         if (filter.date && filter.week)
                 return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "give a date or a week, not both");
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
         r = sessions_list(daemon, &filter, &o, why);
-        return reply_result(message, error, r, o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         struct sessions_log_request req = { .minutes = -1 };
-        char *absent[ABSENT_MAX];
-        int fidelity[FIDELITY_MAX];
+        char *absent[SESSION_ABSENT_MAX];
+        int fidelity[SESSION_FIDELITY_ITEMS_MAX];
         req.absent = absent;
         req.fidelity = fidelity;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_read(message, "s", &req.session_id);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "s", &req.session_id)) < 0)
+        if ((r = bus_check_id(req.session_id, "the session id", error)) < 0)
                 return r;
-        if (!valid_id(req.session_id))
-                return bad_id(error, "the session id");
         if ((r = sd_bus_message_enter_container(message, 'a', "{sv}")) < 0)
                 return r;
         while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
@@ -107,11 +73,11 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
                                 return r;
                         const char *id;
                         while ((r = sd_bus_message_read(message, "s", &id)) > 0) {
-                                if (req.n_absent == ABSENT_MAX)
+                                if (req.n_absent == SESSION_ABSENT_MAX)
                                         return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                                 "at most %d absent students", ABSENT_MAX);
-                                if (!valid_id(id))
-                                        return bad_id(error, "a student id");
+                                                                 "at most %d absent students", SESSION_ABSENT_MAX);
+                                if ((r = bus_check_id(id, "a student id", error)) < 0)
+                                        return r;
                                 req.absent[req.n_absent++] = (char *)id;
                         }
                         if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
@@ -122,9 +88,9 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
                         uint32_t minutes;
                         if ((r = sd_bus_message_read(message, "v", "u", &minutes)) < 0)
                                 return r;
-                        if (minutes > 600)
-                                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                        "minutes must be 0..600");
+                        if (minutes > SESSION_MINUTES_MAX)
+                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "minutes must be 0..%d",
+                                                         SESSION_MINUTES_MAX);
                         req.minutes = (int)minutes;
                 } else if (strcmp(key, "fidelity") == 0) {
                         /* 1-based checklist item numbers, as people count them. */
@@ -133,9 +99,11 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
                                 return r;
                         uint32_t item;
                         while ((r = sd_bus_message_read(message, "u", &item)) > 0) {
-                                if (req.n_fidelity == FIDELITY_MAX || item == 0 || item > FIDELITY_MAX)
+                                if (req.n_fidelity == SESSION_FIDELITY_ITEMS_MAX || item == 0 ||
+                                    item > SESSION_FIDELITY_ITEMS_MAX)
                                         return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                                 "fidelity items are numbered 1..%d", FIDELITY_MAX);
+                                                                 "fidelity items are numbered 1..%d",
+                                                                 SESSION_FIDELITY_ITEMS_MAX);
                                 req.fidelity[req.n_fidelity++] = (int)item - 1;
                         }
                         if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
@@ -151,9 +119,9 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
                 } else if (strcmp(key, "note") == 0) {
                         if ((r = sd_bus_message_read(message, "v", "s", &req.note)) < 0)
                                 return r;
-                        if (strlen(req.note) > NOTE_MAX)
+                        if (strlen(req.note) > SESSION_NOTE_MAX)
                                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                         "a note has at most %d characters", NOTE_MAX);
+                                                         "a note has at most %d characters", SESSION_NOTE_MAX);
                 } else {
                         return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
                                                  "unknown option \"%.32s\" (absent, minutes, fidelity, fidelity_all,"
@@ -164,131 +132,96 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
         }
         if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
                 return r;
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
         r = sessions_log(daemon, &req, &o, why);
         if (r >= 0)
                 log_info("session %s logged", req.session_id);
-        return reply_result(message, error, r, o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         const char *session_id, *reason;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
+        int r = sd_bus_message_read(message, "ss", &session_id, &reason);
+        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "ss", &session_id, &reason)) < 0)
-                return r;
-        if (!valid_id(session_id))
-                return bad_id(error, "the session id");
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_cancel(daemon, session_id, reason, &o, why);
-        return reply_result(message, error, r, o, why);
+        r = sessions_cancel(userdata, session_id, reason, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_makeup(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         const char *session_id;
         uint32_t book;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
+        int r = sd_bus_message_read(message, "su", &session_id, &book);
+        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "su", &session_id, &book)) < 0)
-                return r;
-        if (!valid_id(session_id))
-                return bad_id(error, "the session id");
-        if (book > 100)
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "book takes a suggestion number 1..100");
-        char why[SESSIONS_WHY_MAX] = "";
+        if (book > SESSION_MAKEUP_CHOICES_MAX)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "book takes a suggestion number 1..%d",
+                                         SESSION_MAKEUP_CHOICES_MAX);
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_makeup(daemon, session_id, book, &o, why);
-        return reply_result(message, error, r, o, why);
+        r = sessions_makeup(userdata, session_id, book, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_alerts(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         int all;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_read(message, "b", &all);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "b", &all)) < 0)
-                return r;
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_alerts(daemon, all, &o);
-        return reply_result(message, error, r, o, "cannot read the alerts");
+        r = alerts_list(userdata, all, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_ack(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         int64_t id;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_read(message, "x", &id);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "x", &id)) < 0)
-                return r;
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_ack(daemon, id, &o, why);
-        return reply_result(message, error, r, o, why);
+        r = alerts_ack(userdata, id, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_dosage(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         const char *kind, *id;
-        int r = bus_check_access(daemon->user_mode, message, error);
-        if (r < 0)
+        int r = sd_bus_message_read(message, "ss", &kind, &id);
+        if (r < 0 || (kind[0] && (r = bus_check_id(id, "the id", error)) < 0))
                 return r;
-        if ((r = sd_bus_message_read(message, "ss", &kind, &id)) < 0)
-                return r;
-        if (kind[0] && !valid_id(id))
-                return bad_id(error, "the id");
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_dosage(daemon, kind, id, &o, why);
-        return reply_result(message, error, r, o, why);
+        r = report_dosage(userdata, kind, id, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_report(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         const char *report, *program_id, *staff_id;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_read(message, "sss", &report, &program_id, &staff_id);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "sss", &report, &program_id, &staff_id)) < 0)
+        if ((program_id[0] && (r = bus_check_id(program_id, "an id", error)) < 0) ||
+            (staff_id[0] && (r = bus_check_id(staff_id, "an id", error)) < 0))
                 return r;
-        if (strlen(program_id) > ID_MAX || strlen(staff_id) > ID_MAX)
-                return bad_id(error, "an id");
-        char why[SESSIONS_WHY_MAX] = "";
+        char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = sessions_report(daemon, report, program_id[0] ? program_id : NULL, staff_id[0] ? staff_id : NULL, &o,
-                            why);
-        return reply_result(message, error, r, o, why);
+        r = report_run(userdata, report, program_id[0] ? program_id : NULL, staff_id[0] ? staff_id : NULL, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static int method_clock_advance(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        struct daemon *daemon = userdata;
         int64_t seconds;
-        int r = bus_check_access(daemon->user_mode, message, error);
+        int r = sd_bus_message_read(message, "x", &seconds);
         if (r < 0)
                 return r;
-        if ((r = sd_bus_message_read(message, "x", &seconds)) < 0)
-                return r;
-        if (!daemon->clock.manual)
-                return sd_bus_error_set(error, BUS_ERROR_NOT_SUPPORTED,
-                                        "the clock is real: only a pulloutd started with --clock=manual can be "
-                                        "advanced");
-        if (seconds < 0 || seconds > ADVANCE_MAX)
-                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "advance by 0..%lld days",
-                                         ADVANCE_MAX / 86400);
-        if ((r = sessions_advance(daemon, seconds)) < 0)
-                return sd_bus_error_setf(error, BUS_ERROR_FAILED, "cannot advance the clock: %s", strerror(-r));
-        char now[32];
-        daemon_format_time(clock_now(&daemon->clock), now);
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "now", json_object_new_string(now));
-        return bus_reply_json(message, o);
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_advance(userdata, seconds, &o, why);
+        return bus_reply(message, error, r, o, why);
 }
 
 static const sd_bus_vtable sessions_vtable[] = {
@@ -319,5 +252,5 @@ static const sd_bus_vtable sessions_vtable[] = {
 };
 
 int bus_sessions_register(struct daemon *daemon) {
-        return sd_bus_add_object_vtable(daemon->bus, NULL, BUS_PATH, BUS_INTERFACE, sessions_vtable, daemon);
+        return sd_bus_add_object_vtable(daemon->bus->connection, NULL, BUS_PATH, BUS_INTERFACE, sessions_vtable, daemon);
 }

@@ -1,5 +1,6 @@
-/* bus.c: attaches sd-bus to libevent. Before each wait the fd's events and the bus timeout
- * (absolute CLOCK_MONOTONIC µs) are re-armed, since libevent 2.1 has no prepare hook. */
+/* bus.c: attaches sd-bus to libevent (before each wait the fd's events and the bus timeout,
+ * absolute CLOCK_MONOTONIC µs, are re-armed: libevent 2.1 has no prepare hook), sends the
+ * service layer's signals, and maps its errors to org.pullout.Error.*. */
 #include <errno.h>
 #include <event2/event.h>
 #include <string.h>
@@ -10,14 +11,9 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "import/import.h"
 #include "log.h"
-
-struct bus_watch {
-        struct daemon *daemon;
-        struct event *io;
-        struct event *timer;
-        short armed_flags;
-};
+#include "service/signal-queue.h"
 
 typedef int (*bus_register_fn)(struct daemon *daemon);
 
@@ -33,10 +29,10 @@ static const bus_register_fn bus_registrations[] = {
 static void bus_process(evutil_socket_t fd, short what, void *userdata);
 
 void bus_rearm(struct daemon *daemon) {
-        struct bus_watch *watch = daemon->bus_watch;
-        if (!watch || !daemon->bus)
+        struct bus *bus = daemon->bus;
+        if (!bus || !bus->io)
                 return;
-        int events = sd_bus_get_events(daemon->bus);
+        int events = sd_bus_get_events(bus->connection);
         if (events < 0) {
                 log_error("bus: connection lost (%s), shutting down", strerror(-events));
                 daemon->exit_code = 1;
@@ -44,16 +40,16 @@ void bus_rearm(struct daemon *daemon) {
                 return;
         }
         short flags = EV_PERSIST | ((events & POLLIN) ? EV_READ : 0) | ((events & POLLOUT) ? EV_WRITE : 0);
-        if (flags != watch->armed_flags) {
-                event_del(watch->io);
-                event_assign(watch->io, daemon->base, sd_bus_get_fd(daemon->bus), flags, bus_process, daemon);
-                event_add(watch->io, NULL);
-                watch->armed_flags = flags;
+        if (flags != bus->armed_flags) {
+                event_del(bus->io);
+                event_assign(bus->io, daemon->base, sd_bus_get_fd(bus->connection), flags, bus_process, daemon);
+                event_add(bus->io, NULL);
+                bus->armed_flags = flags;
         }
 
         uint64_t until;
-        if (sd_bus_get_timeout(daemon->bus, &until) < 0 || until == UINT64_MAX) {
-                evtimer_del(watch->timer);
+        if (sd_bus_get_timeout(bus->connection, &until) < 0 || until == UINT64_MAX) {
+                evtimer_del(bus->timer);
                 return;
         }
         struct timespec now;
@@ -63,13 +59,13 @@ void bus_rearm(struct daemon *daemon) {
         /* libevent's clock is coarse: round up so the timer never fires early and spins. */
         delay = (delay + 999) / 1000 * 1000;
         struct timeval tv = { .tv_sec = (time_t)(delay / 1000000u), .tv_usec = (suseconds_t)(delay % 1000000u) };
-        evtimer_add(watch->timer, &tv);
+        evtimer_add(bus->timer, &tv);
 }
 
 static void bus_process(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
         for (;;) {
-                int r = sd_bus_process(daemon->bus, NULL);
+                int r = sd_bus_process(daemon->bus->connection, NULL);
                 if (r < 0) {
                         log_error("bus: processing failed: %s", strerror(-r));
                         break;
@@ -87,18 +83,116 @@ int bus_reply_json(sd_bus_message *message, struct json_object *document) {
         return r;
 }
 
+int bus_error_from_errno(sd_bus_error *error, int r, const char *why) {
+        const char *name;
+        switch (r) {
+        case -ENOENT:
+                name = BUS_ERROR_NOT_FOUND;
+                break;
+        case -EINVAL:
+                name = BUS_ERROR_INVALID_ARGUMENT;
+                break;
+        case -EBADMSG:
+                name = BUS_ERROR_INVALID_DATA;
+                break;
+        case -EEXIST:
+        case -EALREADY:
+        case -EMFILE:
+                name = BUS_ERROR_CONFLICT;
+                break;
+        case -ENODATA:
+                name = BUS_ERROR_NOT_READY;
+                break;
+        case -EBUSY:
+                name = BUS_ERROR_BUSY;
+                break;
+        case -EOPNOTSUPP:
+                name = BUS_ERROR_NOT_SUPPORTED;
+                break;
+        case -EACCES:
+        case -EPERM:
+                name = BUS_ERROR_ACCESS_DENIED;
+                break;
+        case -ENOMEM:
+                return -ENOMEM;
+        default:
+                /* The storage or the system failed; the service logged it where it happened. */
+                name = BUS_ERROR_FAILED;
+                log_debug("bus: answered Failed: %s", why && why[0] ? why : strerror(-r));
+                break;
+        }
+        return sd_bus_error_set(error, name, why && why[0] ? why : strerror(-r));
+}
+
+int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *document, const char *why) {
+        if (r < 0) {
+                json_object_put(document);
+                return bus_error_from_errno(error, r, why);
+        }
+        return bus_reply_json(message, document);
+}
+
+int bus_check_id(const char *id, const char *what, sd_bus_error *error) {
+        size_t n = strlen(id);
+        if (n > 0 && n <= IMPORT_MAX_ID_BYTES)
+                return 0;
+        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "%s must be 1..%d characters", what,
+                                 IMPORT_MAX_ID_BYTES);
+}
+
+/* The service layer's signals, as the interface declares them. */
+static void emit_signal(void *userdata, const struct service_signal *signal) {
+        static const char *const members[SIGNAL_KIND_COUNT] = {
+                [SIGNAL_SCHEDULE_CHANGED] = "ScheduleChanged",
+                [SIGNAL_SESSION_REMINDER] = "SessionReminder",
+                [SIGNAL_FIDELITY_CHECK_DUE] = "FidelityCheckDue",
+                [SIGNAL_SESSION_MISSED] = "SessionMissed",
+                [SIGNAL_ALERT] = "Alert",
+        };
+        struct daemon *daemon = userdata;
+        sd_bus *connection = daemon->bus ? daemon->bus->connection : NULL;
+        if (!connection)
+                return;
+        int r;
+        switch (signal->kind) {
+        case SIGNAL_SCHEDULE_CHANGED:
+                r = sd_bus_emit_signal(connection, BUS_PATH, BUS_INTERFACE, members[signal->kind], "xs", signal->number,
+                                       signal->document);
+                if (r >= 0)
+                        r = sd_bus_emit_properties_changed(connection, BUS_PATH, BUS_INTERFACE, "ScheduleVersion", NULL);
+                break;
+        case SIGNAL_ALERT:
+                r = sd_bus_emit_signal(connection, BUS_PATH, BUS_INTERFACE, members[signal->kind], "xs", signal->number,
+                                       signal->document);
+                break;
+        default:
+                r = sd_bus_emit_signal(connection, BUS_PATH, BUS_INTERFACE, members[signal->kind], "ss",
+                                       signal->id ? signal->id : "", signal->document);
+                break;
+        }
+        if (r < 0)
+                log_warning("bus: cannot send %s: %s", members[signal->kind], strerror(-r));
+        bus_rearm(daemon);
+}
+
 int bus_start(struct daemon *daemon) {
-        int r = daemon->user_mode ? sd_bus_open_user(&daemon->bus) : sd_bus_open_system(&daemon->bus);
+        struct bus *bus = calloc(1, sizeof *bus);
+        if (!bus)
+                return -ENOMEM;
+        daemon->bus = bus;
+        int r = daemon->user_mode ? sd_bus_open_user(&bus->connection) : sd_bus_open_system(&bus->connection);
         if (r < 0) {
                 log_error("bus: cannot connect to the %s bus: %s", daemon->user_mode ? "session" : "system",
                           strerror(-r));
                 return r;
         }
-        r = bus_access_install(daemon->bus, daemon->user_mode);
+        r = bus_access_install(bus->connection, daemon->user_mode);
         if (r < 0) {
                 log_error("bus: cannot install the access check: %s", strerror(-r));
                 return r;
         }
+        if ((r = signals_set_hook(daemon, emit_signal, daemon)) < 0)
+                return r;
         for (size_t i = 0; i < sizeof bus_registrations / sizeof bus_registrations[0]; i++) {
                 r = bus_registrations[i](daemon);
                 if (r < 0) {
@@ -106,7 +200,7 @@ int bus_start(struct daemon *daemon) {
                         return r;
                 }
         }
-        r = sd_bus_request_name(daemon->bus, BUS_NAME, 0);
+        r = sd_bus_request_name(bus->connection, BUS_NAME, 0);
         if (r == -EEXIST || r == -EALREADY) {
                 log_error("another pulloutd already owns %s on the %s bus; not starting a second one", BUS_NAME,
                           daemon->user_mode ? "session" : "system");
@@ -117,36 +211,29 @@ int bus_start(struct daemon *daemon) {
                           r == -EACCES ? " (is the D-Bus policy org.pullout.Scheduler1.conf installed?)" : "");
                 return r;
         }
-        struct bus_watch *watch = calloc(1, sizeof *watch);
-        if (!watch)
+        bus->io = event_new(daemon->base, sd_bus_get_fd(bus->connection), EV_READ | EV_PERSIST, bus_process, daemon);
+        bus->timer = evtimer_new(daemon->base, bus_process, daemon);
+        if (!bus->io || !bus->timer)
                 return -ENOMEM;
-        watch->daemon = daemon;
-        watch->io = event_new(daemon->base, sd_bus_get_fd(daemon->bus), EV_READ | EV_PERSIST, bus_process, daemon);
-        watch->timer = evtimer_new(daemon->base, bus_process, daemon);
-        watch->armed_flags = 0;
-        if (!watch->io || !watch->timer) {
-                if (watch->io)
-                        event_free(watch->io);
-                if (watch->timer)
-                        event_free(watch->timer);
-                free(watch);
-                return -ENOMEM;
-        }
-        daemon->bus_watch = watch;
         bus_rearm(daemon);
         return 0;
 }
 
 void bus_stop(struct daemon *daemon) {
-        if (daemon->bus_watch) {
-                event_free(daemon->bus_watch->io);
-                event_free(daemon->bus_watch->timer);
-                free(daemon->bus_watch);
-                daemon->bus_watch = NULL;
+        struct bus *bus = daemon->bus;
+        if (!bus)
+                return;
+        if (daemon->signals)
+                signals_set_hook(daemon, NULL, NULL); /* nothing leaves through a closed connection */
+        if (bus->io)
+                event_free(bus->io);
+        if (bus->timer)
+                event_free(bus->timer);
+        if (bus->connection) {
+                sd_bus_release_name(bus->connection, BUS_NAME);
+                sd_bus_flush(bus->connection);
+                sd_bus_flush_close_unref(bus->connection);
         }
-        if (daemon->bus) {
-                sd_bus_release_name(daemon->bus, BUS_NAME);
-                sd_bus_flush(daemon->bus);
-                daemon->bus = sd_bus_flush_close_unref(daemon->bus);
-        }
+        free(bus);
+        daemon->bus = NULL;
 }

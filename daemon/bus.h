@@ -1,11 +1,13 @@
-/* bus.h: sd-bus inside the libevent loop, the name org.pullout.Scheduler1, and the helpers
- * every interface file shares. */
+/* bus.h: the bus layer. sd-bus inside the libevent loop, the name org.pullout.Scheduler1, and
+ * what every interface file shares. A method translates its arguments into one service call
+ * and the answer into D-Bus: the service layer (daemon/service/) knows no D-Bus. */
 #pragma once
 
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
 struct daemon;
+struct json_object;
 
 #define BUS_NAME "org.pullout.Scheduler1"
 #define BUS_PATH "/org/pullout/Scheduler1"
@@ -21,8 +23,17 @@ struct daemon;
 #define BUS_ERROR_NOT_SUPPORTED "org.pullout.Error.NotSupported"
 #define BUS_ERROR_FAILED "org.pullout.Error.Failed"
 
-/* Connects to the bus of the daemon's mode, registers every interface, attaches to the loop
- * and requests the name. -EEXIST when another daemon owns it. */
+/* The connection and its watch on the loop. */
+struct bus {
+        sd_bus *connection;
+        struct event *io;
+        struct event *timer;
+        short armed_flags;
+};
+
+/* Connects to the bus of the daemon's mode, installs the access check and the service layer's
+ * signal hook, registers every interface, attaches to the loop and requests the name. -EEXIST
+ * when another daemon owns it. */
 int bus_start(struct daemon *daemon);
 void bus_stop(struct daemon *daemon);
 /* Re-arms the loop's watch of the bus fd and timeout. Called after anything is queued to
@@ -32,19 +43,26 @@ void bus_rearm(struct daemon *daemon);
 /* The group whose members may read and change the school's data on the system bus. */
 #define BUS_ACCESS_GROUP "pullout"
 
-/* Answers a method call from an outside caller: on the system bus only root and members of
- * the group pullout may call anything but Status. 0, or <0 with error set (AccessDenied).
- * The filter of bus_access_install() already applies it to every method call; a method may
- * call it again where it matters. */
-int bus_check_access(bool user_mode, sd_bus_message *message, sd_bus_error *error);
-/* Installs the filter that refuses, on the system bus, every method call but introspection,
- * Peer, Properties.Get/GetAll and Status to callers outside root and the group pullout,
- * before any interface's vtable sees it. */
+/* Installs the one access check: on the system bus every method call but introspection, Peer,
+ * Properties.Get/GetAll and Status is refused (AccessDenied) to callers outside root and the
+ * group pullout, before any interface's vtable sees it. Nothing on the session bus. */
 int bus_access_install(sd_bus *bus, bool user_mode);
 
+/* The one errno -> org.pullout.Error.* mapping (service/why.h lists it), with why as the
+ * message. Returns what a method handler returns. */
+int bus_error_from_errno(sd_bus_error *error, int r, const char *why);
+/* A service call's answer: the JSON document (taken) as the method's single "s" result, or
+ * the error r with why. */
+int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *document, const char *why);
 /* Replies with a JSON document (the method's single "s" result) and takes ownership of it. */
-struct json_object;
 int bus_reply_json(sd_bus_message *message, struct json_object *document);
+
+/* Ids a caller names (students, staff, programs, groups, sessions) are 1..IMPORT_MAX_ID_BYTES
+ * bytes, as the importer stores them; 0, or InvalidArgument naming what. */
+int bus_check_id(const char *id, const char *what, sd_bus_error *error);
+
+/* A file a caller hands over by name (an import's, a score file): a plain name, no path. */
+#define BUS_FILE_NAME_MAX 64
 
 /* Each interface file registers its vtable on BUS_PATH/BUS_INTERFACE. */
 int bus_scheduler_register(struct daemon *daemon);

@@ -11,6 +11,13 @@
 #include "model/timeutil.h"
 #include "solver/solver.h"
 
+void conf_solver_weights(const struct conf *conf, struct solver_weights *ret_weights) {
+        solver_weights_default(ret_weights);
+        /* The names were checked when the settings were read. */
+        for (int i = 0; i < conf->n_weights; i++)
+                solver_weight_set(ret_weights, conf->weights[i].name, (int)conf->weights[i].value);
+}
+
 int conf_init(struct conf *conf) {
         *conf = (struct conf){
                 .listen = strdup(CONF_DEFAULT_LISTEN),

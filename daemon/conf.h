@@ -40,6 +40,11 @@ struct conf {
         int http_timeout_seconds;
 };
 
+/* The solver's weights: the defaults, with those of [weights] over them. Every solve, check,
+ * move and make-up ranking scores with these, so a schedule has one penalty. */
+struct solver_weights;
+void conf_solver_weights(const struct conf *conf, struct solver_weights *ret_weights);
+
 /* Fills conf with the defaults. */
 int conf_init(struct conf *conf);
 void conf_clear(struct conf *conf);

@@ -4,7 +4,6 @@
 
 #include <event2/event.h>
 #include <stdbool.h>
-#include <systemd/sd-bus.h>
 
 #include "clock.h"
 #include "conf.h"
@@ -12,11 +11,12 @@
 #include "model/school.h"
 #include "store/store.h"
 
-struct bus_watch;
-struct solve_job;
-struct sessions_runtime;
+struct alert_command;
+struct bus;
 struct feeds;
 struct http_server;
+struct signal_queue;
+struct solve_job;
 
 struct daemon {
         struct event_base *base;
@@ -30,12 +30,15 @@ struct daemon {
         struct school *school; /* the current data set, NULL before the first import */
         struct schedule *schedule; /* the latest schedule version, NULL before the first solve */
 
-        sd_bus *bus;
-        struct bus_watch *bus_watch;
-        struct solve_job *solve; /* the running solve, NULL when none */
-        struct sessions_runtime *sessions; /* timers and alert command of service/sessions.c */
-        struct feeds *feeds; /* service/feed-service.h */
+        struct bus *bus; /* bus.c: the connection and its watch on the loop; NULL off the bus */
         struct http_server *http; /* http.c */
+        /* The service layer's state (daemon/service/). */
+        struct solve_job *solve; /* solve-service.c: the running solve, NULL when none */
+        struct signal_queue *signals; /* signal-queue.c: signals waiting for a commit, the bus's hook */
+        struct event *session_timer; /* session-timer.c: the next due session event */
+        civil_date sessions_stored_to; /* session-sync.c: the published schedule's sessions are stored through this day */
+        struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
+        struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */
 
         struct event *signal_events[4];
         struct event *watchdog;

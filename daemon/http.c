@@ -99,7 +99,7 @@ static void serve_feed(struct http_server *server, struct evhttp_request *reques
         }
         if (r < 0) {
                 log_error("http: cannot build feed %lld: %s", (long long)feed->row.id,
-                          r == -EIO ? daemon->store->error : strerror(-r));
+                          r == -EIO ? store_error(daemon->store) : strerror(-r));
                 reply_text(request, HTTP_INTERNAL, "Internal Server Error", "the feed could not be built\n");
                 return;
         }

@@ -17,7 +17,7 @@
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
-#include "service/sessions.h"
+#include "service/session-timer.h"
 #include "service/feed-service.h"
 #include "service/solve-service.h"
 
@@ -287,7 +287,7 @@ static int load_state(struct daemon *daemon) {
         if (r == -ENOENT)
                 return 0;
         if (r < 0) {
-                log_error("cannot read the data set from %s: %s", daemon->db_path, daemon->store->error);
+                log_error("cannot read the data set from %s: %s", daemon->db_path, store_error(daemon->store));
                 return r;
         }
         daemon_set_school(daemon, school);

@@ -11,17 +11,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
-#include "service/sessions-internal.h"
+#include "service/alert-command.h"
+#include "store/alert-store.h"
 
 #define ALERT_COMMAND_ATTEMPTS_MAX 5
 #define ALERT_COMMAND_RETRY_SECONDS 60
+
+struct alert_command {
+        pid_t child; /* at most one at a time */
+        int64_t child_alert;
+        bool child_timed_out;
+        struct event *child_event; /* SIGCHLD */
+        struct event *child_timeout;
+        struct event *retry_timer;
+};
 
 static void on_child(evutil_socket_t fd, short what, void *userdata);
 
 static void on_timeout(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
-        struct sessions_runtime *rt = daemon->sessions;
+        struct alert_command *rt = daemon->alert_command;
         if (!rt || rt->child <= 0)
                 return;
         rt->child_timed_out = true;
@@ -35,21 +46,26 @@ static void on_retry(evutil_socket_t fd, short what, void *userdata) {
 }
 
 static void finished(struct daemon *daemon, int status) {
-        struct sessions_runtime *rt = daemon->sessions;
+        struct alert_command *rt = daemon->alert_command;
         int64_t id = rt->child_alert;
         bool ok = !rt->child_timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
         rt->child = 0;
         evtimer_del(rt->child_timeout);
         if (ok) {
-                sql_run(daemon, "UPDATE alerts SET command_state = 'done', command_attempts = command_attempts + 1"
-                                " WHERE id = ?", "i", id);
+                if (store_alert_command_done(daemon->store, id) < 0)
+                        log_warning("alert %lld: cannot record that the alert command ran: %s", (long long)id,
+                                    store_error(daemon->store));
                 log_debug("alert %lld: alert command succeeded", (long long)id);
         } else {
-                int attempts = (int)sql_int(daemon, 0, "SELECT command_attempts FROM alerts WHERE id = ?", "i", id) + 1;
+                struct store_alert alert = { 0 };
+                /* The attempts so far are the alert's; a failed read counts this one only. */
+                int attempts = store_alert_get(daemon->store, id, &alert) >= 0 ? alert.command_attempts + 1 : 1;
+                store_alert_clear(&alert);
                 bool give_up = attempts >= ALERT_COMMAND_ATTEMPTS_MAX;
                 time_t next = clock_now(&daemon->clock) + (time_t)ALERT_COMMAND_RETRY_SECONDS * (1 << (attempts - 1));
-                sql_run(daemon, "UPDATE alerts SET command_state = ?, command_attempts = ?, command_next_at = ?"
-                                " WHERE id = ?", "tdii", give_up ? "failed" : "pending", attempts, (int64_t)next, id);
+                if (store_alert_command_failed(daemon->store, id, attempts, give_up, (int64_t)next) < 0)
+                        log_warning("alert %lld: cannot record the alert command's failure: %s", (long long)id,
+                                    store_error(daemon->store));
                 if (rt->child_timed_out)
                         log_warning("alert %lld: the alert command ran longer than %lld s and was killed%s",
                                     (long long)id, daemon->conf.alert_command_timeout_seconds,
@@ -66,7 +82,7 @@ static void finished(struct daemon *daemon, int status) {
 
 static void on_child(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
-        struct sessions_runtime *rt = daemon->sessions;
+        struct alert_command *rt = daemon->alert_command;
         int status = 0;
         if (!rt || rt->child <= 0)
                 return;
@@ -76,8 +92,10 @@ static void on_child(evutil_socket_t fd, short what, void *userdata) {
 }
 
 static int spawn(struct daemon *daemon, int64_t id, const char *document) {
-        struct sessions_runtime *rt = daemon->sessions;
+        struct alert_command *rt = daemon->alert_command;
         int input[2];
+        if (!rt)
+                return -ENOMEM;
         if (pipe2(input, O_CLOEXEC) < 0)
                 return -errno;
         pid_t pid = fork();
@@ -117,8 +135,12 @@ static int spawn(struct daemon *daemon, int64_t id, const char *document) {
 }
 
 void alert_command_kick(struct daemon *daemon) {
-        struct sessions_runtime *rt = daemon->sessions;
-        if (!rt || !daemon->base || rt->child > 0 || !daemon->conf.alert_command || !daemon->conf.alert_command[0])
+        if (!daemon->base || !daemon->conf.alert_command || !daemon->conf.alert_command[0])
+                return;
+        if (!daemon->alert_command && !(daemon->alert_command = calloc(1, sizeof *daemon->alert_command)))
+                return;
+        struct alert_command *rt = daemon->alert_command;
+        if (rt->child > 0)
                 return;
         if (!rt->child_event) {
                 rt->child_event = evsignal_new(daemon->base, SIGCHLD, on_child, daemon);
@@ -131,29 +153,25 @@ void alert_command_kick(struct daemon *daemon) {
                 }
         }
         time_t now = clock_now(&daemon->clock);
-        sqlite3_stmt *stmt = NULL;
-        if (sql_prepare(daemon, &stmt,
-                        "SELECT id, document, command_next_at FROM alerts WHERE command_state = 'pending'"
-                        " ORDER BY command_next_at, id LIMIT 1", "") < 0)
+        struct store_alert alert = { 0 };
+        int r = store_alert_next_command(daemon->store, &alert);
+        if (r < 0)
+                log_warning("alert command: cannot read the pending alerts: %s", store_error(daemon->store));
+        if (r <= 0)
                 return;
-        if (sqlite3_step(stmt) == SQLITE_ROW) {
-                int64_t id = sqlite3_column_int64(stmt, 0);
-                time_t next = (time_t)sqlite3_column_int64(stmt, 2);
-                if (next <= now) {
-                        int r = spawn(daemon, id, sql_text(stmt, 1));
-                        if (r < 0)
-                                log_error("alert %lld: cannot start the alert command: %s", (long long)id,
-                                          strerror(-r));
-                } else if (!daemon->clock.manual) {
-                        struct timeval tv = { .tv_sec = next - now };
-                        evtimer_add(rt->retry_timer, &tv);
-                }
+        if (alert.command_next_at <= (int64_t)now) {
+                r = spawn(daemon, alert.id, alert.document ? alert.document : "");
+                if (r < 0)
+                        log_error("alert %lld: cannot start the alert command: %s", (long long)alert.id, strerror(-r));
+        } else if (!daemon->clock.manual) {
+                struct timeval tv = { .tv_sec = (time_t)alert.command_next_at - now };
+                evtimer_add(rt->retry_timer, &tv);
         }
-        sqlite3_finalize(stmt);
+        store_alert_clear(&alert);
 }
 
 void alert_command_stop(struct daemon *daemon) {
-        struct sessions_runtime *rt = daemon->sessions;
+        struct alert_command *rt = daemon->alert_command;
         if (!rt)
                 return;
         if (rt->child > 0) {
@@ -168,5 +186,6 @@ void alert_command_stop(struct daemon *daemon) {
                 event_free(rt->child_timeout);
         if (rt->retry_timer)
                 event_free(rt->retry_timer);
-        rt->child_event = rt->child_timeout = rt->retry_timer = NULL;
+        free(rt);
+        daemon->alert_command = NULL;
 }

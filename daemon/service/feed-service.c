@@ -11,8 +11,10 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "service/feed-items.h"
+#include "service/feed-json.h"
 #include "service/feed-service.h"
-#include "service/sessions.h"
+#include "store/session-store.h"
 
 #define FLUSH_INTERVAL_SECONDS 60
 
@@ -69,7 +71,7 @@ static int feed_init_enums(struct feed *feed) {
 static void on_flush(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
         if (feeds_flush_fetches(daemon) < 0)
-                log_warning("feeds: cannot record fetch times: %s", daemon->store->error);
+                log_warning("feeds: cannot record fetch times: %s", store_error(daemon->store));
 }
 
 int feeds_start(struct daemon *daemon) {
@@ -80,7 +82,7 @@ int feeds_start(struct daemon *daemon) {
                 return -ENOMEM;
         int r = store_feed_load_all(daemon->store, &rows, &n);
         if (r < 0) {
-                log_error("feeds: cannot read them from the database: %s", daemon->store->error);
+                log_error("feeds: cannot read them from the database: %s", store_error(daemon->store));
                 free(feeds);
                 return r;
         }
@@ -118,7 +120,7 @@ void feeds_stop(struct daemon *daemon) {
         if (!feeds)
                 return;
         if (daemon->store && feeds_flush_fetches(daemon) < 0)
-                log_warning("feeds: cannot record fetch times: %s", daemon->store->error);
+                log_warning("feeds: cannot record fetch times: %s", store_error(daemon->store));
         if (feeds->flush_timer)
                 event_free(feeds->flush_timer);
         for (size_t i = 0; i < feeds->n; i++) {
@@ -197,37 +199,24 @@ static void uid_host(const struct daemon *daemon, char host[static 256]) {
                 snprintf(host, 256, "pullout.invalid");
 }
 
-/* Cancellations, make-ups and sessions held under earlier schedules, from the session
- * records: EXDATEs and standalone events. */
-static int collect_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **ret_items,
-                         size_t *ret_n) {
-        return sessions_feed_items(daemon, schedule, ret_items, ret_n);
-}
-
 /* The published schedule plus, without meetings, the groups of earlier versions that held
  * sessions already: their past sessions stay in the feeds after a re-solve dissolved them.
  * NULL in *ret_owned when the published schedule alone serves. */
 static int schedule_with_history(struct daemon *daemon, struct schedule **ret_owned) {
         struct schedule *merged = NULL, *older = NULL;
+        struct store_held_group *held = NULL;
         int64_t older_version = 0;
-        sqlite3_stmt *stmt = NULL;
-        int r = store_prepare(daemon->store,
-                              "SELECT DISTINCT version, group_id FROM sessions WHERE makes_up IS NULL"
-                              " AND status != 'cancelled' AND starts_at <= ? ORDER BY version",
-                              &stmt);
+        size_t n = 0;
         *ret_owned = NULL;
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, (int64_t)clock_now(&daemon->clock));
-        while (r >= 0 && sqlite3_step(stmt) == SQLITE_ROW) {
-                int64_t version = sqlite3_column_int64(stmt, 0);
-                const char *group_id = (const char *)sqlite3_column_text(stmt, 1);
-                if (!group_id || schedule_find_group(merged ? merged : daemon->schedule, group_id) >= 0)
+        int r = store_sessions_held_groups(daemon->store, (int64_t)clock_now(&daemon->clock), &held, &n);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                const char *group_id = held[i].group_id;
+                if (schedule_find_group(merged ? merged : daemon->schedule, group_id) >= 0)
                         continue;
-                if (version != older_version) {
+                if (held[i].version != older_version) {
                         older = schedule_free(older);
-                        older_version = version;
-                        if (store_load_schedule(daemon->store, daemon->school, version, &older) < 0)
+                        older_version = held[i].version;
+                        if (store_load_schedule(daemon->store, daemon->school, older_version, &older) < 0)
                                 older = NULL;
                 }
                 int g = older ? schedule_find_group(older, group_id) : -1;
@@ -242,7 +231,7 @@ static int schedule_with_history(struct daemon *daemon, struct schedule **ret_ow
                 past.pinned = false;
                 r = schedule_add_group(merged, &past);
         }
-        sqlite3_finalize(stmt);
+        store_held_groups_free(held, n);
         schedule_free(older);
         if (r < 0) {
                 schedule_free(merged);
@@ -254,17 +243,15 @@ static int schedule_with_history(struct daemon *daemon, struct schedule **ret_ow
 
 /* Where the weekly series begin: the first day the daemon holds sessions for (the first
  * publication; DESIGN §6 never invents sessions before it), else the term's start. */
-static civil_date feed_start(struct daemon *daemon) {
-        civil_date from = daemon->school->info.term_start;
-        sqlite3_stmt *stmt = NULL;
-        if (store_prepare(daemon->store, "SELECT min(date) FROM sessions", &stmt) == 0 &&
-            sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_TEXT) {
-                civil_date first;
-                if (date_parse((const char *)sqlite3_column_text(stmt, 0), &first) == 0 && first > from)
-                        from = first;
-        }
-        sqlite3_finalize(stmt);
-        return from;
+static int feed_start(struct daemon *daemon, civil_date *ret_from) {
+        civil_date from = daemon->school->info.term_start, first;
+        int r = store_sessions_first_date(daemon->store, &first);
+        if (r < 0)
+                return r;
+        if (r > 0 && first > from)
+                from = first;
+        *ret_from = from;
+        return 0;
 }
 
 /* A request over the current data; *ret_owned is a schedule to free (an empty one when none
@@ -288,12 +275,18 @@ static int make_request(struct daemon *daemon, enum ical_feed_subject subject, c
                 if (owned)
                         schedule = owned;
         }
+        civil_date from;
+        int r = feed_start(daemon, &from);
+        if (r < 0) {
+                schedule_free(owned);
+                return r;
+        }
         *request = (struct ical_feed_request){
                 .schedule = schedule,
                 .subject = subject,
                 .subject_index = index,
                 .privacy = privacy,
-                .from = feed_start(daemon),
+                .from = from,
         };
         *ret_owned = owned;
         return 0;
@@ -385,7 +378,7 @@ int feeds_content(struct daemon *daemon, struct feed *feed) {
                 return r;
         uid_host(daemon, host);
         request.host = host;
-        if ((r = collect_items(daemon, request.schedule, &items, &n_items)) < 0)
+        if ((r = feed_items(daemon, request.schedule, &items, &n_items)) < 0)
                 goto out;
         request.items = items;
         request.n_items = n_items;
@@ -459,7 +452,7 @@ out:
         free(updates);
         store_feed_series_free(rows, n_rows);
         ical_feed_series_free(series, n_series);
-        sessions_feed_items_free(items, n_items);
+        feed_items_free(items, n_items);
         schedule_free(owned);
         return r;
 }
@@ -530,8 +523,8 @@ static int new_secrets(char token[static FEED_TOKEN_LENGTH + 1], char name[stati
         return r;
 }
 
-int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
-                 struct feed **ret_feed, char ret_token[static FEED_TOKEN_LENGTH + 1]) {
+static int create_feed(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                       struct feed **ret_feed, char ret_token[static FEED_TOKEN_LENGTH + 1]) {
         enum ical_feed_subject subject;
         enum ical_feed_privacy mode;
         char token[FEED_TOKEN_LENGTH + 1], name[FEED_PUBLISH_NAME_LENGTH + 1], now[32];
@@ -582,8 +575,8 @@ fail:
         return r;
 }
 
-int feeds_rotate(struct daemon *daemon, int64_t id, struct feed **ret_feed,
-                 char ret_token[static FEED_TOKEN_LENGTH + 1]) {
+static int rotate_feed(struct daemon *daemon, int64_t id, struct feed **ret_feed,
+                       char ret_token[static FEED_TOKEN_LENGTH + 1]) {
         char token[FEED_TOKEN_LENGTH + 1], name[FEED_PUBLISH_NAME_LENGTH + 1];
         uint8_t hash[STORE_FEED_HASH_SIZE];
         struct feed *feed = feeds_find(daemon, id);
@@ -610,7 +603,7 @@ int feeds_rotate(struct daemon *daemon, int64_t id, struct feed **ret_feed,
         return 0;
 }
 
-int feeds_revoke(struct daemon *daemon, int64_t id) {
+static int revoke_feed(struct daemon *daemon, int64_t id) {
         char now[32];
         struct feed *feed = feeds_find(daemon, id);
         if (!feed)
@@ -631,8 +624,8 @@ int feeds_revoke(struct daemon *daemon, int64_t id) {
         return 0;
 }
 
-int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
-                 char **ret_text, size_t *ret_size) {
+static int export_calendar(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                           char **ret_text, size_t *ret_size) {
         enum ical_feed_subject subject;
         enum ical_feed_privacy mode;
         struct ical_feed_request request;
@@ -647,13 +640,139 @@ int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id
                 return r;
         uid_host(daemon, host);
         request.host = host;
-        if ((r = collect_items(daemon, request.schedule, &items, &n_items)) >= 0) {
+        if ((r = feed_items(daemon, request.schedule, &items, &n_items)) >= 0) {
                 request.items = items;
                 request.n_items = n_items;
                 request.now = (int64_t)clock_now(&daemon->clock);
                 r = ical_feed_build(&request, ret_text, ret_size);
         }
-        sessions_feed_items_free(items, n_items);
+        feed_items_free(items, n_items);
         schedule_free(owned);
         return r;
+}
+
+/* The sentence for an error of a call about a subject (kind, id, privacy). */
+static int subject_error(struct daemon *daemon, int r, const char *what, const char *kind, const char *id,
+                         const char *privacy, char why[static WHY_MAX]) {
+        switch (r) {
+        case -EINVAL:
+                return why_set(why, r,
+                               "\"%.16s\"/\"%.16s\": the kind is teacher, staff, student or group and the privacy full, "
+                               "initials or busy",
+                               kind, privacy ? privacy : "");
+        case -ENODATA:
+                return why_set(why, r, "nothing imported yet: pullout import DIR");
+        case -ENOENT:
+                return why_set(why, r, "no %s %.64s%s", kind, id,
+                               strcmp(kind, "group") == 0 ? " in the published schedule" : " in the data set");
+        case -EMFILE:
+                return why_set(why, r,
+                               "%d feeds exist already, the most one daemon keeps; revoke unused ones (pullout feed "
+                               "list, pullout feed revoke ID)",
+                               FEEDS_MAX);
+        case -ENOMEM:
+                return why_set(why, r, "%s: %s", what, strerror(ENOMEM));
+        default:
+                return why_set(why, r, "%s: %s", what, r == -EIO ? store_error(daemon->store) : strerror(-r));
+        }
+}
+
+/* The record and links of a feed whose token was just made; the token is wiped. */
+static int reply_links(struct daemon *daemon, const struct feed *feed, char token[static FEED_TOKEN_LENGTH + 1],
+                       struct json_object **ret, char why[static WHY_MAX]) {
+        struct json_object *o = feed_links_json(&daemon->conf, feed, token);
+        OPENSSL_cleanse(token, FEED_TOKEN_LENGTH + 1);
+        if (!o)
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+        *ret = o;
+        return 0;
+}
+
+int feeds_create(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 struct json_object **ret, char why[static WHY_MAX]) {
+        char token[FEED_TOKEN_LENGTH + 1];
+        struct feed *feed;
+        int r = create_feed(daemon, kind, subject_id, privacy, &feed, token);
+        if (r < 0)
+                return subject_error(daemon, r, "cannot store the feed", kind, subject_id, privacy, why);
+        log_info("feed %lld created for %s %s (%s)", (long long)feed->row.id, feed->row.subject_kind,
+                 feed->row.subject_id, feed->row.privacy);
+        return reply_links(daemon, feed, token, ret, why);
+}
+
+/* The sentence for an error of a call about feed id; revoked: what to say when it is. */
+static int feed_error(struct daemon *daemon, int r, int64_t id, const char *revoked, char why[static WHY_MAX]) {
+        if (r == -ENOENT)
+                return why_set(why, r, "no feed %lld (pullout feed list)", (long long)id);
+        if (r == -EALREADY)
+                return why_set(why, r, "feed %lld %s", (long long)id, revoked);
+        return subject_error(daemon, r, "cannot store the feed", "", "", "", why);
+}
+
+int feeds_rotate(struct daemon *daemon, int64_t id, struct json_object **ret, char why[static WHY_MAX]) {
+        char token[FEED_TOKEN_LENGTH + 1];
+        struct feed *feed;
+        int r = rotate_feed(daemon, id, &feed, token);
+        if (r < 0)
+                return feed_error(daemon, r, id, "is revoked; create a new one instead", why);
+        log_info("feed %lld rotated: the old link stops working", (long long)id);
+        return reply_links(daemon, feed, token, ret, why);
+}
+
+int feeds_revoke(struct daemon *daemon, int64_t id, char why[static WHY_MAX]) {
+        int r = revoke_feed(daemon, id);
+        if (r < 0)
+                return feed_error(daemon, r, id, "is already revoked", why);
+        log_info("feed %lld revoked", (long long)id);
+        return 0;
+}
+
+int feeds_list(struct daemon *daemon, struct json_object **ret, char why[static WHY_MAX]) {
+        if (feeds_flush_fetches(daemon) < 0)
+                log_warning("feeds: cannot record fetch times: %s", store_error(daemon->store));
+        struct json_object *array = json_object_new_array();
+        for (size_t i = 0; daemon->feeds && i < daemon->feeds->n; i++)
+                json_object_array_add(array, feed_json(&daemon->feeds->items[i]));
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "feeds", array);
+        *ret = o;
+        return 0;
+}
+
+int feeds_export(struct daemon *daemon, const char *kind, const char *subject_id, const char *privacy,
+                 char **ret_text, size_t *ret_size, char why[static WHY_MAX]) {
+        int r = export_calendar(daemon, kind, subject_id, privacy, ret_text, ret_size);
+        return r < 0 ? subject_error(daemon, r, "cannot build the calendar", kind, subject_id, privacy, why) : 0;
+}
+
+int feeds_publish(struct daemon *daemon, int64_t after, size_t limit, struct feed_file **ret, size_t *ret_n,
+                  char why[static WHY_MAX]) {
+        struct feed_file *files = NULL;
+        size_t n = 0;
+        if (limit == 0 || limit > FEED_PUBLISH_PAGE_MAX)
+                limit = FEED_PUBLISH_PAGE_MAX;
+        for (size_t i = 0; daemon->feeds && i < daemon->feeds->n && n < limit; i++) {
+                struct feed *feed = &daemon->feeds->items[i];
+                if (feed->row.id <= after || feed->row.revoked_at)
+                        continue;
+                int r = feeds_content(daemon, feed);
+                if (r == -ENOENT || r == -ENODATA) {
+                        log_warning("publish: feed %lld skipped: its %s %s is gone", (long long)feed->row.id,
+                                    feed->row.subject_kind, feed->row.subject_id);
+                        continue;
+                }
+                if (r < 0) {
+                        free(files);
+                        return why_set(why, r, "cannot build feed %lld: %s", (long long)feed->row.id,
+                                       r == -EIO ? store_error(daemon->store) : strerror(-r));
+                }
+                if (!files && !(files = calloc(limit, sizeof *files)))
+                        return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+                files[n].id = feed->row.id;
+                snprintf(files[n].name, sizeof files[n].name, "%s.ics", feed->row.publish_name);
+                files[n++].bytes = feed->bytes;
+        }
+        *ret = files;
+        *ret_n = n;
+        return 0;
 }

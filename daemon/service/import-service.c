@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "daemon.h"
-#include "service/feed-service.h"
+#include "ical/district.h"
+#include "log.h"
+#include "service/changes.h"
 #include "service/import-service.h"
-#include "service/sessions.h"
+#include "service/solve-service.h"
+#include "service/status-json.h"
 
 #define CLOSED_KEYWORDS_MAX 64
 
@@ -112,8 +115,9 @@ out:
         return r;
 }
 
-int service_import(struct daemon *daemon, const struct import_file *files, size_t n_files,
-                   struct import_report *report, struct ical_district **ret_district) {
+/* Validates, merges the district calendar and commits; the school becomes current. */
+static int import_and_store(struct daemon *daemon, const struct import_file *files, size_t n_files,
+                            struct import_report *report, struct ical_district **ret_district) {
         struct school *school = NULL;
         struct schedule *schedule = NULL;
         struct ical_district *district = NULL;
@@ -140,16 +144,47 @@ int service_import(struct daemon *daemon, const struct import_file *files, size_
         /* The published schedule, with ids mapped onto the new data set. */
         if (store_load_schedule(daemon->store, school, 0, &schedule) >= 0)
                 daemon_set_schedule(daemon, schedule);
-        /* The calendar (closed days, blocked times) or the groups' students may have changed. */
-        sessions_sync(daemon);
-        feeds_invalidate(daemon);
-        if (ret_district) {
-                *ret_district = district;
-                district = NULL;
-        }
+        changes_announce(daemon, CHANGE_SCHOOL);
+        *ret_district = district;
+        district = NULL;
         r = 0;
 out:
         ical_district_free(district);
         school_unref(school);
+        return r;
+}
+
+int service_import(struct daemon *daemon, const struct import_file *files, size_t n_files, struct json_object **ret,
+                   char **ret_detail, char why[static WHY_MAX]) {
+        struct import_report report = { 0 };
+        struct ical_district *district = NULL;
+        struct store_counts counts;
+        if (solve_running(daemon))
+                return why_set(why, -EBUSY, "a solve is running; import again when it ends");
+        int r = import_and_store(daemon, files, n_files, &report, &district);
+        if (r == -EINVAL || (r < 0 && report.n_errors > 0)) {
+                /* Every fault, one per line, as FILE:LINE: column NAME: what is wrong. */
+                log_info("import rejected: %zu errors", report.n_errors);
+                r = why_set(why, -EBADMSG, "import rejected, nothing was changed (%zu error%s):", report.n_errors,
+                            report.n_errors == 1 ? "" : "s");
+                *ret_detail = why_lines(why, report.errors, report.n_errors);
+                goto out;
+        }
+        if (r < 0) {
+                const char *detail = r == -EIO ? store_error(daemon->store) : strerror(-r);
+                log_error("import: %s", detail);
+                why_set(why, r, "import failed: %s", detail);
+                goto out;
+        }
+        if ((r = store_count(daemon->store, &counts)) < 0) {
+                why_set(why, r, "cannot read the database: %s", store_error(daemon->store));
+                goto out;
+        }
+        log_info("imported \"%s\": %ld students, %ld needs", daemon->school->info.name, counts.students,
+                 counts.needs);
+        *ret = import_report_json(daemon->school->info.name, &counts, &report, district);
+out:
+        ical_district_free(district);
+        import_report_clear(&report);
         return r;
 }

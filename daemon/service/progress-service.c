@@ -11,11 +11,17 @@
 
 #include "daemon.h"
 #include "import/csv.h"
-#include "progress/svg.h"
-#include "service/progress-service.h"
+#include "log.h"
 #include "model/dosage.h"
-#include "service/sessions-internal.h"
+#include "progress/svg.h"
+#include "service/alert-rules.h"
+#include "service/changes.h"
+#include "service/local-time.h"
+#include "service/progress-service.h"
+#include "service/session-dosage.h"
+#include "service/signal-queue.h"
 #include "store/progress-store.h"
+#include "store/session-store.h"
 
 #define PROGRESS_IMPORT_ERRORS_MAX 100
 
@@ -24,19 +30,12 @@
  * they attended; < 0 when no session of theirs was checked. */
 static int week_fidelity(struct daemon *daemon, const char *student_id, time_t from, time_t to,
                          double *ret_percent) {
-        sqlite3_stmt *stmt = NULL;
-        int r = sql_prepare(daemon, &stmt,
-                            "SELECT coalesce(sum(s.fidelity_delivered), 0), coalesce(sum(s.fidelity_applicable), 0)"
-                            " FROM sessions s JOIN session_students p USING (session_id)"
-                            " WHERE p.student_id = ? AND p.present = 1 AND s.status = 'delivered'"
-                            " AND s.fidelity_applicable > 0 AND s.ends_at >= ? AND s.ends_at < ?",
-                            "tii", student_id, (int64_t)from, (int64_t)to);
+        int64_t delivered = 0, applicable = 0;
+        int r = store_sessions_student_fidelity(daemon->store, student_id, (int64_t)from, (int64_t)to, &delivered,
+                                                &applicable);
         if (r < 0)
                 return r;
-        *ret_percent = -1;
-        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 1) > 0)
-                *ret_percent = 100.0 * (double)sqlite3_column_int64(stmt, 0) / (double)sqlite3_column_int64(stmt, 1);
-        sqlite3_finalize(stmt);
+        *ret_percent = applicable > 0 ? 100.0 * (double)delivered / (double)applicable : -1;
         return 0;
 }
 
@@ -53,10 +52,10 @@ int progress_delivery_weeks(struct daemon *daemon, const char *student_id, civil
         if (!weeks)
                 return -ENOMEM;
         for (civil_date week = date_week_start(from); week <= to; week += 7) {
-                time_t start = sessions_time_of(week, 0), end = sessions_time_of(week + 7, 0);
+                time_t start = local_time_of(week, 0), end = local_time_of(week + 7, 0);
                 struct dosage_tally tally;
                 double fidelity;
-                int r = sessions_student_dosage(daemon, student_id, start, end, true, &tally);
+                int r = session_dosage_student(daemon->store, student_id, NULL, start, end, true, &tally);
                 if (r >= 0)
                         r = week_fidelity(daemon, student_id, start, end, &fidelity);
                 if (r < 0) {
@@ -82,10 +81,6 @@ done:
         return 0;
 }
 
-civil_date progress_today(struct daemon *daemon) {
-        return sessions_date_of(clock_now(&daemon->clock), NULL);
-}
-
 bool progress_measure_valid(const char *measure) {
         size_t length = strlen(measure);
         if (length == 0 || length > PROGRESS_LABEL_MAX)
@@ -96,33 +91,23 @@ bool progress_measure_valid(const char *measure) {
         return true;
 }
 
-static int progress_fail(char *error, size_t error_size, int code, const char *format, ...)
-        __attribute__((format(printf, 4, 5)));
-static int progress_fail(char *error, size_t error_size, int code, const char *format, ...) {
-        va_list args;
-        va_start(args, format);
-        vsnprintf(error, error_size, format, args);
-        va_end(args);
-        return code;
-}
-
 /* The student must be in the current data set to get new records. */
-static int progress_check_student(struct daemon *daemon, const char *student_id, char *error, size_t error_size) {
+static int progress_check_student(struct daemon *daemon, const char *student_id, char why[static WHY_MAX]) {
         if (!daemon->school)
-                return progress_fail(error, error_size, -ENODATA, "nothing imported yet: pullout import DIR first");
+                return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR first");
         if (school_find_student(daemon->school, student_id) < 0)
-                return progress_fail(error, error_size, -ENOENT, "no student %.64s in the data set", student_id);
+                return why_set(why, -ENOENT, "no student %.64s in the data set", student_id);
         return 0;
 }
 
 static int progress_parse_date(struct daemon *daemon, const char *text, const char *what, civil_date *ret_date,
-                               char *error, size_t error_size) {
+                               char why[static WHY_MAX]) {
         if (!text || !*text) {
-                *ret_date = progress_today(daemon);
+                *ret_date = local_today(daemon);
                 return 0;
         }
         if (date_parse(text, ret_date) < 0)
-                return progress_fail(error, error_size, -EINVAL, "%s \"%.32s\" is not a date (YYYY-MM-DD)", what, text);
+                return why_set(why, -EINVAL, "%s \"%.32s\" is not a date (YYYY-MM-DD)", what, text);
         return 0;
 }
 
@@ -131,27 +116,25 @@ static bool progress_value_valid(double value) {
 }
 
 /* One change in one transaction; the store's detail on failure. */
-static int progress_commit(struct daemon *daemon, int r, char *error, size_t error_size) {
+static int progress_commit(struct daemon *daemon, int r, char why[static WHY_MAX]) {
+        if (r >= 0)
+                r = store_commit(daemon->store);
         if (r < 0) {
-                snprintf(error, error_size, "cannot write the database: %s", daemon->store->error);
+                snprintf(why, WHY_MAX, "cannot write the database: %s", store_error(daemon->store));
+                log_error("progress: %s", why);
                 store_rollback(daemon->store);
                 return -EIO;
         }
-        if (store_commit(daemon->store) < 0) {
-                snprintf(error, error_size, "cannot write the database: %s", daemon->store->error);
-                store_rollback(daemon->store);
-                return -EIO;
-        }
+        changes_announce(daemon, CHANGE_SCORES);
         return 0;
 }
 
 /* The decision on (student, measure) now, or "" when there is none to read. */
 static void decision_of(struct daemon *daemon, const char *student_id, const char *measure, char buf[static 32]) {
         struct json_object *json = NULL;
-        char error[256];
+        char why[WHY_MAX];
         buf[0] = '\0';
-        if (progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, &json, NULL, error,
-                                    sizeof error) >= 0)
+        if (progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, &json, NULL, why) >= 0)
                 snprintf(buf, 32, "%s", json_object_get_string(json_object_object_get(json, "decision")));
         json_object_put(json);
 }
@@ -179,40 +162,40 @@ static void alert_decision_change(struct daemon *daemon, const char *student_id,
                  withheld ? "; but the plan was not delivered as designed: check dosage and fidelity first" : "");
         if (store_begin(daemon->store) < 0)
                 return;
-        if (sessions_raise_alert(daemon, "progress_decision", key, NULL, student_id, NULL, NULL, message) < 0 ||
+        if (alerts_raise(daemon, "progress_decision", key, NULL, student_id, NULL, NULL, message) < 0 ||
             store_commit(daemon->store) < 0) {
+                log_warning("progress: cannot raise the alert for %s: %s", student_id, store_error(daemon->store));
                 store_rollback(daemon->store);
-                sessions_flush_signals(daemon, false);
+                signals_flush(daemon, false);
                 return;
         }
-        sessions_flush_signals(daemon, true);
+        signals_flush(daemon, true);
 }
 
 int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               double value, struct json_object **ret_json, char *error, size_t error_size) {
+                               double value, struct json_object **ret_json, char why[static WHY_MAX]) {
         civil_date day;
-        int r = progress_check_student(daemon, student_id, error, error_size);
+        int r = progress_check_student(daemon, student_id, why);
         if (r < 0)
                 return r;
         if (!progress_measure_valid(measure))
-                return progress_fail(error, error_size, -EINVAL,
+                return why_set(why, -EINVAL,
                                      "a measure is a name of 1 to %d characters without control characters",
                                      PROGRESS_LABEL_MAX);
         if (!progress_value_valid(value))
-                return progress_fail(error, error_size, -EINVAL, "a score is a finite number of at most %.0g",
+                return why_set(why, -EINVAL, "a score is a finite number of at most %.0g",
                                      PROGRESS_VALUE_MAX);
-        if ((r = progress_parse_date(daemon, date, "date", &day, error, error_size)) < 0)
+        if ((r = progress_parse_date(daemon, date, "date", &day, why)) < 0)
                 return r;
         char now[32], before[32];
         decision_of(daemon, student_id, measure, before);
         daemon_format_time(clock_now(&daemon->clock), now);
         if (store_begin(daemon->store) < 0)
-                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                return why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
         r = store_add_score(daemon->store, student_id, measure, day, value, now);
-        if ((r = progress_commit(daemon, r, error, error_size)) < 0)
+        if ((r = progress_commit(daemon, r, why)) < 0)
                 return r;
-        r = progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
-                                    error_size);
+        r = progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, why);
         if (r >= 0)
                 alert_decision_change(daemon, student_id, measure, before, *ret_json);
         return r;
@@ -220,63 +203,62 @@ int progress_service_add_score(struct daemon *daemon, const char *student_id, co
 
 int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
                               double target, const char *from, const char *by, struct json_object **ret_json,
-                              char *error, size_t error_size) {
+                              char why[static WHY_MAX]) {
         struct progress_goal goal = { .baseline = baseline, .target = target };
-        int r = progress_check_student(daemon, student_id, error, error_size);
+        int r = progress_check_student(daemon, student_id, why);
         if (r < 0)
                 return r;
         if (!progress_measure_valid(measure))
-                return progress_fail(error, error_size, -EINVAL,
+                return why_set(why, -EINVAL,
                                      "a measure is a name of 1 to %d characters without control characters",
                                      PROGRESS_LABEL_MAX);
         if (!progress_value_valid(baseline) || !progress_value_valid(target))
-                return progress_fail(error, error_size, -EINVAL, "baseline and target are finite numbers");
+                return why_set(why, -EINVAL, "baseline and target are finite numbers");
         if (!by || !*by)
-                return progress_fail(error, error_size, -EINVAL, "a goal needs its date (--by YYYY-MM-DD)");
-        if ((r = progress_parse_date(daemon, from, "--from", &goal.from, error, error_size)) < 0 ||
-            (r = progress_parse_date(daemon, by, "--by", &goal.by, error, error_size)) < 0)
+                return why_set(why, -EINVAL, "a goal needs its date (--by YYYY-MM-DD)");
+        if ((r = progress_parse_date(daemon, from, "--from", &goal.from, why)) < 0 ||
+            (r = progress_parse_date(daemon, by, "--by", &goal.by, why)) < 0)
                 return r;
         if (progress_goal_check(&goal) < 0) {
                 char first[11];
-                return progress_fail(error, error_size, -EINVAL, "the goal date %s must come after the start %s", by,
+                return why_set(why, -EINVAL, "the goal date %s must come after the start %s", by,
                                      date_format(goal.from, first));
         }
         char now[32];
         daemon_format_time(clock_now(&daemon->clock), now);
         if (store_begin(daemon->store) < 0)
-                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                return why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
         r = store_set_goal(daemon->store, student_id, measure, &goal, now);
-        if ((r = progress_commit(daemon, r, error, error_size)) < 0)
+        if ((r = progress_commit(daemon, r, why)) < 0)
                 return r;
-        return progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, error,
-                                       error_size);
+        return progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, why);
 }
 
 int progress_service_add_phase(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               const char *label, char *error, size_t error_size) {
+                               const char *label, char why[static WHY_MAX]) {
         civil_date day;
-        int r = progress_check_student(daemon, student_id, error, error_size);
+        int r = progress_check_student(daemon, student_id, why);
         if (r < 0)
                 return r;
         if (*measure && !progress_measure_valid(measure))
-                return progress_fail(error, error_size, -EINVAL, "a bad measure name (empty: every measure)");
+                return why_set(why, -EINVAL, "a bad measure name (empty: every measure)");
         if (!progress_measure_valid(label))
-                return progress_fail(error, error_size, -EINVAL,
+                return why_set(why, -EINVAL,
                                      "a phase label names the new intervention in 1 to %d characters",
                                      PROGRESS_LABEL_MAX);
-        if ((r = progress_parse_date(daemon, date, "date", &day, error, error_size)) < 0)
+        if ((r = progress_parse_date(daemon, date, "date", &day, why)) < 0)
                 return r;
         char now[32];
         daemon_format_time(clock_now(&daemon->clock), now);
         if (store_begin(daemon->store) < 0)
-                return progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                return why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
         r = store_add_phase(daemon->store, student_id, measure, day, label, now);
-        return progress_commit(daemon, r, error, error_size);
+        return progress_commit(daemon, r, why);
 }
 
 /* The measure to report: the one named, or the student's only one. */
 static int progress_pick_measure(struct daemon *daemon, const char *student_id, const char *measure, char **ret_measure,
-                                 char *error, size_t error_size) {
+                                 char why[static WHY_MAX]) {
         if (measure && *measure) {
                 char *copy = strdup(measure);
                 if (!copy)
@@ -288,9 +270,9 @@ static int progress_pick_measure(struct daemon *daemon, const char *student_id, 
         size_t n = 0;
         int r = store_list_measures(daemon->store, student_id, &measures, &n);
         if (r < 0)
-                return progress_fail(error, error_size, -EIO, "cannot read the database: %s", daemon->store->error);
+                return why_set(why, -EIO, "cannot read the database: %s", store_error(daemon->store));
         if (n == 0)
-                r = progress_fail(error, error_size, -ENOENT,
+                r = why_set(why, -ENOENT,
                                   "no scores or goals for student %.64s yet (pullout score add, pullout goal set)",
                                   student_id);
         else if (n > 1) {
@@ -299,7 +281,7 @@ static int progress_pick_measure(struct daemon *daemon, const char *student_id, 
                         size_t used = strlen(list);
                         snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", measures[i]);
                 }
-                r = progress_fail(error, error_size, -EINVAL, "student %.64s has %zu measures (%s): choose one with --measure",
+                r = why_set(why, -EINVAL, "student %.64s has %zu measures (%s): choose one with --measure",
                                   student_id, n, list);
         } else {
                 *ret_measure = measures[0];
@@ -311,39 +293,39 @@ static int progress_pick_measure(struct daemon *daemon, const char *student_id, 
 
 int progress_service_report(struct daemon *daemon, const char *student_id, const char *measure,
                             enum progress_trend_method method, struct json_object **ret_json, char **ret_svg,
-                            char *error, size_t error_size) {
+                            char why[static WHY_MAX]) {
         struct progress_record record = { 0 };
         struct progress_result result = { 0 };
         struct progress_week *weeks = NULL;
         size_t n_weeks = 0;
         struct json_object *json = NULL;
         char *chosen = NULL, *svg = NULL;
-        int r = progress_pick_measure(daemon, student_id, measure, &chosen, error, error_size);
+        int r = progress_pick_measure(daemon, student_id, measure, &chosen, why);
         if (r < 0)
                 goto finish;
         r = store_load_progress(daemon->store, student_id, chosen, &record);
         if (r == -ENOENT) {
-                r = progress_fail(error, error_size, -ENOENT, "no scores or goal for student %.64s in %.80s", student_id,
+                r = why_set(why, -ENOENT, "no scores or goal for student %.64s in %.80s", student_id,
                                   chosen);
                 goto finish;
         }
         if (r < 0) {
-                r = progress_fail(error, error_size, r == -ENOMEM ? -ENOMEM : -EIO, "cannot read the database: %s",
-                                  daemon->store->error);
+                r = why_set(why, r == -ENOMEM ? -ENOMEM : -EIO, "cannot read the database: %s",
+                                  store_error(daemon->store));
                 goto finish;
         }
         civil_date first = record.n_scores ? record.scores[0].date : record.goal.from;
         civil_date last = record.n_scores ? record.scores[record.n_scores - 1].date : record.goal.from;
         if ((r = progress_delivery_weeks(daemon, student_id, date_week_start(first), date_week_start(last), &weeks,
                                          &n_weeks)) < 0) {
-                r = progress_fail(error, error_size, r, "cannot read the session logs");
+                r = why_set(why, r, "cannot read the session logs");
                 goto finish;
         }
         struct progress_input input = { .scores = record.scores, .n_scores = record.n_scores,
                                         .goal = record.has_goal ? &record.goal : NULL, .phases = record.phases,
                                         .n_phases = record.n_phases, .weeks = weeks, .n_weeks = n_weeks, .method = method };
         if ((r = progress_evaluate(&input, &result)) < 0) {
-                r = progress_fail(error, error_size, r, "the stored scores cannot be evaluated");
+                r = why_set(why, r, "the stored scores cannot be evaluated");
                 goto finish;
         }
         if ((r = progress_to_json(student_id, chosen, &input, &result, &json)) < 0)
@@ -360,7 +342,7 @@ int progress_service_report(struct daemon *daemon, const char *student_id, const
                 struct textbuf buf = { 0 };
                 if ((r = progress_svg(title, &input, &result, &buf)) < 0 || (r = textbuf_steal(&buf, &svg)) < 0) {
                         textbuf_done(&buf);
-                        r = progress_fail(error, error_size, r, "cannot draw the graph");
+                        r = why_set(why, r, "cannot draw the graph");
                         goto finish;
                 }
         }
@@ -408,8 +390,8 @@ static void progress_csv_error(void *userdata, unsigned line, const char *messag
         progress_import_error(userdata, line, NULL, "%s", message);
 }
 
-int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size, long *ret_added,
-                            struct json_object **ret_errors, char *error, size_t error_size) {
+int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size,
+                            struct json_object **ret_json, char **ret_detail, char why[static WHY_MAX]) {
         struct progress_import_errors errors = { .name = name && *name ? name : "scores.csv",
                                                  .list = json_object_new_array() };
         struct csv_table *table = NULL;
@@ -418,12 +400,11 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
         if (!errors.list)
                 return -ENOMEM;
         if (!daemon->school) {
-                r = progress_fail(error, error_size, -ENODATA, "nothing imported yet: pullout import DIR first");
+                r = why_set(why, -ENODATA, "nothing imported yet: pullout import DIR first");
                 goto finish;
         }
         if (size > PROGRESS_IMPORT_BYTES_MAX) {
-                r = progress_fail(error, error_size, -EINVAL, "%s is larger than %u bytes", errors.name,
-                                  PROGRESS_IMPORT_BYTES_MAX);
+                r = why_set(why, -EINVAL, "%s is larger than %u bytes", errors.name, PROGRESS_IMPORT_BYTES_MAX);
                 goto finish;
         }
         r = csv_table_parse(data, size, CSV_TABLE_TRIM, progress_csv_error, &errors, &table);
@@ -440,7 +421,7 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
         if (json_object_array_length(errors.list) > 0)
                 goto rejected;
         if (store_begin(daemon->store) < 0) {
-                r = progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                r = why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
                 goto finish;
         }
         char now[32];
@@ -474,7 +455,7 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
                 }
                 if (ok && json_object_array_length(errors.list) == 0 &&
                     store_add_score(daemon->store, student_id, measure, date, value, now) < 0) {
-                        r = progress_fail(error, error_size, -EIO, "cannot write the database: %s", daemon->store->error);
+                        r = why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
                         store_rollback(daemon->store);
                         goto finish;
                 }
@@ -484,15 +465,23 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
                 store_rollback(daemon->store);
                 goto rejected;
         }
-        if ((r = progress_commit(daemon, 0, error, error_size)) < 0)
+        if ((r = progress_commit(daemon, 0, why)) < 0)
                 goto finish;
-        *ret_added = added;
+        log_info("imported %ld scores from %s", added, errors.name);
+        *ret_json = json_object_new_object();
+        json_object_object_add(*ret_json, "added", json_object_new_int64(added));
         r = 0;
         goto finish;
 rejected:
-        r = progress_fail(error, error_size, -EINVAL, "%s was not imported: %zu problem%s", errors.name,
-                          json_object_array_length(errors.list), json_object_array_length(errors.list) == 1 ? "" : "s");
-        *ret_errors = json_object_get(errors.list);
+        r = why_set(why, -EBADMSG, "%s was not imported: %zu problem%s", errors.name,
+                    json_object_array_length(errors.list), json_object_array_length(errors.list) == 1 ? "" : "s");
+        /* Every fault, one a line, as the data-set import reports them. */
+        size_t n = json_object_array_length(errors.list);
+        char **lines = calloc(n ? n : 1, sizeof *lines);
+        for (size_t i = 0; lines && i < n; i++)
+                lines[i] = (char *)json_object_get_string(json_object_array_get_idx(errors.list, i));
+        *ret_detail = lines ? why_lines(why, lines, n) : NULL;
+        free(lines);
 finish:
         csv_table_free(table);
         json_object_put(errors.list);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "progress/progress.h"
+#include "service/why.h"
 
 struct daemon;
 struct json_object;
@@ -14,35 +15,30 @@ struct json_object;
 #define PROGRESS_VALUE_MAX 1e9
 
 /* The delivery of the student's sessions per school week (Mondays from..to): planned and
- * delivered minutes and the fidelity score, from the session logs. The session logs do not
- * exist yet (issue 5): until they do this returns 0 with *ret_n = 0, which every caller reads
- * as "delivery unknown". *ret_weeks is malloc'd (NULL when *ret_n is 0). */
+ * delivered minutes and the fidelity score of the settled sessions. A week with nothing
+ * planned is left out (delivery unknown). *ret_weeks is malloc'd (NULL when *ret_n is 0). */
 int progress_delivery_weeks(struct daemon *daemon, const char *student_id, civil_date from, civil_date to,
                             struct progress_week **ret_weeks, size_t *ret_n);
-
-/* Today in school time, by the daemon's (possibly manual) clock. */
-civil_date progress_today(struct daemon *daemon);
 
 /* A measure name: 1..PROGRESS_LABEL_MAX bytes, no control characters. */
 bool progress_measure_valid(const char *measure);
 
-/* Each call below fills error (a sentence a person can act on) when it fails:
- * -ENOENT unknown student or nothing stored, -EINVAL bad argument, -ENODATA no data set yet,
- * -EIO store failure, -ENOMEM. */
+/* Errors as why.h says: -ENOENT unknown student or nothing stored, -EINVAL bad argument,
+ * -ENODATA no data set yet, -EIO store failure, -ENOMEM. */
 int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               double value, struct json_object **ret_json, char *error, size_t error_size);
+                               double value, struct json_object **ret_json, char why[static WHY_MAX]);
 int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
                               double target, const char *from, const char *by, struct json_object **ret_json,
-                              char *error, size_t error_size);
+                              char why[static WHY_MAX]);
 int progress_service_add_phase(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               const char *label, char *error, size_t error_size);
+                               const char *label, char why[static WHY_MAX]);
 /* measure NULL or "": the student's only measure (-EINVAL naming them when there are several).
  * ret_svg may be NULL; else it receives the graph (malloc'd). */
 int progress_service_report(struct daemon *daemon, const char *student_id, const char *measure,
                             enum progress_trend_method method, struct json_object **ret_json, char **ret_svg,
-                            char *error, size_t error_size);
+                            char why[static WHY_MAX]);
 /* A CSV of scores (student_id, measure, date, value; as screening tools export them) in one
- * transaction: any bad row rejects all, each fault listed in *ret_errors (a JSON array of
- * "NAME:LINE: column C: what" strings) with -EINVAL. */
-int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size, long *ret_added,
-                            struct json_object **ret_errors, char *error, size_t error_size);
+ * transaction, answered with {"added": N}. Any bad row rejects all: -EBADMSG with every fault
+ * in *ret_detail (malloc'd, one "NAME:LINE: column C: what" a line after the summary). */
+int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size,
+                            struct json_object **ret_json, char **ret_detail, char why[static WHY_MAX]);

@@ -148,3 +148,14 @@ struct json_object *schedule_summary_json(const struct schedule *schedule, const
         }
         return o;
 }
+
+struct json_object *schedule_explanation_json(const struct school *school, int student, char **lines, size_t n) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "student_id", json_object_new_string(school->students[student].id));
+        json_object_object_add(o, "name", json_object_new_string(school->students[student].name));
+        struct json_object *array = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(array, json_object_new_string(lines[i]));
+        json_object_object_add(o, "lines", array);
+        return o;
+}

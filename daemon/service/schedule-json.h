@@ -18,3 +18,5 @@ struct json_object *schedule_to_json(const struct schedule *schedule, const stru
 /* Needs placed of total, groups, each interventionist's load, the soft measures. */
 struct json_object *schedule_summary_json(const struct schedule *schedule, const struct solver_stats *stats);
 struct json_object *schedule_metrics_json(const struct schedule_metrics *metrics);
+/* `pullout explain STUDENT --json`: the student (index into school) and the solver's lines. */
+struct json_object *schedule_explanation_json(const struct school *school, int student, char **lines, size_t n);

@@ -7,18 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
 #include "daemon.h"
 #include "log.h"
-#include "service/feed-service.h"
-#include "service/schedule-json.h"
-#include "service/sessions.h"
+#include "service/schedule-service.h"
 #include "service/solve-service.h"
 #include "solver/solver.h"
 
 struct solve_job {
         struct daemon *daemon;
-        sd_bus_message *call; /* answered when the solve ends */
+        solve_done_fn done_fn;
+        void *userdata;
         struct school *school;
         struct schedule *previous;
         struct solver_options options;
@@ -36,7 +34,6 @@ struct solve_job {
 static void solve_job_free(struct solve_job *job) {
         if (!job)
                 return;
-        sd_bus_message_unref(job->call);
         school_unref(job->school);
         schedule_free(job->previous);
         schedule_free(job->schedule);
@@ -58,41 +55,17 @@ static void *solve_thread(void *userdata) {
         return NULL;
 }
 
-/* The configured weights, by name (checked when the settings were read), over the defaults. */
-static void apply_weights(const struct conf *conf, struct solver_weights *w) {
-        for (int i = 0; i < conf->n_weights; i++)
-                solver_weight_set(w, conf->weights[i].name, (int)conf->weights[i].value);
-}
-
-int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed) {
-        char now[32];
-        daemon_format_time(clock_now(&daemon->clock), now);
-        int r = store_begin(daemon->store);
-        if (r >= 0)
-                r = store_save_schedule(daemon->store, schedule, now, seed);
-        if (r >= 0)
-                r = store_commit(daemon->store);
-        if (r < 0) {
-                store_rollback(daemon->store);
-                schedule_free(schedule);
-                return r;
-        }
-        daemon_set_schedule(daemon, schedule);
-        feeds_invalidate(daemon);
-        struct json_object *summary = schedule_summary_json(schedule, NULL);
-        sd_bus_emit_signal(daemon->bus, BUS_PATH, BUS_INTERFACE, "ScheduleChanged", "xs", schedule->version,
-                           json_object_to_json_string_ext(summary, JSON_C_TO_STRING_PLAIN));
-        json_object_put(summary);
-        sd_bus_emit_properties_changed(daemon->bus, BUS_PATH, BUS_INTERFACE, "ScheduleVersion", NULL);
-        /* The new version's occurrences replace those that have not started yet. */
-        sessions_sync(daemon);
-        bus_rearm(daemon);
-        return 0;
+static void tell(struct solve_job *job, int error, const char *why) {
+        struct solve_result result = { .error = error, .why = why, .stats = &job->stats };
+        if (error >= 0)
+                result.schedule = job->daemon->schedule;
+        job->done_fn(job->userdata, &result);
 }
 
 static void solve_done(evutil_socket_t fd, short what, void *userdata) {
         struct solve_job *job = userdata;
         struct daemon *daemon = job->daemon;
+        char why[WHY_MAX];
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
 
@@ -100,49 +73,54 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
                 log_error("solver result breaks a rule: %s", job->violations[i]);
         if (job->result < 0) {
                 log_error("solve failed: %s", strerror(-job->result));
-                sd_bus_reply_method_errorf(job->call, BUS_ERROR_FAILED, "the solve failed: %s",
-                                           job->result == -EINVAL   ? "the school day is longer than the solver "
-                                                                      "can plan"
-                                           : job->result == -EPROTO ? "the result broke a scheduling rule and was "
-                                                                      "not published (a bug: see the daemon's log)"
-                                                                    : strerror(-job->result));
+                why_set(why, job->result, "the solve failed: %s",
+                        job->result == -EINVAL   ? "the school day is longer than the solver can plan"
+                        : job->result == -EPROTO ? "the result broke a scheduling rule and was not published (a bug: "
+                                                   "see the daemon's log)"
+                                                 : strerror(-job->result));
+                tell(job, -EIO, why);
                 goto out;
         }
         struct schedule *schedule = job->schedule;
         job->schedule = NULL;
         int r = schedule_publish(daemon, schedule, job->options.seed);
         if (r < 0) {
-                log_error("cannot store the schedule: %s", daemon->store->error);
-                sd_bus_reply_method_errorf(job->call, BUS_ERROR_FAILED, "cannot store the schedule: %s",
-                                           daemon->store->error);
+                log_error("cannot store the schedule: %s", store_error(daemon->store));
+                why_set(why, r, "cannot store the schedule: %s", store_error(daemon->store));
+                tell(job, r, why);
                 goto out;
         }
         log_info("schedule version %lld: %zu groups, %zu needs unscheduled, penalty %ld, %.2f s",
                  (long long)daemon->schedule->version, daemon->schedule->n_groups, daemon->schedule->n_unscheduled,
                  daemon->schedule->metrics.penalty, job->stats.total_seconds);
-        bus_reply_json(job->call, schedule_summary_json(daemon->schedule, &job->stats));
+        tell(job, 0, NULL);
 out:
         solve_job_free(job);
-        bus_rearm(daemon);
 }
 
-int solve_start(struct daemon *daemon, sd_bus_message *call, const struct solve_request *request) {
+bool solve_running(const struct daemon *daemon) {
+        return daemon->solve != NULL;
+}
+
+int solve_start(struct daemon *daemon, const struct solve_request *request, solve_done_fn done, void *userdata,
+                char why[static WHY_MAX]) {
         if (daemon->solve)
-                return -EBUSY;
+                return why_set(why, -EBUSY, "a solve is already running; wait for it to end");
         if (!daemon->school)
-                return -ENODATA;
+                return why_set(why, -ENODATA, "nothing to schedule yet: import a data set first (pullout import DIR)");
         struct solve_job *job = calloc(1, sizeof *job);
         if (!job)
-                return -ENOMEM;
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
         job->daemon = daemon;
-        job->call = sd_bus_message_ref(call);
+        job->done_fn = done;
+        job->userdata = userdata;
         job->school = school_ref(daemon->school);
         if (daemon->schedule && !(job->previous = schedule_copy(daemon->schedule))) {
                 solve_job_free(job);
-                return -ENOMEM;
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
         }
         solver_options_default(&job->options);
-        apply_weights(&daemon->conf, &job->options.weights);
+        conf_solver_weights(&daemon->conf, &job->options.weights);
         job->options.time_limit_seconds = request->time_limit_seconds > 0 ? request->time_limit_seconds
                                                                          : daemon->conf.solver_time_limit_seconds;
         job->options.seed = request->seed_given ? request->seed : daemon->conf.solver_seed;
@@ -151,9 +129,10 @@ int solve_start(struct daemon *daemon, sd_bus_message *call, const struct solve_
         job->done = event_new(daemon->base, -1, 0, solve_done, job);
         if (!job->done || pthread_create(&job->thread, NULL, solve_thread, job) != 0) {
                 solve_job_free(job);
-                return -ENOMEM;
+                return why_set(why, -ENOMEM, "cannot start the solver's thread");
         }
         daemon->solve = job;
+        log_info("solve started (time limit %.0f s)", job->options.time_limit_seconds);
         return 0;
 }
 
@@ -164,6 +143,6 @@ void solve_cancel(struct daemon *daemon) {
         __atomic_store_n(&job->cancel, 1, __ATOMIC_RELEASE);
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
-        sd_bus_reply_method_errorf(job->call, BUS_ERROR_FAILED, "pulloutd is shutting down; the solve was stopped");
+        tell(job, -ECANCELED, "pulloutd is shutting down; the solve was stopped");
         solve_job_free(job);
 }

@@ -1,11 +1,17 @@
 /* solve-service.h: a solve on a worker thread over a snapshot of the school, its result
- * stored as a new schedule version back on the loop. */
+ * published as a new schedule version back on the loop and reported through a completion
+ * callback (the bus layer keeps the method call and answers it there). */
 #pragma once
 
 #include <stdbool.h>
-#include <systemd/sd-bus.h>
+
+#include "service/why.h"
 
 struct daemon;
+struct schedule;
+struct solver_stats;
+
+#define SOLVE_TIME_LIMIT_MAX 3600.0 /* seconds one solve may be given */
 
 struct solve_request {
         double time_limit_seconds; /* <= 0: the configured limit */
@@ -14,12 +20,22 @@ struct solve_request {
         bool fresh;
 };
 
-/* Starts a solve answering the method call `call` when it ends (the reply is a JSON summary).
- * -EBUSY when one runs; -ENODATA when nothing was imported. */
-int solve_start(struct daemon *daemon, sd_bus_message *call, const struct solve_request *request);
-/* Stops a running solve (at shutdown): the search is cancelled and the thread joined. */
-void solve_cancel(struct daemon *daemon);
+/* How a solve ended: error 0 and the published schedule with the search's statistics, or a
+ * negative errno with why (-ECANCELED when the daemon stopped it). */
+struct solve_result {
+        int error;
+        const char *why;
+        const struct schedule *schedule;
+        const struct solver_stats *stats;
+};
+typedef void (*solve_done_fn)(void *userdata, const struct solve_result *result);
 
-/* Stores schedule (taking ownership) as the new published version in one transaction, makes
- * it current and signals ScheduleChanged. 0 or -errno (detail in daemon->store->error). */
-int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed);
+/* Starts a solve; done(userdata, ...) is called on the loop when it ends, exactly once.
+ * -EBUSY when one runs, -ENODATA when nothing was imported. */
+int solve_start(struct daemon *daemon, const struct solve_request *request, solve_done_fn done, void *userdata,
+                char why[static WHY_MAX]);
+/* Whether a solve runs. */
+bool solve_running(const struct daemon *daemon);
+/* Stops a running solve (at shutdown): the search is cancelled, the thread joined and the
+ * callback told. */
+void solve_cancel(struct daemon *daemon);

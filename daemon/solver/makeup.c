@@ -87,7 +87,10 @@ int solver_makeup(const struct schedule *schedule, const struct solver_makeup_re
         struct solver_makeup_slot *slots = NULL;
         size_t n_cands = 0, cap = 0, n_slots = 0;
         struct solver_weights w;
-        solver_weights_default(&w);
+        if (req->weights)
+                w = *req->weights;
+        else
+                solver_weights_default(&w);
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
                 return r;

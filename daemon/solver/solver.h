@@ -99,6 +99,7 @@ struct solver_makeup_request {
         const struct solver_busy *busy; /* extra constraints; the school's calendar is applied too */
         size_t n_busy;
         size_t max_results; /* 0: 10 */
+        const struct solver_weights *weights; /* the ranking's avoid and preferred weights; NULL: defaults */
 };
 
 struct solver_makeup_slot {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/store-internal.h"
 
 /* 1: the school data set (DESIGN §3) and schedule versions (§4). Rows of students, staff,
  * programs, teachers and needs are archived, never deleted, so history keeps its keys. */
@@ -164,25 +164,12 @@ int store_schema_version(void) {
         return MIGRATION_COUNT;
 }
 
-static int read_user_version(struct store *store, int *ret_version) {
-        sqlite3_stmt *stmt;
-        int r = store_prepare(store, "PRAGMA user_version", &stmt);
-        if (r < 0)
-                return r;
-        if (sqlite3_step(stmt) != SQLITE_ROW) {
-                sqlite3_finalize(stmt);
-                return store_fail(store, "PRAGMA user_version");
-        }
-        *ret_version = sqlite3_column_int(stmt, 0);
-        sqlite3_finalize(stmt);
-        return 0;
-}
-
 int store_migrate(struct store *store) {
-        int version = 0;
-        int r = read_user_version(store, &version);
+        int64_t stored = 0;
+        int r = store_int(store, 0, &stored, "PRAGMA user_version", "");
         if (r < 0)
                 return r;
+        int version = (int)stored;
         if (version > MIGRATION_COUNT) {
                 snprintf(store->error, sizeof store->error,
                          "database schema version %d is newer than this pulloutd understands (%d)",

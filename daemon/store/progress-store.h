@@ -30,7 +30,6 @@ int store_add_phase(struct store *store, const char *student_id, const char *mea
 /* The measures with a score or a goal for the student, sorted. *ret_measures is a malloc'd
  * array of malloc'd strings (free with store_strings_free). */
 int store_list_measures(struct store *store, const char *student_id, char ***ret_measures, size_t *ret_n);
-void store_strings_free(char **strings, size_t n);
 /* Loads (student, measure): -ENOENT when it has neither a score nor a goal. */
 int store_load_progress(struct store *store, const char *student_id, const char *measure,
                         struct progress_record *ret_record);

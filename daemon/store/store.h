@@ -2,26 +2,15 @@
  * transaction; the schema version lives in PRAGMA user_version with forward migrations. */
 #pragma once
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "model/schedule.h"
 #include "model/school.h"
 
-#define STORE_CACHED_STATEMENTS 32
-
-struct store {
-        sqlite3 *db;
-        char *path;
-        /* Statements prepared once and reused, keyed by their SQL text's address (literals). */
-        struct {
-                const char *sql;
-                sqlite3_stmt *stmt;
-        } cached[STORE_CACHED_STATEMENTS];
-        int n_cached;
-        char error[512]; /* detail of the last failure, for the caller to log or return */
-};
+/* The database connection and the detail of its last failure (store-internal.h). Only the
+ * files of daemon/store/ know it is sqlite. */
+struct store;
 
 struct store_counts {
         long teachers, students, staff, programs, needs, blocks, services, availability, calendar;
@@ -41,14 +30,11 @@ int store_commit(struct store *store);
 void store_rollback(struct store *store);
 /* Runs one SQL text with no result (tests and migrations). */
 int store_exec(struct store *store, const char *sql);
-/* Prepares sql; on failure fills store->error. */
-int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt);
-/* The same, for a statement run again and again: sql must be a string literal (its address is
- * the key); the statement comes back reset and unbound, and belongs to the store (never
- * finalized by the caller). Falls back to a fresh one when the cache is full. */
-int store_prepare_cached(struct store *store, const char *sql, sqlite3_stmt **ret_stmt, bool *ret_cached);
-/* Records sqlite's message for a failed step into store->error; returns -EIO. */
-int store_fail(struct store *store, const char *what);
+/* The detail of the last failure, in sqlite's own words, for the caller to log or return. */
+const char *store_error(const struct store *store);
+
+/* Frees an array of n malloc'd strings as the store returns them. Accepts NULL. */
+void store_strings_free(char **strings, size_t n);
 
 /* Replaces the data set inside the caller's transaction: upserts by id, archives what left. */
 int store_save_school(struct store *store, const struct school *school, const char *imported_at);

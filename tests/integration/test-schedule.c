@@ -467,6 +467,56 @@ START_TEST(test_errors_before_data_and_for_unknown_ids) {
 }
 END_TEST
 
+/* The penalty is the configured weights' sum, however a schedule was made: a group moved by
+ * hand onto the times it has is the same schedule, so it gets the penalty the solve gave it. */
+START_TEST(test_one_schedule_one_penalty) {
+        harness_stop_daemon(&h);
+        const char *weights[] = { "--set", "weights.interruption=97", "--set", "weights.avoid_minute=13",
+                                  "--set", "weights.idle_minute=5", NULL };
+        harness_start_daemon(&h, weights);
+        char sample[400], *out = NULL;
+        snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
+        run_ok("import", NULL, "import", sample, NULL);
+        run_ok("solve", &out, "solve", "--time-limit", "2", "--json", NULL);
+        struct json_object *solved = json_tokener_parse(out);
+        free(out);
+        struct json_object *metrics = json_object_object_get(solved, "metrics");
+        long penalty = json_object_get_int64(json_object_object_get(metrics, "penalty"));
+        long interruptions = json_object_get_int64(json_object_object_get(metrics, "interruptions"));
+        ck_assert_int_gt(interruptions, 0); /* so the configured interruption weight counts */
+
+        struct json_object *schedule = schedule_json();
+        struct json_object *group = json_object_array_get_idx(json_object_object_get(schedule, "groups"), 0);
+        struct json_object *meetings = json_object_object_get(group, "meetings");
+        char days[8] = "";
+        for (size_t i = 0; i < json_object_array_length(meetings); i++)
+                strncat(days, json_object_get_string(json_object_object_get(json_object_array_get_idx(meetings, i), "day")),
+                        1);
+        const char *start = json_object_get_string(json_object_object_get(json_object_array_get_idx(meetings, 0), "start"));
+        /* A group of the sample school meets at one time on all its days. */
+        for (size_t i = 0; i < json_object_array_length(meetings); i++)
+                ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(meetings, i),
+                                                                               "start")),
+                                 start);
+        run_ok("move", &out, "move", json_object_get_string(json_object_object_get(group, "group_id")), days, start,
+               "--json", NULL);
+        struct json_object *moved = json_tokener_parse(out);
+        ck_assert_msg(moved, "not JSON: %s", out);
+        free(out);
+        long moved_penalty =
+                json_object_get_int64(json_object_object_get(json_object_object_get(moved, "metrics"), "penalty"));
+        ck_assert_msg(moved_penalty == penalty, "the solve scored the schedule %ld, the same schedule moved by hand %ld",
+                      penalty, moved_penalty);
+        struct json_object *after = schedule_json();
+        ck_assert_int_eq(json_object_get_int64(json_object_object_get(json_object_object_get(after, "metrics"), "penalty")),
+                         penalty);
+        json_object_put(after);
+        json_object_put(moved);
+        json_object_put(schedule);
+        json_object_put(solved);
+}
+END_TEST
+
 Suite *suite_schedule(void) {
         Suite *suite = suite_create("schedule");
         TCase *tcase = tcase_create("solve");
@@ -476,6 +526,7 @@ Suite *suite_schedule(void) {
         tcase_add_test(tcase, test_overloaded_school_places_what_time_allows_and_explains_the_rest);
         tcase_add_test(tcase, test_loop_answers_during_a_long_solve_and_refuses_a_second);
         tcase_add_test(tcase, test_pins_moves_and_resolves);
+        tcase_add_test(tcase, test_one_schedule_one_penalty);
         tcase_add_test(tcase, test_errors_before_data_and_for_unknown_ids);
         suite_add_tcase(suite, tcase);
         return suite;

@@ -572,7 +572,7 @@ START_TEST(test_limits) {
                         set.files[i].size = IMPORT_MAX_BYTES;
         ck_assert_int_eq(import_school(set.files, set.n, &school, &report), -EINVAL);
         ck_assert_uint_eq(report.n_errors, 1);
-        ck_assert_ptr_nonnull(strstr(report.errors[0], "timetable.csv: the data set grows past its limit of 64 MiB"));
+        ck_assert_ptr_nonnull(strstr(report.errors[0], "timetable.csv: the data set grows past its limit of 30 MiB"));
         import_report_clear(&report);
         dataset_free(&set);
 

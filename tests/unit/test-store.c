@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/store-internal.h"
 #include "tools/schoolgen/schoolgen.h"
 
 static char db_path[256];
@@ -161,6 +161,63 @@ START_TEST(test_rollback_keeps_the_stored_data_set) {
 }
 END_TEST
 
+/* Counts the virtual-machine steps sqlite runs (in units of PROGRESS_OPS) and interrupts the
+ * statement running when the count reaches the limit: a read that fails at that point. */
+#define PROGRESS_OPS 50
+
+struct interrupter {
+        long calls, limit; /* limit 0: never */
+};
+
+static int interrupt_at(void *userdata) {
+        struct interrupter *i = userdata;
+        return ++i->calls == i->limit;
+}
+
+static size_t school_rows(const struct school *s) {
+        return s->n_teachers + s->n_blocks + s->n_students + s->n_services + s->n_staff + s->n_availability +
+               s->n_programs + s->n_needs + s->n_calendar;
+}
+
+/* A read that fails anywhere while the data set loads is an error, never a smaller school: a
+ * school missing half its timetable would be solved and published as if it were whole. */
+START_TEST(test_failed_read_is_an_error_not_a_truncated_school) {
+        struct school *school = generated_school(150, 3);
+        struct store *store = NULL;
+        ck_assert_int_eq(store_open(db_path, &store, NULL), 0);
+        ck_assert_int_eq(store_begin(store), 0);
+        ck_assert_int_eq(store_save_school(store, school, "2026-09-01T08:00:00"), 0);
+        ck_assert_int_eq(store_commit(store), 0);
+
+        struct interrupter counter = { 0 };
+        struct school *loaded = NULL;
+        sqlite3_progress_handler(store->db, PROGRESS_OPS, interrupt_at, &counter);
+        ck_assert_int_eq(store_load_school(store, &loaded), 0);
+        ck_assert_uint_eq(school_rows(loaded), school_rows(school));
+        school_unref(loaded);
+        long total = counter.calls;
+        ck_assert_int_gt(total, 10);
+
+        /* Fail the read at every point of the load in turn. */
+        for (long limit = 1; limit <= total; limit++) {
+                struct interrupter at = { .limit = limit };
+                sqlite3_progress_handler(store->db, PROGRESS_OPS, interrupt_at, &at);
+                loaded = NULL;
+                int r = store_load_school(store, &loaded);
+                ck_assert_msg(r < 0, "a read interrupted at step %ld of %ld loaded a school of %zu of %zu rows", limit,
+                              total, loaded ? school_rows(loaded) : 0, school_rows(school));
+                ck_assert_ptr_null(loaded);
+                ck_assert_ptr_nonnull(strstr(store_error(store), "interrupted"));
+        }
+        sqlite3_progress_handler(store->db, 0, NULL, NULL);
+        ck_assert_int_eq(store_load_school(store, &loaded), 0);
+        ck_assert_uint_eq(school_rows(loaded), school_rows(school));
+        school_unref(loaded);
+        school_unref(school);
+        store_close(store);
+}
+END_TEST
+
 Suite *suite_store(void) {
         Suite *suite = suite_create("store");
         TCase *schema = tcase_create("schema");
@@ -173,6 +230,7 @@ Suite *suite_store(void) {
         tcase_add_test(data, test_school_round_trip);
         tcase_add_test(data, test_reimport_archives_students_that_left);
         tcase_add_test(data, test_rollback_keeps_the_stored_data_set);
+        tcase_add_test(data, test_failed_read_is_an_error_not_a_truncated_school);
         suite_add_tcase(suite, data);
         return suite;
 }

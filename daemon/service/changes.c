@@ -1,0 +1,37 @@
+/* changes.c: what follows a committed change, in one place: the table of changes.h. */
+#include <stdbool.h>
+
+#include "daemon.h"
+#include "service/changes.h"
+#include "service/feed-service.h"
+#include "service/schedule-json.h"
+#include "service/session-sync.h"
+#include "service/session-timer.h"
+#include "service/signal-queue.h"
+
+static const struct {
+        bool signal; /* ScheduleChanged, with the published version's summary */
+        bool feeds; /* the feed cache is dropped (rebuilt on the next fetch; same bytes, same ETag) */
+        bool sync; /* the stored future follows the published schedule and the calendar */
+        bool timer; /* the next due session event is looked up again */
+} follows[] = {
+        [CHANGE_SCHOOL] = { .feeds = true, .sync = true, .timer = true },
+        [CHANGE_SCHEDULE] = { .signal = true, .feeds = true, .sync = true, .timer = true },
+        [CHANGE_PINS] = { .feeds = true },
+        [CHANGE_SESSIONS] = { .feeds = true, .timer = true },
+        [CHANGE_SCORES] = { 0 },
+};
+
+void changes_announce(struct daemon *daemon, enum change change) {
+        if (follows[change].signal && daemon->schedule) {
+                struct json_object *summary = schedule_summary_json(daemon->schedule, NULL);
+                signals_emit(daemon, SIGNAL_SCHEDULE_CHANGED, NULL, daemon->schedule->version, summary);
+                json_object_put(summary);
+        }
+        if (follows[change].feeds)
+                feeds_invalidate(daemon);
+        if (follows[change].sync)
+                sessions_sync(daemon);
+        if (follows[change].timer)
+                sessions_rearm(daemon);
+}

@@ -1,0 +1,35 @@
+/* schedule-service.h: the published schedule (DESIGN §4): storing a new version and making it
+ * current, reading it (as JSON or a picture), explaining it, and the changes a person makes by
+ * hand (pin, unpin, move), each checked and scored with the configured weights, as a solve is.
+ * Errors as why.h says. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "service/why.h"
+
+struct daemon;
+struct schedule;
+
+/* Stores schedule (taking ownership) as the new published version in one transaction, makes
+ * it current and announces it (CHANGE_SCHEDULE). 0 or -errno (store_error says why). */
+int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed);
+
+/* The schedule of everyone (kind ""), of one interventionist ("staff"), of one homeroom
+ * teacher's students ("teacher") or of one student ("student", not for the picture). */
+int schedule_show(struct daemon *daemon, const char *kind, const char *id, struct json_object **ret,
+                  char why[static WHY_MAX]);
+/* The week grid as SVG (malloc'd). */
+int schedule_picture(struct daemon *daemon, const char *kind, const char *id, char **ret_svg,
+                     char why[static WHY_MAX]);
+/* Why a student's sessions sit where they do, or why not. */
+int schedule_explain(struct daemon *daemon, const char *student_id, struct json_object **ret,
+                     char why[static WHY_MAX]);
+/* Keeps (or stops keeping) a group through re-solves. */
+int schedule_pin(struct daemon *daemon, const char *group_id, bool pinned, char why[static WHY_MAX]);
+/* Moves a group to days (letters of MTWRF) at start (HH:MM) when that breaks no rule, as a new
+ * version with the group pinned; answered with the new version's summary. A move that breaks
+ * rules is -EEXIST with every rule, one a line, in *ret_detail (malloc'd). */
+int schedule_move(struct daemon *daemon, const char *group_id, const char *days, const char *start,
+                  struct json_object **ret, char **ret_detail, char why[static WHY_MAX]);

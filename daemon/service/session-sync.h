@@ -1,0 +1,18 @@
+/* session-sync.h: the stored sessions kept in step with the published schedule and the school
+ * calendar (DESIGN §6): the days of the horizon ahead are stored, a day more each midnight,
+ * and later days when someone looks at them. */
+#pragma once
+
+#include "model/timeutil.h"
+
+struct daemon;
+
+/* Brings the stored future to the published schedule: sessions that have not started are
+ * replaced where the schedule or the calendar changed them, the past is kept as it is. One
+ * transaction. 0 or -errno (logged). */
+int sessions_sync(struct daemon *daemon);
+/* Stores the published schedule's sessions of [from, to] that have not started and are not
+ * stored yet (a week listed, a session cancelled beyond the horizon). */
+int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to);
+/* Keeps the horizon ahead of today stored: a day more each day. */
+int sessions_extend_horizon(struct daemon *daemon);
