@@ -4,7 +4,7 @@
 
 #include "model/schedule.h"
 #include "progress/progress.h"
-#include "progress/textbuf.h"
+#include "model/textbuf.h"
 
 /* The progress graph: dated points, aimline, trend line, phase-change lines labelled with the
  * intervention, the goal, axes; lines differ by dash pattern and markers by shape so that it

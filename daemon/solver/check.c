@@ -219,9 +219,9 @@ int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule
         return 0;
 }
 
-static void when(struct strbuf *sb, int day, int start, int end) {
+static void when(struct textbuf *sb, int day, int start, int end) {
         char a[6], b[6];
-        strbuf_printf(sb, "%s %s–%s", weekday_name(day), time_format(start, a), time_format(end, b));
+        textbuf_printf(sb, "%s %s–%s", weekday_name(day), time_format(start, a), time_format(end, b));
 }
 
 static bool overlaps(int s1, int e1, int s2, int e2) {
@@ -315,20 +315,20 @@ static void check_groups(const struct schedule *schedule, struct lines *out) {
                                 lines_add(out, "%s: meets on an invalid day", gr->id);
                                 continue;
                         }
-                        struct strbuf sb = { 0 };
+                        struct textbuf sb = { 0 };
                         if (days & (1 << m->day)) {
-                                strbuf_printf(&sb, "%s: meets twice on %s", gr->id, weekday_name(m->day));
+                                textbuf_printf(&sb, "%s: meets twice on %s", gr->id, weekday_name(m->day));
                                 lines_take(out, &sb);
                         }
                         days |= 1 << m->day;
                         if (m->start < school->info.day_start || m->end > school->info.day_end || m->start >= m->end) {
-                                strbuf_printf(&sb, "%s: meeting ", gr->id);
+                                textbuf_printf(&sb, "%s: meeting ", gr->id);
                                 when(&sb, m->day, m->start, m->end);
-                                strbuf_printf(&sb, " is outside the school day");
+                                textbuf_printf(&sb, " is outside the school day");
                                 lines_take(out, &sb);
                         }
                         if (st->role == ROLE_INTERVENTIONIST && !available(school, gr->staff, m->day, m->start, m->end)) {
-                                strbuf_printf(&sb, "%s: %s (%s) is not available ", gr->id, st->name, st->id);
+                                textbuf_printf(&sb, "%s: %s (%s) is not available ", gr->id, st->name, st->id);
                                 when(&sb, m->day, m->start, m->end);
                                 lines_take(out, &sb);
                         }
@@ -411,8 +411,8 @@ static void check_students(const struct schedule *schedule, struct lines *out) {
                                 bool area_rule = area_subject(area) == (int)bl->subject;
                                 if (bl->policy != POLICY_NEVER && !area_rule)
                                         continue;
-                                struct strbuf sb = { 0 };
-                                strbuf_printf(&sb, "%s: %s is out during %s (%s) ", gid, who, subject_names[bl->subject],
+                                struct textbuf sb = { 0 };
+                                textbuf_printf(&sb, "%s: %s is out during %s (%s) ", gid, who, subject_names[bl->subject],
                                               area_rule ? "the intervention's own area" : "a never block");
                                 when(&sb, m->day, m->start, m->end);
                                 lines_take(out, &sb);
@@ -422,8 +422,8 @@ static void check_students(const struct schedule *schedule, struct lines *out) {
                                 if (sv->student != (int)s || !(sv->days & (1u << m->day)) ||
                                     !overlaps(sv->start, sv->end, m->start, m->end))
                                         continue;
-                                struct strbuf sb = { 0 };
-                                strbuf_printf(&sb, "%s: %s is out during the service %s ", gid, who,
+                                struct textbuf sb = { 0 };
+                                textbuf_printf(&sb, "%s: %s is out during the service %s ", gid, who,
                                               sv->label ? sv->label : "");
                                 when(&sb, m->day, m->start, m->end);
                                 lines_take(out, &sb);
@@ -432,8 +432,8 @@ static void check_students(const struct schedule *schedule, struct lines *out) {
                                 const struct meeting *o = all[j].m;
                                 if (o->day != m->day || !overlaps(o->start, o->end, m->start, m->end))
                                         continue;
-                                struct strbuf sb = { 0 };
-                                strbuf_printf(&sb, "%s and %s: %s has two sessions at once ", gid,
+                                struct textbuf sb = { 0 };
+                                textbuf_printf(&sb, "%s and %s: %s has two sessions at once ", gid,
                                               schedule->groups[all[j].group].id, who);
                                 when(&sb, m->day, m->start, m->end);
                                 lines_take(out, &sb);
@@ -471,9 +471,9 @@ static void check_staff(const struct schedule *schedule, struct lines *out) {
                                                             !overlaps(o->start, o->end + transition, m->start,
                                                                       m->end + transition))
                                                                 continue;
-                                                        struct strbuf sb = { 0 };
+                                                        struct textbuf sb = { 0 };
                                                         bool clash = overlaps(o->start, o->end, m->start, m->end);
-                                                        strbuf_printf(&sb, "%s and %s: %s (%s) %s ", a->id, b->id, st->name,
+                                                        textbuf_printf(&sb, "%s and %s: %s (%s) %s ", a->id, b->id, st->name,
                                                                       st->id,
                                                                       clash ? "teaches two groups at once"
                                                                             : "has less than the transition time between sessions");

@@ -97,23 +97,23 @@ static const char *pronoun(const struct student *s) {
 }
 
 /* Writes the reason need is not scheduled into sb and returns its cause. */
-static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *schedule, int need, struct strbuf *sb) {
+static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *schedule, int need, struct textbuf *sb) {
         const struct school *school = ctx->school;
         const struct need *n = &school->needs[need];
         const struct student *s = &school->students[n->student];
         const struct program *p = &school->programs[n->program];
         int k = n->sessions_per_week, minutes = n->minutes;
-        strbuf_printf(sb, "needs %d × %d min of %s; ", k, minutes, p->id);
+        textbuf_printf(sb, "needs %d × %d min of %s; ", k, minutes, p->id);
         if (k < 1 || k > DAY_COUNT) {
-                strbuf_printf(sb, "a group meets at most once a day, so %d sessions a week cannot be given", k);
+                textbuf_printf(sb, "a group meets at most once a day, so %d sessions a week cannot be given", k);
                 return CAUSE_DATA;
         }
         if (minutes <= 0 || minutes > ctx->span) {
-                strbuf_printf(sb, "%d minutes do not fit in the school day", minutes);
+                textbuf_printf(sb, "%d minutes do not fit in the school day", minutes);
                 return CAUSE_DATA;
         }
         if (p->max_group < 1) {
-                strbuf_printf(sb, "%s's max_group is %d, so no group can hold a student", p->id, p->max_group);
+                textbuf_printf(sb, "%s's max_group is %d, so no group can hold a student", p->id, p->max_group);
                 return CAUSE_DATA;
         }
         /* Who may teach it. */
@@ -121,7 +121,7 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
         if (n->staff >= 0) {
                 const struct staff *st = &school->staff[n->staff];
                 if (!staff_can_teach(school, n->staff, n->program)) {
-                        strbuf_printf(sb, "the plan names %s (%s), who %s", st->name, st->id,
+                        textbuf_printf(sb, "the plan names %s (%s), who %s", st->name, st->id,
                                       st->role != ROLE_INTERVENTIONIST ? "is not an interventionist"
                                                                        : "is not trained for this program");
                         return CAUSE_NO_STAFF;
@@ -131,7 +131,7 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
                 for (const int *l = ctx->program_staff[n->program]; *l >= 0 && ns < 512; l++)
                         staff_list[ns++] = *l;
                 if (ns == 0) {
-                        strbuf_printf(sb, "no interventionist is trained for %s", p->id);
+                        textbuf_printf(sb, "no interventionist is trained for %s", p->id);
                         return CAUSE_NO_STAFF;
                 }
         }
@@ -139,24 +139,24 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
         const struct weekbits *free = &ctx->need_free[need];
         if (!has_placement(ctx, free, minutes, k)) {
                 int days = days_with_window(free, minutes);
-                strbuf_printf(sb, "%s's homeroom and services leave ", s->name);
+                textbuf_printf(sb, "%s's homeroom and services leave ", s->name);
                 if (days == 0) {
-                        strbuf_printf(sb, "no %d-minute window free of never-blocks%s%s%s", minutes,
+                        textbuf_printf(sb, "no %d-minute window free of never-blocks%s%s%s", minutes,
                                       area_subject(p->area) >= 0 ? " and core " : "",
                                       area_subject(p->area) >= 0 ? area : "", "");
-                        strbuf_printf(sb, " (free: ");
-                        if (strbuf_windows(sb, ctx, free, 0, 6) == 0)
-                                strbuf_printf(sb, "nothing");
-                        strbuf_printf(sb, ")");
+                        textbuf_printf(sb, " (free: ");
+                        if (ctx_print_windows(sb, ctx, free, 0, 6) == 0)
+                                textbuf_printf(sb, "nothing");
+                        textbuf_printf(sb, ")");
                 } else {
-                        strbuf_printf(sb, "only ");
-                        strbuf_windows(sb, ctx, free, minutes, 6);
-                        strbuf_printf(sb, " free of never-blocks%s%s", area_subject(p->area) >= 0 ? " and core " : "",
+                        textbuf_printf(sb, "only ");
+                        ctx_print_windows(sb, ctx, free, minutes, 6);
+                        textbuf_printf(sb, " free of never-blocks%s%s", area_subject(p->area) >= 0 ? " and core " : "",
                                       area_subject(p->area) >= 0 ? area : "");
                         if (days < k)
-                                strbuf_printf(sb, ": %d day%s, not %d", days, days == 1 ? "" : "s", k);
+                                textbuf_printf(sb, ": %d day%s, not %d", days, days == 1 ? "" : "s", k);
                         else
-                                strbuf_printf(sb, ", never at one time on %d days", k);
+                                textbuf_printf(sb, ", never at one time on %d days", k);
                 }
                 return CAUSE_STUDENT_DAY;
         }
@@ -169,18 +169,18 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
         struct weekbits both;
         weekbits_and(&both, free, &any);
         if (!has_placement(ctx, &both, minutes, k)) {
-                strbuf_printf(sb, "%s is free ", s->name);
-                strbuf_windows(sb, ctx, free, minutes, 4);
-                strbuf_printf(sb, ", but no trained interventionist is available then (");
+                textbuf_printf(sb, "%s is free ", s->name);
+                ctx_print_windows(sb, ctx, free, minutes, 4);
+                textbuf_printf(sb, ", but no trained interventionist is available then (");
                 for (int i = 0; i < ns && i < 4; i++) {
                         const struct staff *st = &school->staff[staff_list[i]];
-                        strbuf_printf(sb, "%s%s: ", i ? "; " : "", st->name);
-                        if (strbuf_windows(sb, ctx, &ctx->staff_avail[staff_list[i]], 0, 3) == 0)
-                                strbuf_printf(sb, "no availability");
+                        textbuf_printf(sb, "%s%s: ", i ? "; " : "", st->name);
+                        if (ctx_print_windows(sb, ctx, &ctx->staff_avail[staff_list[i]], 0, 3) == 0)
+                                textbuf_printf(sb, "no availability");
                 }
                 if (ns > 4)
-                        strbuf_printf(sb, "; and %d more", ns - 4);
-                strbuf_printf(sb, ")");
+                        textbuf_printf(sb, "; and %d more", ns - 4);
+                textbuf_printf(sb, ")");
                 return CAUSE_STAFF_AVAILABILITY;
         }
         /* The student's own other sessions. */
@@ -188,21 +188,21 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
         busy_from_schedule(ctx, schedule, -1, n->student, need, &own, NULL);
         weekbits_andnot(&left, &both, &own);
         if (!has_placement(ctx, &left, minutes, k)) {
-                strbuf_printf(sb, "the windows %s shares with the interventionists (", s->name);
-                strbuf_windows(sb, ctx, &both, minutes, 4);
-                strbuf_printf(sb, ") are taken by %s other sessions", pronoun(s));
+                textbuf_printf(sb, "the windows %s shares with the interventionists (", s->name);
+                ctx_print_windows(sb, ctx, &both, minutes, 4);
+                textbuf_printf(sb, ") are taken by %s other sessions", pronoun(s));
                 for (size_t g = 0, listed = 0; g < schedule->n_groups && listed < 4; g++) {
                         const struct group *gr = &schedule->groups[g];
                         for (size_t i = 0; i < gr->n_needs; i++)
                                 if (gr->needs[i] != need && school->needs[gr->needs[i]].student == n->student) {
                                         char a[6], b[6];
-                                        strbuf_printf(sb, "%s%s %s–%s", listed ? ", " : " (", gr->id,
+                                        textbuf_printf(sb, "%s%s %s–%s", listed ? ", " : " (", gr->id,
                                                       time_format(gr->meetings[0].start, a), time_format(gr->meetings[0].end, b));
                                         listed++;
                                         break;
                                 }
                         if (g + 1 == schedule->n_groups && listed)
-                                strbuf_printf(sb, ")");
+                                textbuf_printf(sb, ")");
                 }
                 return CAUSE_OWN_SESSIONS;
         }
@@ -240,14 +240,14 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
         }
         if (someone_free) {
                 const struct staff *st = &school->staff[free_staff];
-                strbuf_printf(sb, "%s and %s (%s) are both free at a common time, but the search ended before "
+                textbuf_printf(sb, "%s and %s (%s) are both free at a common time, but the search ended before "
                               "placing it; a longer time limit or a fresh solve may place it",
                               s->name, st->name, st->id);
                 return CAUSE_SEARCH;
         }
-        strbuf_printf(sb, "%s is free ", s->name);
-        strbuf_windows(sb, ctx, &left, minutes, 4);
-        strbuf_printf(sb, ", but every interventionist trained for %s is full then (", p->id);
+        textbuf_printf(sb, "%s is free ", s->name);
+        ctx_print_windows(sb, ctx, &left, minutes, 4);
+        textbuf_printf(sb, ", but every interventionist trained for %s is full then (", p->id);
         for (int i = 0; i < ns && i < 4; i++) {
                 const struct staff *st = &school->staff[staff_list[i]];
                 int sessions = 0, groups = 0;
@@ -256,11 +256,11 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
                                 groups++;
                                 sessions += (int)schedule->groups[g].n_meetings;
                         }
-                strbuf_printf(sb, "%s%s: %d groups, %d sessions a week", i ? "; " : "", st->name, groups, sessions);
+                textbuf_printf(sb, "%s%s: %d groups, %d sessions a week", i ? "; " : "", st->name, groups, sessions);
         }
         if (ns > 4)
-                strbuf_printf(sb, "; and %d more", ns - 4);
-        strbuf_printf(sb, ")");
+                textbuf_printf(sb, "; and %d more", ns - 4);
+        textbuf_printf(sb, ")");
         /* Groups of the program at those times that are full or of other grades. */
         int listed = 0;
         for (size_t g = 0; g < schedule->n_groups && listed < 3; g++) {
@@ -274,24 +274,21 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
                                            ctx_slot_ceil(ctx, gr->meetings[m].end));
                 if (!fits)
                         continue;
-                strbuf_printf(sb, "%s%s meets then but ", listed ? "; " : "; ", gr->id);
+                textbuf_printf(sb, "%s%s meets then but ", listed ? "; " : "; ", gr->id);
                 if ((int)gr->n_needs >= p->max_group)
-                        strbuf_printf(sb, "is full (%zu of %d)", gr->n_needs, p->max_group);
+                        textbuf_printf(sb, "is full (%zu of %d)", gr->n_needs, p->max_group);
                 else
-                        strbuf_printf(sb, "holds other grades or another interventionist's plan");
+                        textbuf_printf(sb, "holds other grades or another interventionist's plan");
                 listed++;
         }
         return CAUSE_STAFF_FULL;
 }
 
 char *solver_unscheduled_reason(const struct solver_ctx *ctx, const struct schedule *schedule, int need) {
-        struct strbuf sb = { 0 };
+        struct textbuf sb = { 0 };
+        char *text = NULL;
         diagnose(ctx, schedule, need, &sb);
-        if (sb.failed) {
-                free(sb.text);
-                return NULL;
-        }
-        return sb.text;
+        return textbuf_steal(&sb, &text) < 0 ? NULL : text;
 }
 
 static const char *policy_at(const struct school *school, int teacher, int day, int start, int end, char *buf,
@@ -354,9 +351,9 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
                 n_needs++;
                 const struct program *p = &school->programs[n->program];
                 int g = schedule_find_need(schedule, (int)i);
-                struct strbuf sb = { 0 };
+                struct textbuf sb = { 0 };
                 if (g < 0) {
-                        strbuf_printf(&sb, "%s (%s, %d × %d min): not scheduled: ", p->name, p->id, n->sessions_per_week,
+                        textbuf_printf(&sb, "%s (%s, %d × %d min): not scheduled: ", p->name, p->id, n->sessions_per_week,
                                       n->minutes);
                         enum cause cause = diagnose(ctx, schedule, (int)i, &sb);
                         lines_take(&out, &sb);
@@ -365,24 +362,24 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
                 }
                 const struct group *gr = &schedule->groups[g];
                 const struct staff *st = &school->staff[gr->staff];
-                strbuf_printf(&sb, "%s (%s, %d × %d min): group %s with %s (%s)%s, ", p->name, p->id, n->sessions_per_week,
+                textbuf_printf(&sb, "%s (%s, %d × %d min): group %s with %s (%s)%s, ", p->name, p->id, n->sessions_per_week,
                               n->minutes, gr->id, st->name, st->id, gr->pinned ? ", pinned" : "");
                 for (size_t m = 0; m < gr->n_meetings; m++) {
                         char a[6], b[6];
-                        strbuf_printf(&sb, "%s%s %s–%s", m ? ", " : "", weekday_name(gr->meetings[m].day),
+                        textbuf_printf(&sb, "%s%s %s–%s", m ? ", " : "", weekday_name(gr->meetings[m].day),
                                       time_format(gr->meetings[m].start, a), time_format(gr->meetings[m].end, b));
                 }
                 lines_take(&out, &sb);
                 if (gr->n_needs > 1) {
-                        strbuf_printf(&sb, "  with ");
+                        textbuf_printf(&sb, "  with ");
                         for (size_t k = 0, w = 0; k < gr->n_needs; k++) {
                                 const struct student *o = &school->students[school->needs[gr->needs[k]].student];
                                 if (gr->needs[k] == (int)i)
                                         continue;
-                                strbuf_printf(&sb, "%s%s (grade %s, level %d)", w++ ? ", " : "", o->name, grade_label(o->grade),
+                                textbuf_printf(&sb, "%s%s (grade %s, level %d)", w++ ? ", " : "", o->name, grade_label(o->grade),
                                               school->needs[gr->needs[k]].level);
                         }
-                        strbuf_printf(&sb, "; %s allows %d students, grades %d apart", p->id, p->max_group,
+                        textbuf_printf(&sb, "; %s allows %d students, grades %d apart", p->id, p->max_group,
                                       p->max_grade_span);
                         lines_take(&out, &sb);
                 }
@@ -394,10 +391,10 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
                                   policy_at(school, s->teacher, gr->meetings[m].day, gr->meetings[m].start,
                                             gr->meetings[m].end, buf, sizeof buf));
                 }
-                strbuf_printf(&sb, "  %s's windows for it (free of never-blocks%s%s and services): ", s->name,
+                textbuf_printf(&sb, "  %s's windows for it (free of never-blocks%s%s and services): ", s->name,
                               area_subject(p->area) >= 0 ? ", core " : "", area_subject(p->area) >= 0 ? area_names[p->area] : "");
-                if (strbuf_windows(&sb, ctx, &ctx->need_free[i], n->minutes, 6) == 0)
-                        strbuf_printf(&sb, "none");
+                if (ctx_print_windows(&sb, ctx, &ctx->need_free[i], n->minutes, 6) == 0)
+                        textbuf_printf(&sb, "none");
                 lines_take(&out, &sb);
         }
         if (n_needs == 0)

@@ -195,25 +195,23 @@ int solver_makeup(const struct schedule *schedule, const struct solver_makeup_re
                                   c->start < slots[j].end;
                 if (overlap)
                         continue;
-                struct strbuf sb = { 0 };
+                struct textbuf sb = { 0 };
                 const struct staff *st = &school->staff[c->staff];
                 char a[6], b[6], day[11];
-                strbuf_printf(&sb, "%s %s %s–%s with %s%s: all %zu student%s free", weekday_name(date_weekday(c->date)),
+                textbuf_printf(&sb, "%s %s %s–%s with %s%s: all %zu student%s free", weekday_name(date_weekday(c->date)),
                               date_format(c->date, day), time_format(c->start, a), time_format(c->start + minutes, b),
                               st->name, c->staff == group->staff ? "" : " (not the group's own interventionist)",
                               group->n_needs, group->n_needs == 1 ? "" : "s");
                 if (c->preferred > 0)
-                        strbuf_printf(&sb, "; %ld student-minutes in intervention (WIN) time", c->preferred);
+                        textbuf_printf(&sb, "; %ld student-minutes in intervention (WIN) time", c->preferred);
                 if (c->avoid > 0)
-                        strbuf_printf(&sb, "; %ld student-minutes out of avoid blocks", c->avoid);
-                strbuf_printf(&sb, c->meets_that_day ? "; a second session that day" : "; the group has no session that day");
-                if (sb.failed) {
-                        free(sb.text);
-                        r = -ENOMEM;
+                        textbuf_printf(&sb, "; %ld student-minutes out of avoid blocks", c->avoid);
+                textbuf_printf(&sb, c->meets_that_day ? "; a second session that day" : "; the group has no session that day");
+                char *reason = NULL;
+                if ((r = textbuf_steal(&sb, &reason)) < 0)
                         goto finish;
-                }
                 slots[n_slots++] = (struct solver_makeup_slot){ .date = c->date, .start = c->start, .end = c->start + minutes,
-                                                               .staff = c->staff, .cost = c->cost, .reason = sb.text };
+                                                               .staff = c->staff, .cost = c->cost, .reason = reason };
         }
         *ret_slots = slots;
         *ret_n = n_slots;

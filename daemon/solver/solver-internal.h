@@ -1,10 +1,11 @@
 /* solver-internal.h: what the solver's files share — the school seen as 5-minute bitsets
- * (free time of students, homerooms and staff), and small helpers for sentences. */
+ * (free time of students, homerooms and staff; ctx.c, bits.c), and helpers for sentences (text.c). */
 #pragma once
 
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "model/textbuf.h"
 #include "solver/solver.h"
 
 #define SLOT_MINUTES 5
@@ -68,17 +69,10 @@ int daybits_count(const struct daybits *b);
 int ctx_avoid_minutes(const struct solver_ctx *ctx, int teacher, int day, int start, int end);
 int ctx_preferred_minutes(const struct solver_ctx *ctx, int teacher, int day, int start, int end);
 
-/* A growing malloc'd string; on allocation failure it stays NULL-safe and reports -ENOMEM. */
-struct strbuf {
-        char *text;
-        size_t len, cap;
-        bool failed;
-};
-void strbuf_printf(struct strbuf *sb, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* Appends the free windows of bits ("Mon 12:40–13:00, Wed 09:00–09:45"), at most max_windows,
- * only windows at least min_minutes long when min_minutes > 0. Returns how many were written. */
-int strbuf_windows(struct strbuf *sb, const struct solver_ctx *ctx, const struct weekbits *bits,
-                   int min_minutes, int max_windows);
+ * only windows at least min_minutes long when min_minutes > 0. Returns how many there are. */
+int ctx_print_windows(struct textbuf *buf, const struct solver_ctx *ctx, const struct weekbits *bits,
+                      int min_minutes, int max_windows);
 
 /* A list of malloc'd lines. */
 struct lines {
@@ -87,7 +81,8 @@ struct lines {
         bool failed;
 };
 void lines_add(struct lines *l, const char *format, ...) __attribute__((format(printf, 2, 3)));
-void lines_take(struct lines *l, struct strbuf *sb);
+/* Takes buf's text as the next line and empties buf. */
+void lines_take(struct lines *l, struct textbuf *buf);
 
 /* The reason a need is not in schedule, computed from school and the schedule's other
  * groups (malloc'd sentence, NULL on ENOMEM). */

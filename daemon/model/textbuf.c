@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress/textbuf.h"
+#include "model/textbuf.h"
 
 static bool textbuf_reserve(struct textbuf *buf, size_t extra) {
         if (buf->failed)

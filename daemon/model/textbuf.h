@@ -1,5 +1,5 @@
-/* textbuf.h: a growable text buffer the pictures and reports are written into.
- * Pure: no I/O; an allocation failure is remembered and reported once at the end. */
+/* textbuf.h: the one growable text buffer: pictures, reports and the solver's sentences are written
+ * into it. Pure: no I/O; an allocation failure is remembered and reported once at the end. */
 #pragma once
 
 #include <stdbool.h>

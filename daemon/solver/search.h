@@ -1,0 +1,176 @@
+/* search.h: what the search's files share — the state of one search (groups, busy bitsets,
+ * costs, the journal), the placement helpers and the moves. Internal to daemon/solver/. */
+#pragma once
+
+#include <stdint.h>
+
+#include "solver/solver-internal.h"
+
+enum { M_AVOID, M_PREF, M_INCONS, M_B2B, M_LEVEL, M_IDLE, M_INTERRUPT, M_CHANGED, M_COUNT };
+
+/* Placing a need outweighs every soft goal: the search ranks needs placed first. */
+#define UNPLACED_COST 10000000L
+
+/* A group of the previous schedule, mapped onto today's school. */
+struct prevref {
+        const char *id;
+        int program, staff; /* current indices, -1 when gone */
+        struct meeting m[MEETINGS_MAX];
+        int nm;
+        int needs[GROUP_CAP]; /* mapped needs still in the data set */
+        int n;
+        bool pinned;
+};
+
+struct sgroup {
+        int program, staff, sessions, minutes;
+        int n;
+        int needs[GROUP_CAP];
+        int nm;
+        struct meeting m[MEETINGS_MAX];
+        bool pinned, alive;
+        int prev; /* index into state.prev, or -1 */
+        long c[M_COUNT]; /* contributions while attached */
+};
+
+struct intlist {
+        int *v;
+        size_t n, cap;
+};
+
+struct journal_entry {
+        int gi;
+        struct sgroup snap;
+};
+
+struct state {
+        const struct solver_ctx *ctx;
+        const struct school *school;
+        const struct solver_weights *w;
+        bool weigh_changed, measure_changed;
+        struct sgroup *g;
+        size_t ng, capg;
+        int *need_group;
+        struct weekbits *stu_busy, *staff_busy;
+        uint16_t *staff_count; /* [staff][day] */
+        long *staff_load; /* meetings per staff in the week */
+        struct intlist *staff_groups;
+        uint16_t *moments; /* [teacher][day][minute of day] student-meetings starting then */
+        long metric[M_COUNT];
+        long n_unplaced, n_impossible, changed_base;
+        struct prevref *prev;
+        size_t nprev;
+        struct journal_entry *journal;
+        size_t nj, capj, ng_mark;
+        unsigned *stamp;
+        unsigned epoch;
+        uint64_t rng;
+        bool *impossible;
+        int *max_group; /* per program, clamped to GROUP_CAP */
+        uint8_t patterns[DAY_COUNT + 1][32];
+        int n_patterns[DAY_COUNT + 1];
+        bool oom;
+};
+
+static inline uint64_t rng_next(struct state *st) {
+        /* xorshift64*: fast and, above all, the same on every machine for a seed. */
+        uint64_t x = st->rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        st->rng = x;
+        return x * UINT64_C(2685821657736338717);
+}
+
+static inline int rng_below(struct state *st, int n) {
+        return n <= 1 ? 0 : (int)((rng_next(st) >> 33) % (uint64_t)n);
+}
+
+static inline const struct need *need_of(const struct state *st, int n) {
+        return &st->school->needs[n];
+}
+
+static inline int teacher_of(const struct state *st, int n) {
+        return st->school->students[st->school->needs[n].student].teacher;
+}
+
+static inline int grade_of(const struct state *st, int n) {
+        return st->school->students[st->school->needs[n].student].grade;
+}
+
+static inline int slots_len(int minutes) {
+        return (minutes + SLOT_MINUTES - 1) / SLOT_MINUTES;
+}
+
+/* ---- state.c: life cycle, cost bookkeeping, the journal ---- */
+
+int state_init(struct state *st, const struct solver_ctx *ctx, const struct solver_weights *w, unsigned seed);
+void state_free(struct state *st);
+/* Clears every derived structure (busy bits, counts, metrics); groups are left as they are. */
+void state_reset_dynamic(struct state *st);
+/* Drops dead groups and rebuilds every derived structure from the live ones. */
+void state_compact(struct state *st);
+/* Unplaced needs first, then the weighted soft goals. */
+long state_cost(const struct state *st);
+/* A group's share of the metrics (everything but interruptions and idle time, which are
+ * shared between groups and kept by attach/detach). */
+void group_cost(const struct state *st, const struct sgroup *g, long c[M_COUNT]);
+int group_days(const struct sgroup *g);
+/* The slot after a meeting's end and the transition that follows it. */
+int staff_tail_end(const struct state *st, const struct meeting *m);
+/* The count of student-meetings starting at that moment of a homeroom, or NULL outside the day. */
+uint16_t *state_moment(const struct state *st, int teacher, int day, int start);
+/* Adds group gi's busy time, counts and costs to the state / takes them away. */
+void state_attach(struct state *st, int gi);
+void state_detach(struct state *st, int gi);
+
+struct savepoint {
+        size_t nj, ng;
+};
+/* A savepoint inside a move (an evaluation, a nested try); rollback_to returns to it. */
+struct savepoint state_savepoint(struct state *st);
+void state_rollback_to(struct state *st, struct savepoint sp);
+/* A move starts with an empty journal; move_rollback takes all of it back. */
+void move_begin(struct state *st);
+void move_rollback(struct state *st);
+/* Remembers gi as it was; call before changing it. */
+void state_touch(struct state *st, int gi);
+/* Opens a group for changes (journaled and detached); close attaches it again, or lets it die
+ * when it has no students and no pin. */
+void group_open(struct state *st, int gi);
+void group_close(struct state *st, int gi);
+/* A new, journaled, dead group; its index or -1 (out of memory, st->oom set). */
+int group_new(struct state *st, int program, int sessions, int minutes);
+
+#ifdef SOLVER_DEBUG
+void debug_verify(const struct state *st, const char *where);
+#else
+#define debug_verify(st, where) ((void)0)
+#endif
+
+/* ---- place.c: feasibility and construction ---- */
+
+bool need_free_at(const struct state *st, int need, const struct meeting *m);
+bool need_fits_group(const struct state *st, int need, const struct sgroup *g);
+bool staff_fits(const struct state *st, int staff, const struct meeting *m, int nm);
+void set_placement(const struct state *st, struct sgroup *g, int days, int slot);
+/* A random feasible (days, start) for these needs with staff; false when none. */
+bool random_placement(struct state *st, const int *needs, int n, int staff, int sessions, int minutes,
+                      bool ignore_staff_load, int *ret_days, int *ret_slot);
+/* The interventionists who may teach need: its pinned one, or the program's; -1 terminated. */
+const int *staff_for(const struct state *st, int need, int *one);
+/* A new group of need alone, taught by staff on days at slot. Its index, or -1 (out of memory). */
+int seat_alone(struct state *st, int need, int staff, int days, int slot);
+/* Places need where it costs least: into an existing group, or a new one. */
+bool best_insert(struct state *st, int need);
+/* How many (days, start) placements need has at all: its hardness (0: impossible). */
+long need_windows(const struct state *st, int need);
+
+/* ---- moves.c: the local search's moves; false when the move did not apply ---- */
+
+bool move_relocate(struct state *st);
+bool move_student(struct state *st);
+bool move_swap(struct state *st);
+bool move_merge(struct state *st);
+bool move_eject(struct state *st, int need);
+bool move_insert(struct state *st);
