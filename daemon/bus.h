@@ -21,6 +21,7 @@ struct json_object;
 #define BUS_ERROR_BUSY "org.pullout.Error.Busy"
 #define BUS_ERROR_NOT_READY "org.pullout.Error.NotReady"
 #define BUS_ERROR_NOT_SUPPORTED "org.pullout.Error.NotSupported"
+#define BUS_ERROR_STORAGE_FAILED "org.pullout.Error.StorageFailed"
 #define BUS_ERROR_FAILED "org.pullout.Error.Failed"
 
 /* The connection and its watch on the loop. */

@@ -35,7 +35,8 @@ struct daemon {
         /* The service layer's state (daemon/service/). */
         struct solve_job *solve; /* solve-service.c: the running solve, NULL when none */
         struct signal_queue *signals; /* signal-queue.c: signals waiting for a commit, the bus's hook */
-        struct event *session_timer; /* session-timer.c: the next due session event */
+        struct event *session_timer; /* session-timer.c: the next due session event, or the next try */
+        int session_failures; /* session-timer.c: tries of the timer's work that failed in a row */
         civil_date sessions_stored_to; /* session-sync.c: the published schedule's sessions are stored through this day */
         struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
         struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */

@@ -71,17 +71,18 @@ static int store_range(struct daemon *daemon, civil_date from, civil_date to) {
                         r = insert_occurrence(daemon, schedule, &list[i], now_text, now);
         if (r >= 0)
                 r = store_commit(daemon->store);
-        if (r < 0) {
-                log_error("sessions: cannot store the sessions ahead: %s", store_error(daemon->store));
+        if (r < 0)
                 store_rollback(daemon->store);
-        }
         free(list);
         return r;
 }
 
 int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to) {
         civil_date today = local_today(daemon);
-        return store_range(daemon, from > today ? from : today, to);
+        int r = store_range(daemon, from > today ? from : today, to);
+        if (r < 0)
+                log_error("sessions: cannot store the sessions asked for: %s", store_error(daemon->store));
+        return r;
 }
 
 int sessions_extend_horizon(struct daemon *daemon) {

@@ -14,5 +14,6 @@ int sessions_sync(struct daemon *daemon);
 /* Stores the published schedule's sessions of [from, to] that have not started and are not
  * stored yet (a week listed, a session cancelled beyond the horizon). */
 int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to);
-/* Keeps the horizon ahead of today stored: a day more each day. */
+/* Keeps the horizon ahead of today stored: a day more each day. -errno (not logged: the
+ * timer retries it) with the detail in store_error(). */
 int sessions_extend_horizon(struct daemon *daemon);

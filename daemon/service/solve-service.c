@@ -78,7 +78,8 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
                         : job->result == -EPROTO ? "the result broke a scheduling rule and was not published (a bug: "
                                                    "see the daemon's log)"
                                                  : strerror(-job->result));
-                tell(job, -EIO, why);
+                /* Not the storage's: Failed, not StorageFailed. */
+                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why);
                 goto out;
         }
         struct schedule *schedule = job->schedule;

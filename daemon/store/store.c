@@ -15,17 +15,23 @@ const char *store_error(const struct store *store) {
 }
 
 /* sqlite's result code as an errno: out of memory is the caller's to report as such; every
- * other failure is the storage's, with sqlite's words in store->error. */
+ * other failure is the storage's (-EIO, the bus's StorageFailed), with sqlite's words in
+ * store->error. */
 static int errno_of(int code) {
         return (code & 0xff) == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
+/* sqlite's message, and what it means here when its words alone do not say it. */
+static void describe(struct store *store, int code, const char *message, const char *what) {
+        const char *hint = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                                   ? " (another program holds the database's write lock; try again when it is "
+                                     "done)"
+                                   : "";
+        snprintf(store->error, sizeof store->error, "%s%s%s%s", what ? what : "", what ? ": " : "", message, hint);
+}
+
 static int fail_code(struct store *store, int code, const char *what) {
-        const char *message = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(code);
-        if (what)
-                snprintf(store->error, sizeof store->error, "%s: %s", what, message);
-        else
-                snprintf(store->error, sizeof store->error, "%s", message);
+        describe(store, code, store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(code), what);
         return errno_of(code);
 }
 
@@ -37,7 +43,7 @@ int store_exec(struct store *store, const char *sql) {
         char *message = NULL;
         int code = sqlite3_exec(store->db, sql, NULL, NULL, &message);
         if (code != SQLITE_OK) {
-                snprintf(store->error, sizeof store->error, "%s", message ? message : sqlite3_errstr(code));
+                describe(store, code, message ? message : sqlite3_errstr(code), NULL);
                 sqlite3_free(message);
                 return errno_of(code);
         }
@@ -348,7 +354,9 @@ int store_open(const char *path, struct store **ret_store, char **ret_error) {
                 r = store_fail(store, path);
                 goto fail;
         }
-        sqlite3_busy_timeout(store->db, 5000);
+        /* The loop owns this connection: it never waits for another program's write lock
+         * longer than this (the change fails with "database is locked" instead). */
+        sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
         r = store_exec(store, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
         if (r < 0)
                 goto fail;

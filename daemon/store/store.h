@@ -18,6 +18,10 @@ struct store_counts {
         int64_t schedule_version; /* 0: never solved */
 };
 
+/* The longest the loop's connection waits for another program's write lock before a change
+ * fails with "database is locked": the event loop never waits longer than 100 ms. */
+#define STORE_BUSY_TIMEOUT_MS 50
+
 /* Opens (creating it and its migrations) the database at path. -errno; the reason in
  * *ret_error (malloc'd) when ret_error is not NULL. */
 int store_open(const char *path, struct store **ret_store, char **ret_error);

@@ -490,3 +490,60 @@ void harness_edit_file(const char *path, const char *from, const char *to) {
         fclose(file);
         free(data);
 }
+
+int harness_call(struct harness *h, char **ret_name, char **ret_message, const char *method, const char *types, ...) {
+        sd_bus *bus = NULL;
+        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        ck_assert_int_ge(sd_bus_new(&bus), 0);
+        ck_assert_int_ge(sd_bus_set_address(bus, h->bus_address), 0);
+        ck_assert_int_ge(sd_bus_set_bus_client(bus, 1), 0);
+        ck_assert_int_ge(sd_bus_start(bus), 0);
+        ck_assert_int_ge(sd_bus_message_new_method_call(bus, &message, "org.pullout.Scheduler1",
+                                                        "/org/pullout/Scheduler1", "org.pullout.Scheduler1", method),
+                         0);
+        va_list ap;
+        va_start(ap, types);
+        ck_assert_int_ge(sd_bus_message_appendv(message, types, ap), 0);
+        va_end(ap);
+        int r = sd_bus_call(bus, message, 60 * 1000000ull, &error, &reply);
+        if (ret_name)
+                *ret_name = r < 0 ? strdup(error.name ? error.name : "?") : NULL;
+        if (ret_message)
+                *ret_message = r < 0 ? strdup(error.message ? error.message : "") : NULL;
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(reply);
+        sd_bus_message_unref(message);
+        sd_bus_flush_close_unref(bus);
+        return r < 0 ? -1 : 0;
+}
+
+char *harness_daemon_log(struct harness *h) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/pulloutd.log", h->dir);
+        char *text = harness_read_file(path);
+        return text ? text : strdup("");
+}
+
+int harness_log_count(struct harness *h, const char *text) {
+        char *log = harness_daemon_log(h);
+        int n = 0;
+        for (char *line = log, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strstr(line, text))
+                        n++;
+        }
+        free(log);
+        return n;
+}
+
+bool harness_log_wait(struct harness *h, const char *text, int timeout_seconds) {
+        for (int i = 0; i < timeout_seconds * 50; i++) {
+                if (harness_log_count(h, text) > 0)
+                        return true;
+                usleep(20000);
+        }
+        return false;
+}

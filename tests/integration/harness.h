@@ -60,6 +60,17 @@ pid_t harness_spawn(struct harness *h, const char *const *argv, const char *out_
 /* Runs any command (argv NULL-terminated) with the private bus in its environment. */
 int harness_command(struct harness *h, char **ret_out, char **ret_err, const char *const *argv);
 
+/* Calls a method of org.pullout.Scheduler1 straight with sd-bus (no CLI in between), its
+ * arguments appended as types says. 0 when it succeeded; else -1 with the D-Bus error's name
+ * and message in *ret_name and *ret_message (malloc'd; either may be NULL to discard). */
+int harness_call(struct harness *h, char **ret_name, char **ret_message, const char *method, const char *types, ...);
+/* The daemon's log (its stderr) as written so far (malloc'd, "" when empty). */
+char *harness_daemon_log(struct harness *h);
+/* How many lines of the daemon's log contain text. */
+int harness_log_count(struct harness *h, const char *text);
+/* Waits (up to timeout_seconds) until a line of the daemon's log contains text. */
+bool harness_log_wait(struct harness *h, const char *text, int timeout_seconds);
+
 /* Reads a whole file (NULL on failure). */
 char *harness_read_file(const char *path);
 /* Copies a folder of files (flat) to dst. */

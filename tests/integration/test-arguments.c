@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 
 #include "harness.h"
 
@@ -25,34 +24,19 @@ struct answer {
         char message[512];
 };
 
-/* Calls method with arguments appended as types says; the error's name and message (empty
- * name: the call succeeded). */
-static struct answer call(const char *method, const char *types, ...) {
-        sd_bus *bus = NULL;
-        sd_bus_message *message = NULL, *reply = NULL;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
-        struct answer answer = { "", "" };
-        ck_assert_int_ge(sd_bus_new(&bus), 0);
-        ck_assert_int_ge(sd_bus_set_address(bus, h.bus_address), 0);
-        ck_assert_int_ge(sd_bus_set_bus_client(bus, 1), 0);
-        ck_assert_int_ge(sd_bus_start(bus), 0);
-        ck_assert_int_ge(sd_bus_message_new_method_call(bus, &message, "org.pullout.Scheduler1", "/org/pullout/Scheduler1",
-                                                        "org.pullout.Scheduler1", method),
-                         0);
-        va_list ap;
-        va_start(ap, types);
-        ck_assert_int_ge(sd_bus_message_appendv(message, types, ap), 0);
-        va_end(ap);
-        if (sd_bus_call(bus, message, 30 * 1000000ull, &error, &reply) < 0) {
-                snprintf(answer.name, sizeof answer.name, "%s", error.name ? error.name : "?");
-                snprintf(answer.message, sizeof answer.message, "%s", error.message ? error.message : "");
-        }
-        sd_bus_error_free(&error);
-        sd_bus_message_unref(reply);
-        sd_bus_message_unref(message);
-        sd_bus_flush_close_unref(bus);
-        return answer;
-}
+/* harness_call's answer, kept in the test's own buffers (empty name: the call succeeded). */
+#define call(method, ...)                                                                                  \
+        ({                                                                                                 \
+                struct answer answer_ = { "", "" };                                                        \
+                char *name_ = NULL, *message_ = NULL;                                                      \
+                if (harness_call(&h, &name_, &message_, method, __VA_ARGS__) < 0) {                        \
+                        snprintf(answer_.name, sizeof answer_.name, "%s", name_);                          \
+                        snprintf(answer_.message, sizeof answer_.message, "%s", message_);                 \
+                }                                                                                          \
+                free(name_);                                                                               \
+                free(message_);                                                                            \
+                answer_;                                                                                   \
+        })
 
 static void assert_type_refused(struct answer answer, const char *method, const char *key, const char *type) {
         char quoted[64], takes[64];

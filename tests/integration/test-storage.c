@@ -1,0 +1,232 @@
+/* test-storage.c: the database refuses writes (another program holds its write lock; the disk
+ * is full) and pulloutd keeps answering: the caller gets StorageFailed in sqlite's own words,
+ * the session timer backs off (one log line per try, each twice as late) instead of spinning,
+ * and once the database takes writes again nothing due was lost. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static struct harness h;
+
+static void setup(void) {
+        harness_start_bus(&h);
+        snprintf(h.now, sizeof h.now, "2026-09-14T06:00");
+}
+
+static void teardown(void) {
+        harness_stop(&h);
+}
+
+static void pullout_ok(char **ret_out, const char *a, const char *b, const char *c, const char *d, const char *e) {
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, a, b, c, d, e, NULL);
+        ck_assert_msg(code == 0, "pullout %s %s: exit %d: %s", a, b ? b : "", code, err);
+        if (ret_out)
+                *ret_out = out;
+        else
+                free(out);
+        free(err);
+}
+
+/* The tiny school, imported and solved; the id of Monday's first session. */
+static void school_with_sessions(char session_id[static 64]) {
+        char school[400], *out = NULL;
+        snprintf(school, sizeof school, "%s/tests/fixtures/tiny-school", harness_source());
+        pullout_ok(NULL, "import", school, NULL, NULL, NULL);
+        pullout_ok(NULL, "solve", "--time-limit", "2", NULL, NULL);
+        pullout_ok(&out, "sessions", "--date", "2026-09-14", "--json", NULL);
+        struct json_object *o = json_tokener_parse(out);
+        struct json_object *list = json_object_object_get(o, "sessions");
+        ck_assert_msg(json_object_array_length(list) > 0, "no sessions on Monday: %s", out);
+        snprintf(session_id, 64, "%s",
+                 json_object_get_string(json_object_object_get(json_object_array_get_idx(list, 0), "session_id")));
+        json_object_put(o);
+        free(out);
+}
+
+static const char *status_of(const char *session_id, const char *date) {
+        static char status[32];
+        char *out = NULL;
+        pullout_ok(&out, "sessions", "--date", date, "--json", NULL);
+        struct json_object *o = json_tokener_parse(out);
+        struct json_object *list = json_object_object_get(o, "sessions");
+        status[0] = '\0';
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *s = json_object_array_get_idx(list, i);
+                if (strcmp(json_object_get_string(json_object_object_get(s, "session_id")), session_id) == 0)
+                        snprintf(status, sizeof status, "%s", json_object_get_string(json_object_object_get(s, "status")));
+        }
+        json_object_put(o);
+        free(out);
+        return status;
+}
+
+/* A second program holding the database's write lock: sqlite3 inside BEGIN IMMEDIATE, until
+ * its standard input closes. */
+struct lock_holder {
+        pid_t pid;
+        int input;
+};
+
+static struct lock_holder hold_write_lock(const char *db) {
+        int in[2], out[2];
+        ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+        ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                dup2(in[0], STDIN_FILENO);
+                dup2(out[1], STDOUT_FILENO);
+                execlp("sqlite3", "sqlite3", "-batch", db, (char *)NULL);
+                _exit(127);
+        }
+        close(in[0]);
+        close(out[1]);
+        const char *script = "BEGIN IMMEDIATE;\nSELECT 'holding';\n";
+        ck_assert_int_eq(write(in[1], script, strlen(script)), (ssize_t)strlen(script));
+        char answer[64] = "";
+        ssize_t n = read(out[0], answer, sizeof answer - 1);
+        close(out[0]);
+        ck_assert_msg(n > 0 && strstr(answer, "holding"), "sqlite3 did not take the write lock: %.*s", (int)n, answer);
+        return (struct lock_holder){ pid, in[1] };
+}
+
+static void release(struct lock_holder *lock) {
+        close(lock->input); /* end of input: sqlite3 rolls back and exits */
+        waitpid(lock->pid, NULL, 0);
+}
+
+static void assert_storage_failed(const char *session_id, const char *words) {
+        char *name = NULL, *message = NULL;
+        ck_assert_int_eq(harness_call(&h, &name, &message, "CancelSession", "ss", session_id, "assembly"), -1);
+        ck_assert_msg(strcmp(name, "org.pullout.Error.StorageFailed") == 0 && strstr(message, words),
+                      "CancelSession on a refusing database: %s: %s (expected StorageFailed with \"%s\")", name, message,
+                      words);
+        free(name);
+        free(message);
+}
+
+START_TEST(test_a_write_lock_held_elsewhere) {
+        char session[64];
+        harness_start_daemon(&h, NULL);
+        school_with_sessions(session);
+        struct lock_holder lock = hold_write_lock(h.db);
+
+        /* Reads go on; a change is refused at once, in sqlite's words, and nothing changes. */
+        pullout_ok(NULL, "status", NULL, NULL, NULL, NULL);
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, "cancel", session, "--reason", "assembly", NULL);
+        ck_assert_msg(code == 1 && strstr(err, "database is locked") && strstr(err, "another program"),
+                      "pullout cancel under a lock: exit %d: %s", code, err);
+        free(out);
+        free(err);
+        assert_storage_failed(session, "database is locked");
+
+        /* Two days pass: every event due is refused; the timer tries again 1 s, then 2 s later
+         * (one line each), not at once. */
+        pullout_ok(NULL, "clock", "advance", "2d", NULL, NULL);
+        ck_assert_msg(harness_log_wait(&h, "trying again in 2 s", 20), "the timer did not back off:\n%s",
+                      harness_daemon_log(&h));
+        int tries = harness_log_count(&h, "trying again in");
+        ck_assert_msg(tries == 2, "%d tries logged before the second retry (expected 2):\n%s", tries,
+                      harness_daemon_log(&h));
+        ck_assert_int_eq(harness_log_count(&h, "trying again in 1 s"), 1);
+
+        /* The lock goes: the next try does what fell due. Monday's session was never logged. */
+        release(&lock);
+        ck_assert_msg(harness_log_wait(&h, "takes the timer's work again", 20), "no recovery:\n%s",
+                      harness_daemon_log(&h));
+        ck_assert_str_eq(status_of(session, "2026-09-14"), "missed");
+        pullout_ok(NULL, "cancel", session, "--reason", "assembly", NULL);
+        ck_assert_str_eq(status_of(session, "2026-09-14"), "cancelled");
+}
+END_TEST
+
+/* ---- a full disk: a small tmpfs of its own, mounted in a mount namespace of this test ---- */
+
+static bool private_small_disk(char disk[static 400]) {
+        snprintf(disk, 400, "%s/disk", h.dir);
+        ck_assert_int_eq(mkdir(disk, 0700), 0);
+        if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", disk, "tmpfs", 0, "size=8m,mode=0700") < 0) {
+                fprintf(stderr, "test-storage: cannot mount a tmpfs of its own (%s): skipping the full-disk test\n",
+                        strerror(errno));
+                return false;
+        }
+        return true;
+}
+
+/* Writes zeros into path until the disk refuses. */
+static void fill(const char *path) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        ck_assert_int_ge(fd, 0);
+        static char zeros[65536];
+        while (write(fd, zeros, sizeof zeros) > 0)
+                ;
+        while (write(fd, zeros, 512) > 0)
+                ;
+        ck_assert_int_eq(errno, ENOSPC);
+        close(fd);
+}
+
+START_TEST(test_a_full_disk) {
+        char disk[400], filler[480], session[64];
+        if (!private_small_disk(disk))
+                return;
+        snprintf(h.db, sizeof h.db, "%s/pullout.db", disk);
+        harness_start_daemon(&h, NULL);
+        school_with_sessions(session);
+        /* A clean stop folds the write-ahead log into the database; after the restart every
+         * change needs new room on the disk. */
+        ck_assert_int_eq(harness_stop_daemon(&h), 0);
+        harness_start_daemon(&h, NULL);
+        snprintf(filler, sizeof filler, "%s/filler", disk);
+        fill(filler);
+
+        char *out = NULL, *err = NULL;
+        int code = harness_pullout(&h, &out, &err, "cancel", session, "--reason", "assembly", NULL);
+        ck_assert_msg(code == 1 && strstr(err, "database or disk is full"), "pullout cancel on a full disk: exit %d: %s",
+                      code, err);
+        free(out);
+        free(err);
+        assert_storage_failed(session, "database or disk is full");
+
+        pullout_ok(NULL, "clock", "advance", "2d", NULL, NULL);
+        ck_assert_msg(harness_log_wait(&h, "trying again in 2 s", 20), "the timer did not back off:\n%s",
+                      harness_daemon_log(&h));
+        int full = harness_log_count(&h, "database or disk is full");
+        ck_assert_msg(full <= 4, "%d lines say the disk is full by the second retry:\n%s", full, harness_daemon_log(&h));
+
+        ck_assert_int_eq(unlink(filler), 0);
+        ck_assert_msg(harness_log_wait(&h, "takes the timer's work again", 20), "no recovery:\n%s",
+                      harness_daemon_log(&h));
+        ck_assert_str_eq(status_of(session, "2026-09-14"), "missed");
+        harness_stop_daemon(&h);
+        umount2(disk, MNT_DETACH);
+}
+END_TEST
+
+Suite *suite_storage(void) {
+        Suite *suite = suite_create("storage");
+        TCase *faults = tcase_create("refused writes");
+        tcase_set_timeout(faults, 90);
+        tcase_add_checked_fixture(faults, setup, teardown);
+        tcase_add_test(faults, test_a_write_lock_held_elsewhere);
+        tcase_add_test(faults, test_a_full_disk);
+        suite_add_tcase(suite, faults);
+        return suite;
+}
