@@ -41,6 +41,9 @@ struct daemon {
         struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
         struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */
 
+        struct event *db_watch; /* db-guard.c: looks at the database file */
+        bool db_moved; /* db-guard.c: the open file was deleted or replaced (said once) */
+
         struct event *signal_events[4];
         struct event *watchdog;
         int exit_code;

@@ -15,6 +15,7 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "db-guard.h"
 #include "http.h"
 #include "log.h"
 #include "service/session-timer.h"
@@ -276,12 +277,17 @@ static int load_state(struct daemon *daemon) {
                 log_error("cannot create the folder of %s: %s", daemon->db_path, strerror(-r));
                 return r;
         }
+        bool creating = false;
+        if ((r = db_guard_before_open(daemon, &creating)) < 0)
+                return r;
         r = store_open(daemon->db_path, &daemon->store, &error);
         if (r < 0) {
                 log_error("cannot open the database %s: %s", daemon->db_path, error ? error : strerror(-r));
                 free(error);
                 return r;
         }
+        if ((r = db_guard_after_open(daemon, creating)) < 0)
+                return r;
         struct school *school = NULL;
         r = store_load_school(daemon->store, &school);
         if (r == -ENOENT)
@@ -304,6 +310,7 @@ static void daemon_free(struct daemon *daemon) {
         http_stop(daemon);
         bus_stop(daemon);
         feeds_stop(daemon);
+        db_guard_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])
                         event_free(daemon->signal_events[i]);
@@ -348,6 +355,10 @@ int main(int argc, char **argv) {
         /* The bus first: a second daemon is refused by its name before it touches the port. */
         if (feeds_start(&daemon) < 0 || bus_start(&daemon) < 0 || http_start(&daemon) < 0)
                 goto out;
+        if (db_guard_start(&daemon) < 0) {
+                log_error("cannot watch the database file");
+                goto out;
+        }
         if (sessions_start(&daemon) < 0) {
                 log_error("cannot start the session timers");
                 goto out;

@@ -22,6 +22,7 @@ struct store {
         } cached[STORE_CACHED_STATEMENTS];
         int n_cached;
         char error[512]; /* detail of the last failure, in sqlite's words, for the caller */
+        bool moved_refused; /* the commit hook refused a change to a moved file: say so, not "constraint failed" */
 };
 
 /* Prepares sql; on failure fills store->error. */

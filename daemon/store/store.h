@@ -28,6 +28,10 @@ int store_open(const char *path, struct store **ret_store, char **ret_error);
 struct store *store_close(struct store *store);
 /* The schema version this build writes. */
 int store_schema_version(void);
+/* Whether the open file is still the database at its path: -EIO, said in store_error(), when
+ * it was deleted or replaced under pulloutd. Every change checks this before it starts and
+ * again as it commits, and is refused when so. */
+int store_check_file(struct store *store);
 
 int store_begin(struct store *store);
 int store_commit(struct store *store);
