@@ -89,3 +89,4 @@ int bus_schedule_register(struct daemon *daemon);
 int bus_progress_register(struct daemon *daemon);
 int bus_sessions_register(struct daemon *daemon);
 int bus_feeds_register(struct daemon *daemon);
+int bus_admin_register(struct daemon *daemon);

@@ -12,6 +12,7 @@
 #include "store/store.h"
 
 struct alert_command;
+struct backup_job;
 struct bus;
 struct feeds;
 struct http_server;
@@ -40,6 +41,7 @@ struct daemon {
         civil_date sessions_stored_to; /* session-sync.c: the published schedule's sessions are stored through this day */
         struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
         struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */
+        struct backup_job *backup; /* backup-service.c: the backup being written, NULL when none */
 
         struct event *db_watch; /* db-guard.c: looks at the database file */
         bool db_moved; /* db-guard.c: the open file was deleted or replaced (said once) */

@@ -18,6 +18,7 @@
 #include "db-guard.h"
 #include "http.h"
 #include "log.h"
+#include "service/backup-service.h"
 #include "service/session-timer.h"
 #include "service/feed-service.h"
 #include "service/solve-service.h"
@@ -286,6 +287,12 @@ static int load_state(struct daemon *daemon) {
                 free(error);
                 return r;
         }
+        int from_version = 0;
+        const char *copy = NULL;
+        store_opened(daemon->store, &from_version, &copy);
+        if (copy)
+                log_info("migrated %s from schema %d to %d; the database as it was is kept in %s", daemon->db_path,
+                         from_version, store_schema_version(), copy);
         if ((r = db_guard_after_open(daemon, creating)) < 0)
                 return r;
         struct school *school = NULL;
@@ -306,6 +313,7 @@ static int load_state(struct daemon *daemon) {
 
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
+        backup_cancel(daemon);
         sessions_stop(daemon);
         http_stop(daemon);
         bus_stop(daemon);

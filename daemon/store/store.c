@@ -383,8 +383,14 @@ struct store *store_close(struct store *store) {
                 sqlite3_finalize(store->cached[i].stmt);
         sqlite3_close(store->db);
         free(store->path);
+        free(store->migration_backup);
         free(store);
         return NULL;
+}
+
+void store_opened(const struct store *store, int *ret_from_version, const char **ret_migration_backup) {
+        *ret_from_version = store->opened_from_version;
+        *ret_migration_backup = store->migration_backup;
 }
 
 int store_open(const char *path, struct store **ret_store, char **ret_error) {
