@@ -16,6 +16,7 @@ struct backup_job;
 struct bus;
 struct feeds;
 struct http_server;
+struct import_job;
 struct signal_queue;
 struct solve_job;
 
@@ -35,6 +36,7 @@ struct daemon {
         struct http_server *http; /* http.c */
         /* The service layer's state (daemon/service/). */
         struct solve_job *solve; /* solve-service.c: the running solve, NULL when none */
+        struct import_job *import; /* import-service.c: the import being read, NULL when none */
         struct signal_queue *signals; /* signal-queue.c: signals waiting for a commit, the bus's hook */
         struct event *session_timer; /* session-timer.c: the next due session event, or the next try */
         int session_failures; /* session-timer.c: tries of the timer's work that failed in a row */
@@ -53,6 +55,8 @@ struct daemon {
 
 /* Time stamps as stored and shown: "YYYY-MM-DDTHH:MM:SS" in school local time. */
 void daemon_format_time(time_t when, char buf[static 32]);
+/* Sets TZ to school's zone (no change for NULL). */
+void daemon_set_zone(const struct school *school);
 /* Makes school the current data set (takes a reference) and sets TZ to its zone. */
 void daemon_set_school(struct daemon *daemon, struct school *school);
 /* Replaces the current schedule (takes ownership). */

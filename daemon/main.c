@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "service/backup-service.h"
+#include "service/import-service.h"
 #include "service/session-timer.h"
 #include "service/feed-service.h"
 #include "service/solve-service.h"
@@ -313,6 +314,7 @@ static int load_state(struct daemon *daemon) {
 
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
+        import_cancel(daemon);
         backup_cancel(daemon);
         sessions_stop(daemon);
         http_stop(daemon);

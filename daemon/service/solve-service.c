@@ -107,6 +107,8 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
                 char why[static WHY_MAX]) {
         if (daemon->solve)
                 return why_set(why, -EBUSY, "a solve is already running; wait for it to end");
+        if (daemon->import)
+                return why_set(why, -EBUSY, "an import is running; solve again when it ends");
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing to schedule yet: import a data set first (pullout import DIR)");
         struct solve_job *job = calloc(1, sizeof *job);

@@ -45,6 +45,8 @@ struct json_object *status_json(const struct daemon *daemon, const struct store_
         json_object_object_add(o, "counts", status_counts_json(counts));
         json_object_object_add(o, "schedule_version", json_object_new_int64(counts->schedule_version));
         json_object_object_add(o, "solving", json_object_new_boolean(solve_running(daemon)));
+        /* Answered while an import is being read: the loop is not held by it. */
+        json_object_object_add(o, "importing", json_object_new_boolean(daemon->import != NULL));
         json_object_object_add(o, "clock", json_object_new_string(daemon->clock.manual ? "manual" : "real"));
         daemon_format_time(clock_now(&daemon->clock), now);
         json_object_object_add(o, "now", json_object_new_string(now));
