@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <json-c/json.h>
 #include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -442,19 +443,61 @@ int harness_command(struct harness *h, char **ret_out, char **ret_err, const cha
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) {
+static int vpullout(struct harness *h, char **ret_out, char **ret_err, const char **ret_command, va_list ap) {
+        static char command[256];
         const char *argv[64];
         int n = 0;
         argv[n++] = harness_pullout_path();
         argv[n++] = h->system_bus ? "--system" : "--user";
+        const char *arg;
+        command[0] = '\0';
+        while ((arg = va_arg(ap, const char *)) && n < 63) {
+                argv[n++] = arg;
+                if (n <= 4)
+                        snprintf(command + strlen(command), sizeof command - strlen(command), " %s", arg);
+        }
+        argv[n] = NULL;
+        if (ret_command)
+                *ret_command = command;
+        return harness_command(h, ret_out, ret_err, argv);
+}
+
+int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) {
         va_list ap;
         va_start(ap, ret_err);
-        const char *arg;
-        while ((arg = va_arg(ap, const char *)) && n < 63)
-                argv[n++] = arg;
+        int code = vpullout(h, ret_out, ret_err, NULL, ap);
         va_end(ap);
-        argv[n] = NULL;
-        return harness_command(h, ret_out, ret_err, argv);
+        return code;
+}
+
+void harness_pullout_ok(struct harness *h, char **ret_out, ...) {
+        char *out = NULL, *err = NULL;
+        const char *command;
+        va_list ap;
+        va_start(ap, ret_out);
+        int code = vpullout(h, &out, &err, &command, ap);
+        va_end(ap);
+        ck_assert_msg(code == 0, "pullout%s: exit %d: %s", command, code, err);
+        if (ret_out)
+                *ret_out = out;
+        else
+                free(out);
+        free(err);
+}
+
+struct json_object *harness_pullout_json(struct harness *h, ...) {
+        char *out = NULL, *err = NULL;
+        const char *command;
+        va_list ap;
+        va_start(ap, h);
+        int code = vpullout(h, &out, &err, &command, ap);
+        va_end(ap);
+        ck_assert_msg(code == 0, "pullout%s: exit %d: %s", command, code, err);
+        struct json_object *document = json_tokener_parse(out);
+        ck_assert_msg(document, "pullout%s printed no JSON: %s", command, out);
+        free(out);
+        free(err);
+        return document;
 }
 
 void harness_copy_dir(const char *src, const char *dst) {

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct json_object;
+
 struct harness {
         char dir[256]; /* private temporary folder: bus socket, database, outputs */
         char bus_address[512];
@@ -54,6 +56,11 @@ void harness_stop(struct harness *h);
 /* Runs `pullout --user ARGS...` (NULL-terminated) on the private bus. Returns its exit code;
  * its stdout and stderr in *ret_out and *ret_err (malloc'd, may be NULL to discard). */
 int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) __attribute__((sentinel));
+/* Runs pullout ARGS... (NULL-terminated) and asserts that it exits 0; its stdout in *ret_out
+ * (malloc'd) when ret_out is not NULL. */
+void harness_pullout_ok(struct harness *h, char **ret_out, ...) __attribute__((sentinel));
+/* The same, its stdout parsed as JSON (the caller puts it). */
+struct json_object *harness_pullout_json(struct harness *h, ...) __attribute__((sentinel));
 /* Starts a command in the background with the private bus in its environment, its output
  * going to out_path; returns its pid (it dies with the test). */
 pid_t harness_spawn(struct harness *h, const char *const *argv, const char *out_path);

@@ -24,10 +24,7 @@ static void setup(void) {
         snprintf(school, sizeof school, "%s/school", h.dir);
         const char *argv[] = { harness_gen_school(), "--seed", "31", "--students", STUDENTS, school, NULL };
         ck_assert_int_eq(harness_command(&h, NULL, NULL, argv), 0);
-        char *err = NULL;
-        int code = harness_pullout(&h, NULL, &err, "import", school, NULL);
-        ck_assert_msg(code == 0, "import: %s", err);
-        free(err);
+        harness_pullout_ok(&h, NULL, "import", school, NULL);
 }
 
 static void teardown(void) {

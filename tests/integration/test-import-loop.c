@@ -38,17 +38,6 @@ static void teardown(void) {
         harness_stop(&h);
 }
 
-static struct json_object *pullout_json(const char *a, const char *b, const char *c, const char *d) {
-        char *out = NULL, *err = NULL;
-        int code = harness_pullout(&h, &out, &err, a, b, c, d, NULL);
-        ck_assert_msg(code == 0, "pullout %s: exit %d: %s", a, code, err);
-        struct json_object *o = json_tokener_parse(out);
-        ck_assert_msg(o, "pullout %s printed no JSON: %s", a, out);
-        free(out);
-        free(err);
-        return o;
-}
-
 static bool says_importing(struct json_object *status) {
         bool running = json_object_get_boolean(json_object_object_get(status, "importing"));
         json_object_put(status);
@@ -57,7 +46,7 @@ static bool says_importing(struct json_object *status) {
 
 /* What `pullout status` answers now: whether an import is running. */
 static bool cli_importing(void) {
-        return says_importing(pullout_json("status", "--json", NULL, NULL));
+        return says_importing(harness_pullout_json(&h, "status", "--json", NULL));
 }
 
 /* The same question asked straight on a connection kept open: a fraction of a millisecond. */
@@ -129,7 +118,7 @@ START_TEST(test_status_and_healthz_answer_during_a_big_import) {
         ck_assert_msg(status_seen, "pullout status was never answered while an import of " STUDENTS " students ran");
         ck_assert_msg(healthz_seen, "/healthz was never answered while an import of " STUDENTS " students ran");
         /* And the imports went through. */
-        struct json_object *status = pullout_json("status", "--json", NULL, NULL);
+        struct json_object *status = harness_pullout_json(&h, "status", "--json", NULL);
         ck_assert_int_eq(json_object_get_int(json_object_object_get(json_object_object_get(status, "counts"),
                                                                     "students")),
                          atoi(STUDENTS));
@@ -161,14 +150,14 @@ static void restore(const char *template) {
 }
 
 static int sessions_on(const char *date) {
-        struct json_object *list = pullout_json("sessions", "--date", date, "--json");
+        struct json_object *list = harness_pullout_json(&h, "sessions", "--date", date, "--json", NULL);
         int n = (int)json_object_array_length(json_object_object_get(list, "sessions"));
         json_object_put(list);
         return n;
 }
 
 static bool new_data_set(void) {
-        struct json_object *status = pullout_json("status", "--json", NULL, NULL);
+        struct json_object *status = harness_pullout_json(&h, "status", "--json", NULL);
         bool changed = strstr(json_object_get_string(json_object_object_get(status, "school")), "new calendar");
         json_object_put(status);
         return changed;
@@ -181,13 +170,9 @@ static double seconds_now(void) {
 }
 
 START_TEST(test_killed_at_any_moment_of_an_import_that_closes_a_day) {
-        char *err = NULL, template[400], calendar[480], school_csv[480];
-        int code = harness_pullout(&h, NULL, &err, "import", school, NULL);
-        ck_assert_msg(code == 0, "import: %s", err);
-        free(err);
-        code = harness_pullout(&h, NULL, &err, "solve", "--time-limit", "2", NULL);
-        ck_assert_msg(code == 0, "solve: %s", err);
-        free(err);
+        char template[400], calendar[480], school_csv[480];
+        harness_pullout_ok(&h, NULL, "import", school, NULL);
+        harness_pullout_ok(&h, NULL, "solve", "--time-limit", "2", NULL);
         int before = sessions_on(CLOSED_DAY);
         ck_assert_int_gt(before, 0);
         ck_assert_int_eq(harness_stop_daemon(&h), 0);
@@ -206,10 +191,8 @@ START_TEST(test_killed_at_any_moment_of_an_import_that_closes_a_day) {
         restore(template);
         harness_start_daemon(&h, NULL);
         double start = seconds_now();
-        code = harness_pullout(&h, NULL, &err, "import", school, NULL);
+        harness_pullout_ok(&h, NULL, "import", school, NULL);
         double took = seconds_now() - start;
-        ck_assert_msg(code == 0, "import: %s", err);
-        free(err);
         ck_assert_int_eq(sessions_on(CLOSED_DAY), 0);
         ck_assert_int_eq(harness_stop_daemon(&h), 0);
 

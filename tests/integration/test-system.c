@@ -339,7 +339,16 @@ static int pullout_as(const char *user, char **ret_out, char **ret_err, const ch
 
 /* Calls one method of org.pullout.Scheduler1 as user, straight with sd-bus (no CLI in between):
  * "ok" or the D-Bus error name, malloc'd. */
-static char *call_as(const char *user, const char *interface, const char *method) {
+/* A process's credentials: groups NULL takes the user's from the user database, as login does;
+ * else exactly n_groups of them. */
+struct caller {
+        const char *user;
+        const gid_t *groups;
+        size_t n_groups;
+};
+
+static char *call_from(const struct caller *who, const char *interface, const char *method) {
+        const char *user = who->user;
         int fds[2];
         ck_assert_int_eq(pipe(fds), 0);
         pid_t pid = fork();
@@ -348,7 +357,8 @@ static char *call_as(const char *user, const char *interface, const char *method
                 close(fds[0]);
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
                 struct passwd *pw = getpwnam(user);
-                if (!pw || initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+                if (!pw || (who->groups ? setgroups(who->n_groups, who->groups) : initgroups(user, pw->pw_gid)) < 0 ||
+                    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
                         _exit(126);
                 sd_bus *bus = NULL;
                 sd_bus_message *call = NULL, *reply = NULL;
@@ -380,6 +390,10 @@ static char *call_as(const char *user, const char *interface, const char *method
         ck_assert_msg(n > 0, "call %s as %s: the caller failed (status %d)", method, user, status);
         answer[n] = '\0';
         return strdup(answer);
+}
+
+static char *call_as(const char *user, const char *interface, const char *method) {
+        return call_from(&(struct caller){ .user = user }, interface, method);
 }
 
 static void assert_call(const char *user, const char *interface, const char *method, const char *expected) {
@@ -495,74 +509,27 @@ START_TEST(test_daemon_refuses_outsider_when_the_policy_is_bypassed) {
 }
 END_TEST
 
-/* Calls Import (with no files) as a process of uid and gid holding exactly the groups given:
- * "ok" or the D-Bus error name, malloc'd. */
-static char *import_with_groups(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups) {
-        int fds[2];
-        ck_assert_int_eq(pipe(fds), 0);
-        pid_t pid = fork();
-        ck_assert_int_ge(pid, 0);
-        if (pid == 0) {
-                close(fds[0]);
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                if (setgroups(n_groups, groups) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
-                        _exit(126);
-                sd_bus *bus = NULL;
-                sd_bus_message *reply = NULL;
-                sd_bus_error error = SD_BUS_ERROR_NULL;
-                if (sd_bus_new(&bus) < 0 || sd_bus_set_address(bus, h.bus_address) < 0 ||
-                    sd_bus_set_bus_client(bus, 1) < 0 || sd_bus_start(bus) < 0)
-                        _exit(125);
-                int r = sd_bus_call_method(bus, "org.pullout.Scheduler1", "/org/pullout/Scheduler1",
-                                           "org.pullout.Scheduler1", "Import", &error, &reply, "a(say)", 0);
-                const char *answer = r >= 0 ? "ok" : error.name ? error.name : "(no error name)";
-                if (write(fds[1], answer, strlen(answer)) < 0)
-                        _exit(123);
-                _exit(0);
-        }
-        close(fds[1]);
-        char answer[256] = "";
-        ssize_t n = read(fds[0], answer, sizeof answer - 1);
-        close(fds[0]);
-        int status;
-        waitpid(pid, &status, 0);
-        ck_assert_msg(n > 0, "Import as uid %u: the caller failed (status %d)", (unsigned)uid, status);
-        answer[n] = '\0';
-        return strdup(answer);
-}
-
 /* The groups the calling process holds decide, as the bus saw them, not what the user database
  * lists: a member whose process dropped the group is refused, a process that holds the group
  * without its user being listed in it gets in. */
 START_TEST(test_daemon_decides_from_the_groups_the_caller_holds) {
         if (skip_unless_root())
                 return;
-        /* getpwnam() answers in one static buffer: keep the ids ([0] the member, [1] the outsider). */
-        uid_t uids[2];
-        gid_t primary[2];
-        for (int i = 0; i < 2; i++) {
-                struct passwd *pw = getpwnam(i == 0 ? MEMBER : OUTSIDER);
-                ck_assert(pw);
-                uids[i] = pw->pw_uid;
-                primary[i] = pw->pw_gid;
-        }
         struct group *group = getgrnam(SERVICE_USER);
         ck_assert(group);
-        gid_t pullout_gid = group->gr_gid;
+        const gid_t holds[1] = { group->gr_gid };
         static const struct {
-                const char *who;
-                bool member_uid;
+                const char *who, *user;
                 bool holds;
                 const char *expected;
         } cases[] = {
-                { "a member whose process dropped the group", true, false, "org.pullout.Error.AccessDenied" },
-                { "a member holding it", true, true, "org.pullout.Error.InvalidData" },
-                { "an outsider's process holding the group", false, true, "org.pullout.Error.InvalidData" },
+                { "a member whose process dropped the group", MEMBER, false, "org.pullout.Error.AccessDenied" },
+                { "a member holding it", MEMBER, true, "org.pullout.Error.InvalidData" },
+                { "an outsider's process holding the group", OUTSIDER, true, "org.pullout.Error.InvalidData" },
         };
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-                int who = cases[i].member_uid ? 0 : 1;
-                gid_t groups[1] = { pullout_gid };
-                char *answer = import_with_groups(uids[who], primary[who], groups, cases[i].holds ? 1 : 0);
+                struct caller who = { .user = cases[i].user, .groups = holds, .n_groups = cases[i].holds ? 1 : 0 };
+                char *answer = call_from(&who, "org.pullout.Scheduler1", "Import");
                 ck_assert_msg(strcmp(answer, cases[i].expected) == 0, "%s: %s, expected %s", cases[i].who, answer,
                               cases[i].expected);
                 free(answer);
