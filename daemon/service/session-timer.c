@@ -252,7 +252,10 @@ int sessions_advance(struct daemon *daemon, long long seconds, struct json_objec
         char failed[WHY_MAX];
         /* Each event fires at its own time, as it would have on a real clock. */
         for (;;) {
-                sessions_extend_horizon(daemon);
+                /* A database that refuses is not asked again for every day passed: the timer
+                 * tries again with its backoff and catches up in order. */
+                if (sessions_extend_horizon(daemon) < 0)
+                        break;
                 struct due due;
                 if (next_due(daemon, &due) < 0)
                         break;
