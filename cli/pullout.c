@@ -31,6 +31,7 @@ static const struct command commands[] = {
         { "feed", cmd_feed, "calendar feeds: create, list, revoke, rotate" },
         { "export", cmd_export, "write a calendar (iCalendar) to stdout" },
         { "publish", cmd_publish, "write every feed into a folder for a static web host" },
+        { "backup", cmd_backup, "write a consistent copy of the database to a file" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

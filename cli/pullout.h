@@ -97,3 +97,5 @@ int cmd_clock(struct cli *cli, int argc, char **argv);
 int cmd_feed(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_publish(struct cli *cli, int argc, char **argv);
+/* cmd-backup.c */
+int cmd_backup(struct cli *cli, int argc, char **argv);

@@ -73,8 +73,78 @@ static bool user_in_group(uid_t uid, gid_t gid) {
         }
 }
 
-/* Whether the caller of message may read and change the school's data: root or a member of
- * BUS_ACCESS_GROUP. 0, or <0 with error set (AccessDenied). */
+/* The groups the calling process holds, as the bus daemon saw them when it connected
+ * (SO_PEERGROUPS): from the sender's credentials when sd-bus has them, else from the bus
+ * driver's GetConnectionCredentials ("UnixGroupIDs", dbus-daemon >= 1.12 and dbus-broker),
+ * which sd-bus 252 asks but does not read. 1 and the malloc'd list, 0 when the bus cannot
+ * tell, <0 on failure. */
+static int caller_groups(sd_bus_message *message, sd_bus_creds *creds, uint64_t vouched, gid_t **ret_gids,
+                         int *ret_n) {
+        if (vouched & SD_BUS_CREDS_SUPPLEMENTARY_GIDS) {
+                const gid_t *gids = NULL;
+                int n = sd_bus_creds_get_supplementary_gids(creds, &gids);
+                if (n < 0)
+                        return n;
+                gid_t *copy = malloc(((size_t)n + 1) * sizeof *copy);
+                if (!copy)
+                        return -ENOMEM;
+                if (n > 0)
+                        memcpy(copy, gids, (size_t)n * sizeof *copy);
+                *ret_gids = copy;
+                *ret_n = n;
+                return 1;
+        }
+        sd_bus_message *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        gid_t *gids = NULL;
+        int n = 0, found = 0;
+        int r = sd_bus_call_method(sd_bus_message_get_bus(message), "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                   "org.freedesktop.DBus", "GetConnectionCredentials", &error, &reply, "s",
+                                   sd_bus_message_get_sender(message));
+        if (r < 0)
+                goto out;
+        if ((r = sd_bus_message_enter_container(reply, 'a', "{sv}")) < 0)
+                goto out;
+        while ((r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                const char *key;
+                if ((r = sd_bus_message_read(reply, "s", &key)) < 0)
+                        goto out;
+                if (strcmp(key, "UnixGroupIDs") == 0) {
+                        const void *array;
+                        size_t size;
+                        if ((r = sd_bus_message_enter_container(reply, 'v', "au")) < 0 ||
+                            (r = sd_bus_message_read_array(reply, 'u', &array, &size)) < 0 ||
+                            (r = sd_bus_message_exit_container(reply)) < 0)
+                                goto out;
+                        n = (int)(size / sizeof(uint32_t));
+                        free(gids);
+                        if (!(gids = malloc(((size_t)n + 1) * sizeof *gids))) {
+                                r = -ENOMEM;
+                                goto out;
+                        }
+                        for (int i = 0; i < n; i++)
+                                gids[i] = (gid_t)((const uint32_t *)array)[i];
+                        found = 1;
+                } else if ((r = sd_bus_message_skip(reply, "v")) < 0) {
+                        goto out;
+                }
+                if ((r = sd_bus_message_exit_container(reply)) < 0)
+                        goto out;
+        }
+out:
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+        if (r < 0) {
+                free(gids);
+                return r;
+        }
+        *ret_gids = gids;
+        *ret_n = n;
+        return found;
+}
+
+/* Whether the caller of message may read and change the school's data: root or a process that
+ * holds BUS_ACCESS_GROUP. 0, or <0 with error set (AccessDenied). */
 static int check_access(sd_bus_message *message, sd_bus_error *error) {
         /* Only what the bus daemon vouches for (its SO_PEERCRED/SO_PEERGROUPS view of the caller)
          * decides. No SD_BUS_CREDS_AUGMENT: it would fill the gaps from /proc/PID, which races
@@ -84,7 +154,8 @@ static int check_access(sd_bus_message *message, sd_bus_error *error) {
         sd_bus_creds *creds = NULL;
         uint64_t vouched;
         uid_t uid = (uid_t)-1;
-        const gid_t *gids = NULL;
+        gid_t *gids = NULL;
+        int n_gids = 0;
         pid_t pid = 0;
         gid_t group_gid = (gid_t)-1;
         bool allowed = false, known = false;
@@ -104,8 +175,7 @@ static int check_access(sd_bus_message *message, sd_bus_error *error) {
                   (unsigned long long)vouched);
 
         /* dbus-daemon reports the connecting process's effective uid (SO_PEERCRED) as
-         * UnixUserID, which sd-bus 252 files as the euid. It does not pass the groups on, so
-         * membership comes from the user database, as dbus-daemon's <policy group=> does. */
+         * UnixUserID, which sd-bus 252 files as the euid. */
         if ((vouched & SD_BUS_CREDS_EUID) && sd_bus_creds_get_euid(creds, &uid) >= 0)
                 known = true;
         else if ((vouched & SD_BUS_CREDS_UID) && sd_bus_creds_get_uid(creds, &uid) >= 0)
@@ -114,17 +184,23 @@ static int check_access(sd_bus_message *message, sd_bus_error *error) {
                 allowed = true;
 
         if (known && !allowed && access_group_gid(&group_gid) >= 0) {
-                if (vouched & SD_BUS_CREDS_SUPPLEMENTARY_GIDS) {
-                        int n = sd_bus_creds_get_supplementary_gids(creds, &gids);
-                        for (int i = 0; i < n && !allowed; i++)
+                /* The groups the process holds decide, not the ones the user database lists:
+                 * a member whose process dropped the group is out, a process that holds it is
+                 * in. Only a bus that cannot tell falls back to the user database (as
+                 * dbus-daemon's own <policy group=> rules do). */
+                r = caller_groups(message, creds, vouched, &gids, &n_gids);
+                if (r > 0) {
+                        for (int i = 0; i < n_gids && !allowed; i++)
                                 allowed = gids[i] == group_gid;
-                        /* dbus-daemon lists the process's groups; the primary group of a user
-                         * created with -g pullout is only in the user database. */
-                        if (!allowed)
-                                allowed = user_in_group(uid, group_gid);
                 } else {
+                        if (r < 0)
+                                log_warning("bus: cannot ask the bus for the groups of %s: %s",
+                                            sd_bus_message_get_sender(message), strerror(-r));
+                        log_debug("bus: the bus does not say which groups uid %u holds: using the user database",
+                                  (unsigned)uid);
                         allowed = user_in_group(uid, group_gid);
                 }
+                free(gids);
         }
 
         if (!allowed) {

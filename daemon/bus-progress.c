@@ -58,37 +58,24 @@ static int method_add_phase(sd_bus_message *message, void *userdata, sd_bus_erro
  * tukey) and svg (b: also draw the graph). */
 static int read_progress_options(sd_bus_message *message, enum progress_trend_method *method, bool *svg,
                                  sd_bus_error *error) {
-        int r = sd_bus_message_enter_container(message, 'a', "{sv}");
+        const char *trend = NULL;
+        int want_svg = 0;
+        const struct bus_option options[] = {
+                { .key = "trend", .type = "s", .value = &trend },
+                { .key = "svg", .type = "b", .value = &want_svg },
+        };
+        int r = bus_read_options(message, "progress", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
-                const char *key;
-                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
-                        return r;
-                if (strcmp(key, "trend") == 0) {
-                        const char *name;
-                        if ((r = sd_bus_message_read(message, "v", "s", &name)) < 0)
-                                return r;
-                        int m = name_lookup(progress_trend_method_names, name);
-                        if (m < 0)
-                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                         "trend must be ols or tukey, not \"%.32s\"", name);
-                        *method = (enum progress_trend_method)m;
-                } else if (strcmp(key, "svg") == 0) {
-                        int want;
-                        if ((r = sd_bus_message_read(message, "v", "b", &want)) < 0)
-                                return r;
-                        *svg = want;
-                } else {
+        if (trend) {
+                int m = name_lookup(progress_trend_method_names, trend);
+                if (m < 0)
                         return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                 "unknown progress option \"%.64s\" (trend, svg)", key);
-                }
-                if ((r = sd_bus_message_exit_container(message)) < 0)
-                        return r;
+                                                 "trend must be ols or tukey, not \"%.32s\"", trend);
+                *method = (enum progress_trend_method)m;
         }
-        if (r < 0)
-                return r;
-        return sd_bus_message_exit_container(message);
+        *svg = want_svg;
+        return 0;
 }
 
 static int method_progress(sd_bus_message *message, void *userdata, sd_bus_error *error) {

@@ -13,39 +13,23 @@
 
 /* Options arrive as a{sv} so that new ones never change the signature. */
 static int read_solve_options(sd_bus_message *message, struct solve_request *request, sd_bus_error *error) {
-        int r = sd_bus_message_enter_container(message, 'a', "{sv}");
+        int fresh = 0;
+        bool time_limit_given = false;
+        const struct bus_option options[] = {
+                { .key = "time_limit", .type = "d", .value = &request->time_limit_seconds,
+                  .given = &time_limit_given },
+                { .key = "seed", .type = "u", .value = &request->seed, .given = &request->seed_given },
+                { .key = "fresh", .type = "b", .value = &fresh },
+        };
+        int r = bus_read_options(message, "solve", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
-                const char *key;
-                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
-                        return r;
-                if (strcmp(key, "time_limit") == 0) {
-                        if ((r = sd_bus_message_read(message, "v", "d", &request->time_limit_seconds)) < 0)
-                                return r;
-                        if (!(request->time_limit_seconds > 0 && request->time_limit_seconds <= SOLVE_TIME_LIMIT_MAX))
-                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                         "time_limit must be between 0 and %.0f seconds",
-                                                         SOLVE_TIME_LIMIT_MAX);
-                } else if (strcmp(key, "seed") == 0) {
-                        if ((r = sd_bus_message_read(message, "v", "u", &request->seed)) < 0)
-                                return r;
-                        request->seed_given = true;
-                } else if (strcmp(key, "fresh") == 0) {
-                        int fresh;
-                        if ((r = sd_bus_message_read(message, "v", "b", &fresh)) < 0)
-                                return r;
-                        request->fresh = fresh;
-                } else {
-                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                 "unknown solve option \"%.64s\" (time_limit, seed, fresh)", key);
-                }
-                if ((r = sd_bus_message_exit_container(message)) < 0)
-                        return r;
-        }
-        if (r < 0)
-                return r;
-        return sd_bus_message_exit_container(message);
+        request->fresh = fresh;
+        if (time_limit_given &&
+            !(request->time_limit_seconds > 0 && request->time_limit_seconds <= SOLVE_TIME_LIMIT_MAX))
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "time_limit must be between 0 and %.0f seconds", SOLVE_TIME_LIMIT_MAX);
+        return 0;
 }
 
 /* A Solve call waiting for its solve to end. */

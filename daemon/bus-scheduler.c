@@ -74,19 +74,54 @@ fail:
         return r;
 }
 
+/* An Import call waiting for its data set to be read and stored; the files point into it. */
+struct pending_import {
+        struct daemon *daemon;
+        sd_bus_message *call;
+        struct import_file *files;
+        size_t n_files;
+};
+
+static void import_done(void *userdata, const struct import_result *result) {
+        struct pending_import *pending = userdata;
+        if (result->error < 0) {
+                sd_bus_error error = SD_BUS_ERROR_NULL;
+                int r = bus_error_from_errno(&error, result->error, result->detail ? result->detail : result->why);
+                if (r < 0 && !sd_bus_error_is_set(&error))
+                        sd_bus_error_set_errno(&error, r);
+                sd_bus_reply_method_error(pending->call, &error);
+                sd_bus_error_free(&error);
+        } else {
+                bus_reply_json(pending->call, result->report);
+        }
+        sd_bus_message_unref(pending->call);
+        free_files(pending->files, pending->n_files);
+        bus_rearm(pending->daemon);
+        free(pending);
+}
+
 static int method_import(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct import_file *files = NULL;
         size_t n = 0;
         int r = read_import_files(message, &files, &n, error);
         if (r < 0)
                 return r;
-        char why[WHY_MAX] = "", *detail = NULL;
-        struct json_object *o = NULL;
-        r = service_import(userdata, files, n, &o, &detail, why);
-        r = bus_reply(message, error, r, o, detail ? detail : why);
-        free(detail);
-        free_files(files, n);
-        return r;
+        char why[WHY_MAX] = "";
+        struct pending_import *pending = calloc(1, sizeof *pending);
+        if (!pending) {
+                free_files(files, n);
+                return -ENOMEM;
+        }
+        *pending = (struct pending_import){ .daemon = userdata, .call = sd_bus_message_ref(message), .files = files,
+                                            .n_files = n };
+        r = import_start(userdata, files, n, import_done, pending, why);
+        if (r < 0) {
+                sd_bus_message_unref(pending->call);
+                free_files(files, n);
+                free(pending);
+                return bus_error_from_errno(error, r, why);
+        }
+        return 1; /* answered by import_done() */
 }
 
 static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,

@@ -16,30 +16,17 @@
 static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         struct sessions_filter filter = { 0 };
-        int r = sd_bus_message_enter_container(message, 'a', "{sv}");
+        const struct bus_option options[] = {
+                { .key = "date", .type = "s", .value = &filter.date },
+                { .key = "week", .type = "s", .value = &filter.week },
+                { .key = "staff", .type = "s", .value = &filter.staff_id },
+        };
+        int r = bus_read_options(message, "sessions", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
-                const char *key, *value;
-                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
-                        return r;
-                if (strcmp(key, "date") != 0 && strcmp(key, "week") != 0 && strcmp(key, "staff") != 0)
-                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                 "unknown option \"%.32s\" (date, week, staff)", key);
-                if ((r = sd_bus_message_read(message, "v", "s", &value)) < 0)
-                        return r;
-                if ((r = bus_check_id(value, key, error)) < 0)
-                        return r;
-                if (strcmp(key, "date") == 0)
-                        filter.date = value;
-                else if (strcmp(key, "week") == 0)
-                        filter.week = value;
-                else
-                        filter.staff_id = value;
-                if ((r = sd_bus_message_exit_container(message)) < 0)
-                        return r;
-        }
-        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+        if ((filter.date && (r = bus_check_id(filter.date, "date", error)) < 0) ||
+            (filter.week && (r = bus_check_id(filter.week, "week", error)) < 0) ||
+            (filter.staff_id && (r = bus_check_id(filter.staff_id, "staff", error)) < 0))
                 return r;
         if (filter.date && filter.week)
                 return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "give a date or a week, not both");
@@ -49,89 +36,83 @@ static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error
         return bus_reply(message, error, r, o, why);
 }
 
+/* absent (as): the students who missed the session; everyone else was there. */
+static int read_absent(sd_bus_message *message, const char *key, void *userdata, sd_bus_error *error) {
+        struct sessions_log_request *req = userdata;
+        const char *id;
+        int r;
+        if ((r = sd_bus_message_enter_container(message, 'v', "as")) < 0 ||
+            (r = sd_bus_message_enter_container(message, 'a', "s")) < 0)
+                return r;
+        while ((r = sd_bus_message_read(message, "s", &id)) > 0) {
+                if (req->n_absent == SESSION_ABSENT_MAX)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "at most %d absent students",
+                                                 SESSION_ABSENT_MAX);
+                if ((r = bus_check_id(id, "a student id", error)) < 0)
+                        return r;
+                req->absent[req->n_absent++] = (char *)id;
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        return sd_bus_message_exit_container(message);
+}
+
+/* fidelity (au): the checklist items delivered, 1-based as people count them. */
+static int read_fidelity(sd_bus_message *message, const char *key, void *userdata, sd_bus_error *error) {
+        struct sessions_log_request *req = userdata;
+        uint32_t item;
+        int r;
+        if ((r = sd_bus_message_enter_container(message, 'v', "au")) < 0 ||
+            (r = sd_bus_message_enter_container(message, 'a', "u")) < 0)
+                return r;
+        while ((r = sd_bus_message_read(message, "u", &item)) > 0) {
+                if (req->n_fidelity == SESSION_FIDELITY_ITEMS_MAX || item == 0 || item > SESSION_FIDELITY_ITEMS_MAX)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "fidelity items are numbered 1..%d",
+                                                 SESSION_FIDELITY_ITEMS_MAX);
+                req->fidelity[req->n_fidelity++] = (int)item - 1;
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        return sd_bus_message_exit_container(message);
+}
+
 static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct daemon *daemon = userdata;
         struct sessions_log_request req = { .minutes = -1 };
         char *absent[SESSION_ABSENT_MAX];
         int fidelity[SESSION_FIDELITY_ITEMS_MAX];
+        uint32_t minutes = 0;
+        int fidelity_all = 0;
+        bool minutes_given = false, fidelity_all_given = false;
         req.absent = absent;
         req.fidelity = fidelity;
+        const struct bus_option options[] = {
+                { .key = "absent", .type = "as", .given = &req.absent_given, .read = read_absent },
+                { .key = "minutes", .type = "u", .value = &minutes, .given = &minutes_given },
+                { .key = "fidelity", .type = "au", .given = &req.fidelity_given, .read = read_fidelity },
+                { .key = "fidelity_all", .type = "b", .value = &fidelity_all, .given = &fidelity_all_given },
+                { .key = "note", .type = "s", .value = &req.note },
+        };
         int r = sd_bus_message_read(message, "s", &req.session_id);
         if (r < 0)
                 return r;
         if ((r = bus_check_id(req.session_id, "the session id", error)) < 0)
                 return r;
-        if ((r = sd_bus_message_enter_container(message, 'a', "{sv}")) < 0)
+        if ((r = bus_read_options(message, "log", options, sizeof options / sizeof options[0], &req, error)) < 0)
                 return r;
-        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
-                const char *key;
-                if ((r = sd_bus_message_read(message, "s", &key)) < 0)
-                        return r;
-                if (strcmp(key, "absent") == 0) {
-                        if ((r = sd_bus_message_enter_container(message, 'v', "as")) < 0 ||
-                            (r = sd_bus_message_enter_container(message, 'a', "s")) < 0)
-                                return r;
-                        const char *id;
-                        while ((r = sd_bus_message_read(message, "s", &id)) > 0) {
-                                if (req.n_absent == SESSION_ABSENT_MAX)
-                                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                                 "at most %d absent students", SESSION_ABSENT_MAX);
-                                if ((r = bus_check_id(id, "a student id", error)) < 0)
-                                        return r;
-                                req.absent[req.n_absent++] = (char *)id;
-                        }
-                        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
-                            (r = sd_bus_message_exit_container(message)) < 0)
-                                return r;
-                        req.absent_given = true;
-                } else if (strcmp(key, "minutes") == 0) {
-                        uint32_t minutes;
-                        if ((r = sd_bus_message_read(message, "v", "u", &minutes)) < 0)
-                                return r;
-                        if (minutes > SESSION_MINUTES_MAX)
-                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "minutes must be 0..%d",
-                                                         SESSION_MINUTES_MAX);
-                        req.minutes = (int)minutes;
-                } else if (strcmp(key, "fidelity") == 0) {
-                        /* 1-based checklist item numbers, as people count them. */
-                        if ((r = sd_bus_message_enter_container(message, 'v', "au")) < 0 ||
-                            (r = sd_bus_message_enter_container(message, 'a', "u")) < 0)
-                                return r;
-                        uint32_t item;
-                        while ((r = sd_bus_message_read(message, "u", &item)) > 0) {
-                                if (req.n_fidelity == SESSION_FIDELITY_ITEMS_MAX || item == 0 ||
-                                    item > SESSION_FIDELITY_ITEMS_MAX)
-                                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                                 "fidelity items are numbered 1..%d",
-                                                                 SESSION_FIDELITY_ITEMS_MAX);
-                                req.fidelity[req.n_fidelity++] = (int)item - 1;
-                        }
-                        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0 ||
-                            (r = sd_bus_message_exit_container(message)) < 0)
-                                return r;
-                        req.fidelity_given = true;
-                } else if (strcmp(key, "fidelity_all") == 0) {
-                        int all;
-                        if ((r = sd_bus_message_read(message, "v", "b", &all)) < 0)
-                                return r;
-                        req.fidelity_all = all;
-                        req.fidelity_given = true;
-                } else if (strcmp(key, "note") == 0) {
-                        if ((r = sd_bus_message_read(message, "v", "s", &req.note)) < 0)
-                                return r;
-                        if (strlen(req.note) > SESSION_NOTE_MAX)
-                                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                         "a note has at most %d characters", SESSION_NOTE_MAX);
-                } else {
-                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                                 "unknown option \"%.32s\" (absent, minutes, fidelity, fidelity_all,"
-                                                 " note)", key);
-                }
-                if ((r = sd_bus_message_exit_container(message)) < 0)
-                        return r;
+        if (minutes_given) {
+                if (minutes > SESSION_MINUTES_MAX)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "minutes must be 0..%d",
+                                                 SESSION_MINUTES_MAX);
+                req.minutes = (int)minutes;
         }
-        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
-                return r;
+        if (fidelity_all_given) {
+                req.fidelity_all = fidelity_all;
+                req.fidelity_given = true;
+        }
+        if (req.note && strlen(req.note) > SESSION_NOTE_MAX)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "a note has at most %d characters",
+                                         SESSION_NOTE_MAX);
         char why[WHY_MAX] = "";
         struct json_object *o = NULL;
         r = sessions_log(daemon, &req, &o, why);

@@ -24,6 +24,7 @@ static const bus_register_fn bus_registrations[] = {
         bus_progress_register,
         bus_sessions_register,
         bus_feeds_register,
+        bus_admin_register,
 };
 
 static void bus_process(evutil_socket_t fd, short what, void *userdata);
@@ -113,10 +114,15 @@ int bus_error_from_errno(sd_bus_error *error, int r, const char *why) {
         case -EPERM:
                 name = BUS_ERROR_ACCESS_DENIED;
                 break;
+        case -EIO:
+                /* The database refused (full disk, a lock held elsewhere, a deleted file): why
+                 * carries sqlite's own words. The service logged it where it happened. */
+                name = BUS_ERROR_STORAGE_FAILED;
+                break;
         case -ENOMEM:
                 return -ENOMEM;
         default:
-                /* The storage or the system failed; the service logged it where it happened. */
+                /* The system failed; the service logged it where it happened. */
                 name = BUS_ERROR_FAILED;
                 log_debug("bus: answered Failed: %s", why && why[0] ? why : strerror(-r));
                 break;

@@ -21,6 +21,7 @@ struct json_object;
 #define BUS_ERROR_BUSY "org.pullout.Error.Busy"
 #define BUS_ERROR_NOT_READY "org.pullout.Error.NotReady"
 #define BUS_ERROR_NOT_SUPPORTED "org.pullout.Error.NotSupported"
+#define BUS_ERROR_STORAGE_FAILED "org.pullout.Error.StorageFailed"
 #define BUS_ERROR_FAILED "org.pullout.Error.Failed"
 
 /* The connection and its watch on the loop. */
@@ -61,6 +62,24 @@ int bus_reply_json(sd_bus_message *message, struct json_object *document);
  * bytes, as the importer stores them; 0, or InvalidArgument naming what. */
 int bus_check_id(const char *id, const char *what, sd_bus_error *error);
 
+/* One option of an a{sv} argument: its key and the D-Bus type its variant must hold. A scalar
+ * type ("s", "b", "u", "i", "x", "t", "d") is read into value (const char **, int *, uint32_t
+ * *, ...); any type may instead have read(), called with the message on the variant. given,
+ * when not NULL, is set once the option was read. */
+struct bus_option {
+        const char *key;
+        const char *type;
+        void *value;
+        bool *given;
+        int (*read)(sd_bus_message *message, const char *key, void *userdata, sd_bus_error *error);
+};
+/* Reads an a{sv} argument against options: an unknown key, or a variant of another type than
+ * its option's, is InvalidArgument naming the key and the type it takes ("solve option
+ * "seed" takes an unsigned integer (D-Bus type u), not type s"). what names the options in
+ * those messages. The values are the caller's to check. */
+int bus_read_options(sd_bus_message *message, const char *what, const struct bus_option *options, size_t n,
+                     void *userdata, sd_bus_error *error);
+
 /* A file a caller hands over by name (an import's, a score file): a plain name, no path. */
 #define BUS_FILE_NAME_MAX 64
 
@@ -70,3 +89,4 @@ int bus_schedule_register(struct daemon *daemon);
 int bus_progress_register(struct daemon *daemon);
 int bus_sessions_register(struct daemon *daemon);
 int bus_feeds_register(struct daemon *daemon);
+int bus_admin_register(struct daemon *daemon);

@@ -12,9 +12,11 @@
 #include "store/store.h"
 
 struct alert_command;
+struct backup_job;
 struct bus;
 struct feeds;
 struct http_server;
+struct import_job;
 struct signal_queue;
 struct solve_job;
 
@@ -34,11 +36,17 @@ struct daemon {
         struct http_server *http; /* http.c */
         /* The service layer's state (daemon/service/). */
         struct solve_job *solve; /* solve-service.c: the running solve, NULL when none */
+        struct import_job *import; /* import-service.c: the import being read, NULL when none */
         struct signal_queue *signals; /* signal-queue.c: signals waiting for a commit, the bus's hook */
-        struct event *session_timer; /* session-timer.c: the next due session event */
+        struct event *session_timer; /* session-timer.c: the next due session event, or the next try */
+        int session_failures; /* session-timer.c: tries of the timer's work that failed in a row */
         civil_date sessions_stored_to; /* session-sync.c: the published schedule's sessions are stored through this day */
         struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
         struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */
+        struct backup_job *backup; /* backup-service.c: the backup being written, NULL when none */
+
+        struct event *db_watch; /* db-guard.c: looks at the database file */
+        bool db_moved; /* db-guard.c: the open file was deleted or replaced (said once) */
 
         struct event *signal_events[4];
         struct event *watchdog;
@@ -47,6 +55,8 @@ struct daemon {
 
 /* Time stamps as stored and shown: "YYYY-MM-DDTHH:MM:SS" in school local time. */
 void daemon_format_time(time_t when, char buf[static 32]);
+/* Sets TZ to school's zone (no change for NULL). */
+void daemon_set_zone(const struct school *school);
 /* Makes school the current data set (takes a reference) and sets TZ to its zone. */
 void daemon_set_school(struct daemon *daemon, struct school *school);
 /* Replaces the current schedule (takes ownership). */

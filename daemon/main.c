@@ -15,8 +15,11 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "db-guard.h"
 #include "http.h"
 #include "log.h"
+#include "service/backup-service.h"
+#include "service/import-service.h"
 #include "service/session-timer.h"
 #include "service/feed-service.h"
 #include "service/solve-service.h"
@@ -276,12 +279,23 @@ static int load_state(struct daemon *daemon) {
                 log_error("cannot create the folder of %s: %s", daemon->db_path, strerror(-r));
                 return r;
         }
+        bool creating = false;
+        if ((r = db_guard_before_open(daemon, &creating)) < 0)
+                return r;
         r = store_open(daemon->db_path, &daemon->store, &error);
         if (r < 0) {
                 log_error("cannot open the database %s: %s", daemon->db_path, error ? error : strerror(-r));
                 free(error);
                 return r;
         }
+        int from_version = 0;
+        const char *copy = NULL;
+        store_opened(daemon->store, &from_version, &copy);
+        if (copy)
+                log_info("migrated %s from schema %d to %d; the database as it was is kept in %s", daemon->db_path,
+                         from_version, store_schema_version(), copy);
+        if ((r = db_guard_after_open(daemon, creating)) < 0)
+                return r;
         struct school *school = NULL;
         r = store_load_school(daemon->store, &school);
         if (r == -ENOENT)
@@ -300,10 +314,13 @@ static int load_state(struct daemon *daemon) {
 
 static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
+        import_cancel(daemon);
+        backup_cancel(daemon);
         sessions_stop(daemon);
         http_stop(daemon);
         bus_stop(daemon);
         feeds_stop(daemon);
+        db_guard_stop(daemon);
         for (size_t i = 0; i < sizeof daemon->signal_events / sizeof daemon->signal_events[0]; i++)
                 if (daemon->signal_events[i])
                         event_free(daemon->signal_events[i]);
@@ -348,6 +365,10 @@ int main(int argc, char **argv) {
         /* The bus first: a second daemon is refused by its name before it touches the port. */
         if (feeds_start(&daemon) < 0 || bus_start(&daemon) < 0 || http_start(&daemon) < 0)
                 goto out;
+        if (db_guard_start(&daemon) < 0) {
+                log_error("cannot watch the database file");
+                goto out;
+        }
         if (sessions_start(&daemon) < 0) {
                 log_error("cannot start the session timers");
                 goto out;

@@ -13,14 +13,21 @@ static const struct {
         bool signal; /* ScheduleChanged, with the published version's summary */
         bool feeds; /* the feed cache is dropped (rebuilt on the next fetch; same bytes, same ETag) */
         bool sync; /* the stored future follows the published schedule and the calendar */
+        bool sync_in_transaction; /* the same, inside the change's own transaction (changes_prepare) */
         bool timer; /* the next due session event is looked up again */
 } follows[] = {
-        [CHANGE_SCHOOL] = { .feeds = true, .sync = true, .timer = true },
+        [CHANGE_SCHOOL] = { .feeds = true, .sync_in_transaction = true, .timer = true },
         [CHANGE_SCHEDULE] = { .signal = true, .feeds = true, .sync = true, .timer = true },
         [CHANGE_PINS] = { .feeds = true },
         [CHANGE_SESSIONS] = { .feeds = true, .timer = true },
         [CHANGE_SCORES] = { 0 },
 };
+
+int changes_prepare(struct daemon *daemon, enum change change, const struct schedule *schedule) {
+        if (follows[change].sync_in_transaction && schedule)
+                return sessions_sync_in_transaction(daemon, schedule);
+        return 0;
+}
 
 void changes_announce(struct daemon *daemon, enum change change) {
         if (follows[change].signal && daemon->schedule) {

@@ -71,17 +71,18 @@ static int store_range(struct daemon *daemon, civil_date from, civil_date to) {
                         r = insert_occurrence(daemon, schedule, &list[i], now_text, now);
         if (r >= 0)
                 r = store_commit(daemon->store);
-        if (r < 0) {
-                log_error("sessions: cannot store the sessions ahead: %s", store_error(daemon->store));
+        if (r < 0)
                 store_rollback(daemon->store);
-        }
         free(list);
         return r;
 }
 
 int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to) {
         civil_date today = local_today(daemon);
-        return store_range(daemon, from > today ? from : today, to);
+        int r = store_range(daemon, from > today ? from : today, to);
+        if (r < 0)
+                log_error("sessions: cannot store the sessions asked for: %s", store_error(daemon->store));
+        return r;
 }
 
 int sessions_extend_horizon(struct daemon *daemon) {
@@ -137,10 +138,9 @@ static int hold_new_week(struct daemon *daemon, const struct schedule *schedule,
         return r;
 }
 
-int sessions_sync(struct daemon *daemon) {
-        const struct schedule *schedule = daemon->schedule;
-        if (!schedule || !daemon->school || schedule->version <= 0)
-                return 0;
+/* The stored future brought to schedule, inside the caller's transaction; the last day it
+ * stored in *ret_until. */
+static int sync_within(struct daemon *daemon, const struct schedule *schedule, civil_date *ret_until) {
         time_t now = clock_now(&daemon->clock);
         char now_text[32];
         daemon_format_time(now, now_text);
@@ -152,15 +152,13 @@ int sessions_sync(struct daemon *daemon) {
         int64_t last = 0;
         int r = store_sessions_last_start(daemon->store, (int64_t)now, &last);
         if (r < 0)
-                goto fail;
+                return r;
         if (last > 0 && local_date_of((time_t)last, NULL) > until)
                 until = local_date_of((time_t)last, NULL);
         if (until > schedule->school->info.term_end)
                 until = schedule->school->info.term_end;
         if ((r = occurrence_expand(schedule, today, until, &list, &n)) < 0)
                 return r;
-        if ((r = store_begin(daemon->store)) < 0)
-                goto fail;
         /* Groups whose interventionist, program or students changed: their future goes. */
         for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
                 bool same = false;
@@ -176,19 +174,38 @@ int sessions_sync(struct daemon *daemon) {
         for (size_t i = 0; i < n && r >= 0; i++)
                 if (occurrence_is_held(&list[i]))
                         r = insert_occurrence(daemon, schedule, &list[i], now_text, now);
+        free(list);
+        if (r >= 0)
+                *ret_until = until;
+        return r;
+}
+
+int sessions_sync_in_transaction(struct daemon *daemon, const struct schedule *schedule) {
+        civil_date until = 0;
+        if (!schedule || schedule->version <= 0)
+                return 0;
+        /* The stored horizon (sessions_stored_to) is left as it is: should the transaction
+         * roll back it is still true, and once it commits the days up to it are stored. */
+        return sync_within(daemon, schedule, &until);
+}
+
+int sessions_sync(struct daemon *daemon) {
+        const struct schedule *schedule = daemon->schedule;
+        civil_date until = 0;
+        if (!schedule || !daemon->school || schedule->version <= 0)
+                return 0;
+        int r = store_begin(daemon->store);
+        if (r >= 0)
+                r = sync_within(daemon, schedule, &until);
         if (r >= 0)
                 r = store_commit(daemon->store);
-        if (r < 0)
-                goto fail;
-        log_debug("sessions: occurrences of schedule version %lld stored from %s", (long long)schedule->version,
-                  now_text);
+        if (r < 0) {
+                log_error("sessions: cannot store the occurrences of version %lld: %s", (long long)schedule->version,
+                          store_error(daemon->store));
+                store_rollback(daemon->store);
+                return r;
+        }
+        log_debug("sessions: occurrences of schedule version %lld stored", (long long)schedule->version);
         daemon->sessions_stored_to = until;
-        free(list);
         return 0;
-fail:
-        log_error("sessions: cannot store the occurrences of version %lld: %s", (long long)schedule->version,
-                  store_error(daemon->store));
-        store_rollback(daemon->store);
-        free(list);
-        return r;
 }

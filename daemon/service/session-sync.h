@@ -11,8 +11,13 @@ struct daemon;
  * replaced where the schedule or the calendar changed them, the past is kept as it is. One
  * transaction. 0 or -errno (logged). */
 int sessions_sync(struct daemon *daemon);
+/* The same for schedule (a new school's view of the published schedule, not yet current),
+ * inside the caller's transaction, which commits it with the change that implies it. */
+struct schedule;
+int sessions_sync_in_transaction(struct daemon *daemon, const struct schedule *schedule);
 /* Stores the published schedule's sessions of [from, to] that have not started and are not
  * stored yet (a week listed, a session cancelled beyond the horizon). */
 int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to);
-/* Keeps the horizon ahead of today stored: a day more each day. */
+/* Keeps the horizon ahead of today stored: a day more each day. -errno (not logged: the
+ * timer retries it) with the detail in store_error(). */
 int sessions_extend_horizon(struct daemon *daemon);

@@ -20,6 +20,11 @@
 /* Fired at most this many at a time, so a long outage cannot hold the loop: the rest goes on
  * the next turn. */
 #define FIRE_BATCH 500
+/* When the database refuses the timer's work (a full disk, a lock held elsewhere, a deleted
+ * file), it is tried again after 1 s, 2 s, 4 s... at most this long apart, one log line per
+ * try, instead of at once and forever. */
+#define RETRY_FIRST_SECONDS 1
+#define RETRY_MAX_SECONDS 300
 
 struct due {
         bool any;
@@ -83,7 +88,7 @@ static int load_json(struct daemon *daemon, const char *session_id, bool checkli
         return 0;
 }
 
-static int fire(struct daemon *daemon, const struct due *due, time_t now) {
+static int fire(struct daemon *daemon, const struct due *due, time_t now, char why[static WHY_MAX]) {
         static const enum service_signal_kind signals[STORE_DUE_KIND_COUNT] = {
                 [STORE_DUE_REMINDER] = SIGNAL_SESSION_REMINDER,
                 [STORE_DUE_PROMPT] = SIGNAL_FIDELITY_CHECK_DUE,
@@ -96,7 +101,7 @@ static int fire(struct daemon *daemon, const struct due *due, time_t now) {
         struct json_object *session = NULL;
         int r = load_json(daemon, due->session_id, due->kind == STORE_DUE_PROMPT, &stored, &session);
         if (r < 0)
-                return r;
+                return why_set(why, r, "cannot read session %s: %s", due->session_id, store_error(daemon->store));
         /* A reminder is for before the session: one that comes due after the start (the daemon
          * was down) is recorded as skipped, never sent late. */
         bool signal = due->kind != STORE_DUE_REMINDER || (int64_t)now <= stored.starts_at;
@@ -124,8 +129,7 @@ static int fire(struct daemon *daemon, const struct due *due, time_t now) {
         if (r >= 0)
                 r = store_commit(daemon->store);
         if (r < 0) {
-                log_error("sessions: cannot record the %s of %s: %s", kind, due->session_id,
-                          store_error(daemon->store));
+                why_set(why, r, "cannot record the %s of %s: %s", kind, due->session_id, store_error(daemon->store));
                 store_rollback(daemon->store);
                 signals_flush(daemon, false);
         } else {
@@ -135,40 +139,87 @@ static int fire(struct daemon *daemon, const struct due *due, time_t now) {
         return r;
 }
 
-/* Fires everything due at or before now, in order, at most limit of them. */
-static int fire_due(struct daemon *daemon, time_t now, int limit) {
+/* Fires everything due at or before now, in order, at most limit of them: how many, or -errno
+ * with why. */
+static int fire_due(struct daemon *daemon, time_t now, int limit, char why[static WHY_MAX]) {
         int fired = 0;
         for (; fired < limit; fired++) {
                 struct due due;
                 int r = next_due(daemon, &due);
-                if (r < 0) {
-                        log_error("sessions: cannot find the next due event: %s", store_error(daemon->store));
-                        return r;
-                }
+                if (r < 0)
+                        return why_set(why, r, "cannot find the next due event: %s", store_error(daemon->store));
                 if (!due.any || due.when > now)
                         break;
-                if ((r = fire(daemon, &due, now)) < 0)
+                if ((r = fire(daemon, &due, now, why)) < 0)
                         return r;
         }
         return fired;
 }
 
+/* The horizon stored and everything due fired: 0, or -errno with why. */
+static int timer_work(struct daemon *daemon, char why[static WHY_MAX]) {
+        int r = sessions_extend_horizon(daemon);
+        if (r < 0)
+                return why_set(why, r, "cannot store the sessions ahead: %s", store_error(daemon->store));
+        r = fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH, why);
+        return r < 0 ? r : 0;
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *userdata);
+
+static bool timer_ready(struct daemon *daemon) {
+        return daemon->base &&
+               (daemon->session_timer || (daemon->session_timer = evtimer_new(daemon->base, on_timer, daemon)));
+}
+
+/* The work failed: try again later, each time twice as late, saying so once per try. */
+static void retry_later(struct daemon *daemon, const char *why) {
+        int delay = RETRY_FIRST_SECONDS;
+        for (int i = 0; i < daemon->session_failures && delay < RETRY_MAX_SECONDS; i++)
+                delay *= 2;
+        if (delay > RETRY_MAX_SECONDS)
+                delay = RETRY_MAX_SECONDS;
+        daemon->session_failures++;
+        log_error("sessions: %s; trying again in %d s", why, delay);
+        if (!timer_ready(daemon))
+                return;
+        struct timeval tv = { .tv_sec = delay, .tv_usec = 0 };
+        evtimer_del(daemon->session_timer);
+        evtimer_add(daemon->session_timer, &tv);
+}
+
+/* The work went through: the backoff ends. */
+static void recovered(struct daemon *daemon) {
+        if (daemon->session_failures == 0)
+                return;
+        log_info("sessions: the database takes the timer's work again (after %d failed tr%s)",
+                 daemon->session_failures, daemon->session_failures == 1 ? "y" : "ies");
+        daemon->session_failures = 0;
+}
+
 static void on_timer(evutil_socket_t fd, short what, void *userdata) {
         struct daemon *daemon = userdata;
-        sessions_extend_horizon(daemon);
-        fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH);
+        char why[WHY_MAX] = "";
+        if (timer_work(daemon, why) < 0) {
+                retry_later(daemon, why);
+                return;
+        }
+        recovered(daemon);
         sessions_rearm(daemon);
 }
 
 void sessions_rearm(struct daemon *daemon) {
-        if (!daemon->base)
+        if (!timer_ready(daemon))
                 return;
-        if (!daemon->session_timer && !(daemon->session_timer = evtimer_new(daemon->base, on_timer, daemon)))
+        /* A try already waiting out its backoff is not brought forward. */
+        if (daemon->session_failures > 0 && evtimer_pending(daemon->session_timer, NULL))
                 return;
         evtimer_del(daemon->session_timer);
         struct due due;
         if (next_due(daemon, &due) < 0) {
-                log_error("sessions: cannot find the next due event: %s", store_error(daemon->store));
+                char why[WHY_MAX];
+                why_set(why, -EIO, "cannot find the next due event: %s", store_error(daemon->store));
+                retry_later(daemon, why);
                 return;
         }
         time_t now = clock_now(&daemon->clock);
@@ -198,9 +249,13 @@ int sessions_advance(struct daemon *daemon, long long seconds, struct json_objec
         if (seconds < 0 || seconds > SESSIONS_ADVANCE_MAX)
                 return why_set(why, -EINVAL, "advance by 0..%lld days", SESSIONS_ADVANCE_MAX / 86400);
         time_t target = clock_now(&daemon->clock) + (time_t)seconds;
+        char failed[WHY_MAX];
         /* Each event fires at its own time, as it would have on a real clock. */
         for (;;) {
-                sessions_extend_horizon(daemon);
+                /* A database that refuses is not asked again for every day passed: the timer
+                 * tries again with its backoff and catches up in order. */
+                if (sessions_extend_horizon(daemon) < 0)
+                        break;
                 struct due due;
                 if (next_due(daemon, &due) < 0)
                         break;
@@ -214,7 +269,8 @@ int sessions_advance(struct daemon *daemon, long long seconds, struct json_objec
                         break;
                 if (due.when > now)
                         clock_advance(&daemon->clock, due.when - now);
-                if (fire_due(daemon, clock_now(&daemon->clock), 1) <= 0)
+                /* What fails here is the timer's to try again (sessions_rearm below). */
+                if (fire_due(daemon, clock_now(&daemon->clock), 1, failed) <= 0)
                         break;
         }
         time_t now = clock_now(&daemon->clock);
@@ -232,15 +288,21 @@ int sessions_advance(struct daemon *daemon, long long seconds, struct json_objec
 int sessions_start(struct daemon *daemon) {
         /* A schedule published before this build kept sessions: its occurrences begin now. */
         int64_t stored = 0;
+        char why[WHY_MAX] = "";
         if (daemon->schedule && store_sessions_max_version(daemon->store, &stored) >= 0 &&
             stored < daemon->schedule->version)
                 sessions_sync(daemon);
-        sessions_extend_horizon(daemon);
-        int fired = fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH);
+        int r = sessions_extend_horizon(daemon);
+        if (r < 0)
+                why_set(why, r, "cannot store the sessions ahead: %s", store_error(daemon->store));
+        int fired = r < 0 ? r : fire_due(daemon, clock_now(&daemon->clock), FIRE_BATCH, why);
         if (fired > 0)
                 log_info("sessions: caught up %d event%s due while pulloutd was not running", fired,
                          fired == 1 ? "" : "s");
-        sessions_rearm(daemon);
+        if (fired < 0)
+                retry_later(daemon, why);
+        else
+                sessions_rearm(daemon);
         alert_command_kick(daemon);
         return 0;
 }

@@ -78,7 +78,8 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
                         : job->result == -EPROTO ? "the result broke a scheduling rule and was not published (a bug: "
                                                    "see the daemon's log)"
                                                  : strerror(-job->result));
-                tell(job, -EIO, why);
+                /* Not the storage's: Failed, not StorageFailed. */
+                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why);
                 goto out;
         }
         struct schedule *schedule = job->schedule;
@@ -106,6 +107,8 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
                 char why[static WHY_MAX]) {
         if (daemon->solve)
                 return why_set(why, -EBUSY, "a solve is already running; wait for it to end");
+        if (daemon->import)
+                return why_set(why, -EBUSY, "an import is running; solve again when it ends");
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing to schedule yet: import a data set first (pullout import DIR)");
         struct solve_job *job = calloc(1, sizeof *job);

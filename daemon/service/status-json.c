@@ -45,6 +45,8 @@ struct json_object *status_json(const struct daemon *daemon, const struct store_
         json_object_object_add(o, "counts", status_counts_json(counts));
         json_object_object_add(o, "schedule_version", json_object_new_int64(counts->schedule_version));
         json_object_object_add(o, "solving", json_object_new_boolean(solve_running(daemon)));
+        /* Answered while an import is being read: the loop is not held by it. */
+        json_object_object_add(o, "importing", json_object_new_boolean(daemon->import != NULL));
         json_object_object_add(o, "clock", json_object_new_string(daemon->clock.manual ? "manual" : "real"));
         daemon_format_time(clock_now(&daemon->clock), now);
         json_object_object_add(o, "now", json_object_new_string(now));
@@ -72,5 +74,13 @@ struct json_object *import_report_json(const char *school_name, const struct sto
                 json_object_object_add(calendar, "ignored", strings_json(district->ignored, district->n_ignored));
                 json_object_object_add(o, "district_calendar", calendar);
         }
+        return o;
+}
+
+struct json_object *backup_json(size_t bytes, int schema_version) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "bytes", json_object_new_int64((int64_t)bytes));
+        json_object_object_add(o, "schema_version", json_object_new_int(schema_version));
+        json_object_object_add(o, "integrity_check", json_object_new_string("ok"));
         return o;
 }

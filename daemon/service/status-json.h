@@ -16,3 +16,5 @@ struct json_object *status_counts_json(const struct store_counts *counts);
 /* district may be NULL (no calendar.ics). */
 struct json_object *import_report_json(const char *school_name, const struct store_counts *counts,
                                        const struct import_report *report, const struct ical_district *district);
+/* A backup written: its size, the schema version it holds, and that it passed the check. */
+struct json_object *backup_json(size_t bytes, int schema_version);

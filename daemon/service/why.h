@@ -7,7 +7,9 @@
  *   -ENODATA  NotReady          nothing imported or solved yet
  *   -EBUSY    Busy              a solve is running
  *   -EOPNOTSUPP NotSupported    not in this mode (the real clock)
- *   other     Failed            the storage or the system; why carries sqlite's own words */
+ *   -EIO      StorageFailed     the database refused (disk full, locked elsewhere, file deleted):
+ *                               the store's errno; why carries sqlite's own words (store_error)
+ *   other     Failed            the system (a solve that failed, a thread that did not start) */
 #pragma once
 
 #include <stdarg.h>

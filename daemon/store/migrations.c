@@ -176,6 +176,17 @@ int store_migrate(struct store *store) {
                          version, MIGRATION_COUNT);
                 return -EPROTO;
         }
+        store->opened_from_version = version;
+        /* A database of an older release is copied before it changes: a migration that goes
+         * wrong, or a downgrade, can start again from the copy (pulloutd(8)). */
+        if (version > 0 && version < MIGRATION_COUNT && (r = store_backup_before_migration(store, version)) < 0) {
+                char detail[sizeof store->error];
+                snprintf(detail, sizeof detail, "%s", store->error);
+                snprintf(store->error, sizeof store->error,
+                         "not migrating schema %d to %d without a copy of the database: %s", version,
+                         MIGRATION_COUNT, detail);
+                return r;
+        }
         for (; version < MIGRATION_COUNT; version++) {
                 char bump[64];
                 snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);

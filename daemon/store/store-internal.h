@@ -22,7 +22,16 @@ struct store {
         } cached[STORE_CACHED_STATEMENTS];
         int n_cached;
         char error[512]; /* detail of the last failure, in sqlite's words, for the caller */
+        bool moved_refused; /* the commit hook refused a change to a moved file: say so, not "constraint failed" */
+        /* What store_open did (store_opened()). */
+        int opened_from_version;
+        char *migration_backup;
 };
+
+/* backup.c: a copy of the database, as it is now, into STORE_BACKUP_FOLDER beside it, named
+ * for the schema version it holds and the time; older copies beyond the newest
+ * STORE_MIGRATION_BACKUPS_KEPT are removed. Its path is kept in store->migration_backup. */
+int store_backup_before_migration(struct store *store, int from_version);
 
 /* Prepares sql; on failure fills store->error. */
 int store_prepare(struct store *store, const char *sql, sqlite3_stmt **ret_stmt);

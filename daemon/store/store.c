@@ -3,6 +3,7 @@
  * change commits. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,45 @@ const char *store_error(const struct store *store) {
 }
 
 /* sqlite's result code as an errno: out of memory is the caller's to report as such; every
- * other failure is the storage's, with sqlite's words in store->error. */
+ * other failure is the storage's (-EIO, the bus's StorageFailed), with sqlite's words in
+ * store->error. */
 static int errno_of(int code) {
         return (code & 0xff) == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
+/* Whether the file the connection has open is no longer the one at its path (deleted, or
+ * replaced by another file). WAL mode does not notice by itself: sqlite checks this only
+ * when a rollback journal is opened. */
+static bool file_moved(struct store *store) {
+        int moved = 0;
+        if (!store->db || sqlite3_file_control(store->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+                return false;
+        return moved != 0;
+}
+
+static void set_moved_error(struct store *store, const char *what) {
+        snprintf(store->error, sizeof store->error,
+                 "%s%sthe database file %s was deleted or replaced while pulloutd had it open: the change was "
+                 "refused (see pulloutd(8), THE DATABASE FILE)",
+                 what ? what : "", what ? ": " : "", store->path);
+}
+
+/* sqlite's message, and what it means here when its words alone do not say it. */
+static void describe(struct store *store, int code, const char *message, const char *what) {
+        if (store->moved_refused) {
+                store->moved_refused = false;
+                set_moved_error(store, what);
+                return;
+        }
+        const char *hint = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                                   ? " (another program holds the database's write lock; try again when it is "
+                                     "done)"
+                                   : "";
+        snprintf(store->error, sizeof store->error, "%s%s%s%s", what ? what : "", what ? ": " : "", message, hint);
+}
+
 static int fail_code(struct store *store, int code, const char *what) {
-        const char *message = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(code);
-        if (what)
-                snprintf(store->error, sizeof store->error, "%s: %s", what, message);
-        else
-                snprintf(store->error, sizeof store->error, "%s", message);
+        describe(store, code, store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(code), what);
         return errno_of(code);
 }
 
@@ -37,7 +66,7 @@ int store_exec(struct store *store, const char *sql) {
         char *message = NULL;
         int code = sqlite3_exec(store->db, sql, NULL, NULL, &message);
         if (code != SQLITE_OK) {
-                snprintf(store->error, sizeof store->error, "%s", message ? message : sqlite3_errstr(code));
+                describe(store, code, message ? message : sqlite3_errstr(code), NULL);
                 sqlite3_free(message);
                 return errno_of(code);
         }
@@ -314,8 +343,28 @@ int store_column_date(struct store *store, sqlite3_stmt *stmt, int column, civil
         return 0;
 }
 
+int store_check_file(struct store *store) {
+        if (!file_moved(store))
+                return 0;
+        set_moved_error(store, NULL);
+        return -EIO;
+}
+
 int store_begin(struct store *store) {
-        return store_exec(store, "BEGIN IMMEDIATE");
+        /* Refused before any work, not only at the commit (the hook below). */
+        int r = store_check_file(store);
+        return r < 0 ? r : store_exec(store, "BEGIN IMMEDIATE");
+}
+
+/* Every commit, of a transaction or of a single statement, passes here: a change to a file
+ * that is no longer the database (deleted or replaced under pulloutd) is rolled back rather
+ * than acknowledged and lost. */
+static int refuse_commit_to_moved_file(void *userdata) {
+        struct store *store = userdata;
+        if (!file_moved(store))
+                return 0;
+        store->moved_refused = true;
+        return 1;
 }
 
 int store_commit(struct store *store) {
@@ -334,8 +383,14 @@ struct store *store_close(struct store *store) {
                 sqlite3_finalize(store->cached[i].stmt);
         sqlite3_close(store->db);
         free(store->path);
+        free(store->migration_backup);
         free(store);
         return NULL;
+}
+
+void store_opened(const struct store *store, int *ret_from_version, const char **ret_migration_backup) {
+        *ret_from_version = store->opened_from_version;
+        *ret_migration_backup = store->migration_backup;
 }
 
 int store_open(const char *path, struct store **ret_store, char **ret_error) {
@@ -348,7 +403,10 @@ int store_open(const char *path, struct store **ret_store, char **ret_error) {
                 r = store_fail(store, path);
                 goto fail;
         }
-        sqlite3_busy_timeout(store->db, 5000);
+        /* The loop owns this connection: it never waits for another program's write lock
+         * longer than this (the change fails with "database is locked" instead). */
+        sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
+        sqlite3_commit_hook(store->db, refuse_commit_to_moved_file, store);
         r = store_exec(store, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
         if (r < 0)
                 goto fail;

@@ -18,12 +18,45 @@ struct store_counts {
         int64_t schedule_version; /* 0: never solved */
 };
 
-/* Opens (creating it and its migrations) the database at path. -errno; the reason in
- * *ret_error (malloc'd) when ret_error is not NULL. */
+/* The longest the loop's connection waits for another program's write lock before a change
+ * fails with "database is locked": the event loop never waits longer than 100 ms. */
+#define STORE_BUSY_TIMEOUT_MS 50
+/* Copies kept before schema migrations, in the folder "backups" beside the database. */
+#define STORE_MIGRATION_BACKUPS_KEPT 3
+#define STORE_BACKUP_FOLDER "backups"
+
+/* Opens (creating it and its migrations) the database at path. Before migrating a database
+ * of an older schema it keeps a copy in STORE_BACKUP_FOLDER beside it (and no more than
+ * STORE_MIGRATION_BACKUPS_KEPT of them); when that copy cannot be made nothing is migrated.
+ * -errno; the reason in *ret_error (malloc'd) when ret_error is not NULL. */
 int store_open(const char *path, struct store **ret_store, char **ret_error);
 struct store *store_close(struct store *store);
 /* The schema version this build writes. */
 int store_schema_version(void);
+/* What store_open found and did: the schema version the file had (0: new or empty) and the
+ * copy kept before migrating it (NULL: none was needed). */
+void store_opened(const struct store *store, int *ret_from_version, const char **ret_migration_backup);
+/* Whether the open file is still the database at its path: -EIO, said in store_error(), when
+ * it was deleted or replaced under pulloutd. Every change checks this before it starts and
+ * again as it commits, and is refused when so. */
+int store_check_file(struct store *store);
+
+/* A consistent copy of the live database (sqlite's online backup API, from the store's own
+ * connection, so changes made meanwhile are carried into the copy and a database file that
+ * was deleted under pulloutd is still copied from the open file). Steps run on the loop;
+ * store_backup_finish may run on another thread, the copy being no longer tied to the store. */
+struct store_backup;
+int store_backup_start(struct store *store, struct store_backup **ret_backup);
+/* Copies up to pages more pages: 1 when some remain, 0 when the copy is complete, -errno. */
+int store_backup_step(struct store_backup *backup, int pages);
+/* Checks the completed copy (PRAGMA integrity_check) and gives its bytes, a database file
+ * valid until store_backup_free(). -EIO when the check fails. */
+int store_backup_finish(struct store_backup *backup, const void **ret_data, size_t *ret_size);
+/* The copy's schema version and page count, once finished. */
+int store_backup_schema_version(const struct store_backup *backup);
+/* The detail of the backup's last failure, in sqlite's words. */
+const char *store_backup_error(const struct store_backup *backup);
+struct store_backup *store_backup_free(struct store_backup *backup);
 
 int store_begin(struct store *store);
 int store_commit(struct store *store);

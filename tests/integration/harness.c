@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <json-c/json.h>
 #include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -442,19 +443,61 @@ int harness_command(struct harness *h, char **ret_out, char **ret_err, const cha
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) {
+static int vpullout(struct harness *h, char **ret_out, char **ret_err, const char **ret_command, va_list ap) {
+        static char command[256];
         const char *argv[64];
         int n = 0;
         argv[n++] = harness_pullout_path();
         argv[n++] = h->system_bus ? "--system" : "--user";
+        const char *arg;
+        command[0] = '\0';
+        while ((arg = va_arg(ap, const char *)) && n < 63) {
+                argv[n++] = arg;
+                if (n <= 4)
+                        snprintf(command + strlen(command), sizeof command - strlen(command), " %s", arg);
+        }
+        argv[n] = NULL;
+        if (ret_command)
+                *ret_command = command;
+        return harness_command(h, ret_out, ret_err, argv);
+}
+
+int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) {
         va_list ap;
         va_start(ap, ret_err);
-        const char *arg;
-        while ((arg = va_arg(ap, const char *)) && n < 63)
-                argv[n++] = arg;
+        int code = vpullout(h, ret_out, ret_err, NULL, ap);
         va_end(ap);
-        argv[n] = NULL;
-        return harness_command(h, ret_out, ret_err, argv);
+        return code;
+}
+
+void harness_pullout_ok(struct harness *h, char **ret_out, ...) {
+        char *out = NULL, *err = NULL;
+        const char *command;
+        va_list ap;
+        va_start(ap, ret_out);
+        int code = vpullout(h, &out, &err, &command, ap);
+        va_end(ap);
+        ck_assert_msg(code == 0, "pullout%s: exit %d: %s", command, code, err);
+        if (ret_out)
+                *ret_out = out;
+        else
+                free(out);
+        free(err);
+}
+
+struct json_object *harness_pullout_json(struct harness *h, ...) {
+        char *out = NULL, *err = NULL;
+        const char *command;
+        va_list ap;
+        va_start(ap, h);
+        int code = vpullout(h, &out, &err, &command, ap);
+        va_end(ap);
+        ck_assert_msg(code == 0, "pullout%s: exit %d: %s", command, code, err);
+        struct json_object *document = json_tokener_parse(out);
+        ck_assert_msg(document, "pullout%s printed no JSON: %s", command, out);
+        free(out);
+        free(err);
+        return document;
 }
 
 void harness_copy_dir(const char *src, const char *dst) {
@@ -489,4 +532,61 @@ void harness_edit_file(const char *path, const char *from, const char *to) {
         fputs(hit + strlen(from), file);
         fclose(file);
         free(data);
+}
+
+int harness_call(struct harness *h, char **ret_name, char **ret_message, const char *method, const char *types, ...) {
+        sd_bus *bus = NULL;
+        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        ck_assert_int_ge(sd_bus_new(&bus), 0);
+        ck_assert_int_ge(sd_bus_set_address(bus, h->bus_address), 0);
+        ck_assert_int_ge(sd_bus_set_bus_client(bus, 1), 0);
+        ck_assert_int_ge(sd_bus_start(bus), 0);
+        ck_assert_int_ge(sd_bus_message_new_method_call(bus, &message, "org.pullout.Scheduler1",
+                                                        "/org/pullout/Scheduler1", "org.pullout.Scheduler1", method),
+                         0);
+        va_list ap;
+        va_start(ap, types);
+        ck_assert_int_ge(sd_bus_message_appendv(message, types, ap), 0);
+        va_end(ap);
+        int r = sd_bus_call(bus, message, 60 * 1000000ull, &error, &reply);
+        if (ret_name)
+                *ret_name = r < 0 ? strdup(error.name ? error.name : "?") : NULL;
+        if (ret_message)
+                *ret_message = r < 0 ? strdup(error.message ? error.message : "") : NULL;
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(reply);
+        sd_bus_message_unref(message);
+        sd_bus_flush_close_unref(bus);
+        return r < 0 ? -1 : 0;
+}
+
+char *harness_daemon_log(struct harness *h) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/pulloutd.log", h->dir);
+        char *text = harness_read_file(path);
+        return text ? text : strdup("");
+}
+
+int harness_log_count(struct harness *h, const char *text) {
+        char *log = harness_daemon_log(h);
+        int n = 0;
+        for (char *line = log, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strstr(line, text))
+                        n++;
+        }
+        free(log);
+        return n;
+}
+
+bool harness_log_wait(struct harness *h, const char *text, int timeout_seconds) {
+        for (int i = 0; i < timeout_seconds * 50; i++) {
+                if (harness_log_count(h, text) > 0)
+                        return true;
+                usleep(20000);
+        }
+        return false;
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct json_object;
+
 struct harness {
         char dir[256]; /* private temporary folder: bus socket, database, outputs */
         char bus_address[512];
@@ -54,11 +56,27 @@ void harness_stop(struct harness *h);
 /* Runs `pullout --user ARGS...` (NULL-terminated) on the private bus. Returns its exit code;
  * its stdout and stderr in *ret_out and *ret_err (malloc'd, may be NULL to discard). */
 int harness_pullout(struct harness *h, char **ret_out, char **ret_err, ...) __attribute__((sentinel));
+/* Runs pullout ARGS... (NULL-terminated) and asserts that it exits 0; its stdout in *ret_out
+ * (malloc'd) when ret_out is not NULL. */
+void harness_pullout_ok(struct harness *h, char **ret_out, ...) __attribute__((sentinel));
+/* The same, its stdout parsed as JSON (the caller puts it). */
+struct json_object *harness_pullout_json(struct harness *h, ...) __attribute__((sentinel));
 /* Starts a command in the background with the private bus in its environment, its output
  * going to out_path; returns its pid (it dies with the test). */
 pid_t harness_spawn(struct harness *h, const char *const *argv, const char *out_path);
 /* Runs any command (argv NULL-terminated) with the private bus in its environment. */
 int harness_command(struct harness *h, char **ret_out, char **ret_err, const char *const *argv);
+
+/* Calls a method of org.pullout.Scheduler1 straight with sd-bus (no CLI in between), its
+ * arguments appended as types says. 0 when it succeeded; else -1 with the D-Bus error's name
+ * and message in *ret_name and *ret_message (malloc'd; either may be NULL to discard). */
+int harness_call(struct harness *h, char **ret_name, char **ret_message, const char *method, const char *types, ...);
+/* The daemon's log (its stderr) as written so far (malloc'd, "" when empty). */
+char *harness_daemon_log(struct harness *h);
+/* How many lines of the daemon's log contain text. */
+int harness_log_count(struct harness *h, const char *text);
+/* Waits (up to timeout_seconds) until a line of the daemon's log contains text. */
+bool harness_log_wait(struct harness *h, const char *text, int timeout_seconds);
 
 /* Reads a whole file (NULL on failure). */
 char *harness_read_file(const char *path);

@@ -339,7 +339,16 @@ static int pullout_as(const char *user, char **ret_out, char **ret_err, const ch
 
 /* Calls one method of org.pullout.Scheduler1 as user, straight with sd-bus (no CLI in between):
  * "ok" or the D-Bus error name, malloc'd. */
-static char *call_as(const char *user, const char *interface, const char *method) {
+/* A process's credentials: groups NULL takes the user's from the user database, as login does;
+ * else exactly n_groups of them. */
+struct caller {
+        const char *user;
+        const gid_t *groups;
+        size_t n_groups;
+};
+
+static char *call_from(const struct caller *who, const char *interface, const char *method) {
+        const char *user = who->user;
         int fds[2];
         ck_assert_int_eq(pipe(fds), 0);
         pid_t pid = fork();
@@ -348,7 +357,8 @@ static char *call_as(const char *user, const char *interface, const char *method
                 close(fds[0]);
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
                 struct passwd *pw = getpwnam(user);
-                if (!pw || initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+                if (!pw || (who->groups ? setgroups(who->n_groups, who->groups) : initgroups(user, pw->pw_gid)) < 0 ||
+                    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
                         _exit(126);
                 sd_bus *bus = NULL;
                 sd_bus_message *call = NULL, *reply = NULL;
@@ -380,6 +390,10 @@ static char *call_as(const char *user, const char *interface, const char *method
         ck_assert_msg(n > 0, "call %s as %s: the caller failed (status %d)", method, user, status);
         answer[n] = '\0';
         return strdup(answer);
+}
+
+static char *call_as(const char *user, const char *interface, const char *method) {
+        return call_from(&(struct caller){ .user = user }, interface, method);
 }
 
 static void assert_call(const char *user, const char *interface, const char *method, const char *expected) {
@@ -495,6 +509,34 @@ START_TEST(test_daemon_refuses_outsider_when_the_policy_is_bypassed) {
 }
 END_TEST
 
+/* The groups the calling process holds decide, as the bus saw them, not what the user database
+ * lists: a member whose process dropped the group is refused, a process that holds the group
+ * without its user being listed in it gets in. */
+START_TEST(test_daemon_decides_from_the_groups_the_caller_holds) {
+        if (skip_unless_root())
+                return;
+        struct group *group = getgrnam(SERVICE_USER);
+        ck_assert(group);
+        const gid_t holds[1] = { group->gr_gid };
+        static const struct {
+                const char *who, *user;
+                bool holds;
+                const char *expected;
+        } cases[] = {
+                { "a member whose process dropped the group", MEMBER, false, "org.pullout.Error.AccessDenied" },
+                { "a member holding it", MEMBER, true, "org.pullout.Error.InvalidData" },
+                { "an outsider's process holding the group", OUTSIDER, true, "org.pullout.Error.InvalidData" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                struct caller who = { .user = cases[i].user, .groups = holds, .n_groups = cases[i].holds ? 1 : 0 };
+                char *answer = call_from(&who, "org.pullout.Scheduler1", "Import");
+                ck_assert_msg(strcmp(answer, cases[i].expected) == 0, "%s: %s, expected %s", cases[i].who, answer,
+                              cases[i].expected);
+                free(answer);
+        }
+}
+END_TEST
+
 Suite *suite_system(void) {
         Suite *suite = suite_create("system");
 
@@ -520,6 +562,7 @@ Suite *suite_system(void) {
         tcase_add_unchecked_fixture(bypassed, users_case_setup, users_case_teardown);
         tcase_add_checked_fixture(bypassed, permissive_setup, users_teardown);
         tcase_add_test(bypassed, test_daemon_refuses_outsider_when_the_policy_is_bypassed);
+        tcase_add_test(bypassed, test_daemon_decides_from_the_groups_the_caller_holds);
         suite_add_tcase(suite, bypassed);
         return suite;
 }
