@@ -1,6 +1,9 @@
 /* fuzz-district.c: libFuzzer target for the district calendar reader (untrusted .ics input).
  * Build: clang -fsanitize=fuzzer,address,undefined -Idaemon -I. fuzz/fuzz-district.c
- *        ical/district.c daemon/model/timeutil.c daemon/model/school.c $(pkg-config --cflags --libs libical) */
+ *        ical/district.c daemon/model/timeutil.c daemon/model/school.c $(pkg-config --cflags --libs libical)
+ * Run with a timeout so slowness counts as a finding: build-fuzz/fuzz-district -timeout=1
+ * fuzz/corpus/district (the corpus holds the calendars that once took minutes: a MINUTELY rule
+ * with 1,000 EXDATEs, BY* rules that filter nearly every candidate). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,6 @@ const char *const ical_district_early_release_keywords[] = {
 };
 
 #define STACK_MAX 8
-#define ITERATIONS_PER_EVENT 20000
-#define ITERATIONS_TOTAL 400000
 #define EVENT_DAYS_MAX 366
 
 struct override {
@@ -47,7 +46,7 @@ struct reader {
         size_t n_event_lines;
         struct override *overrides;
         size_t n_overrides;
-        long iterations;
+        uint64_t work; /* rule evaluations charged so far, at most ICAL_DISTRICT_WORK_BUDGET */
         int fatal; /* -ENOMEM or -E2BIG: stops the reading */
 };
 
@@ -461,81 +460,258 @@ static void apply_instance(struct reader *reader, const struct event *event, str
         }
 }
 
-static bool excluded(struct reader *reader, const struct event *event, struct icaltimetype instance) {
+/* Rule evaluations: every step of a recurrence iterator libical takes, every probe of an
+ * EXDATE or override lookup. Charged before the work is done, so a hostile rule is refused in
+ * microseconds rather than after minutes of expansion. */
+static bool charge(struct reader *reader, const struct event *event, uint64_t work, const char *what) {
+        if (work <= ICAL_DISTRICT_WORK_BUDGET - reader->work) {
+                reader->work += work;
+                return true;
+        }
+        if (reader->fatal == 0)
+                add_error(reader, event->line,
+                          "%s: %s needs about %" PRIu64 " rule evaluations; with the rest of the calendar that is "
+                          "more than the budget of %u (ICAL_DISTRICT_WORK_BUDGET)",
+                          event->label, what, work, (unsigned)ICAL_DISTRICT_WORK_BUDGET);
+        reader->fatal = -E2BIG;
+        return false;
+}
+
+static int compare_int64(const void *a, const void *b) {
+        int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+        return (x > y) - (x < y);
+}
+
+/* Binary search, each probe charged. */
+static bool in_sorted(struct reader *reader, const int64_t *set, size_t n, int64_t key) {
+        size_t low = 0, high = n;
+        while (low < high) {
+                reader->work++;
+                size_t mid = low + (high - low) / 2;
+                if (set[mid] == key)
+                        return true;
+                if (set[mid] < key)
+                        low = mid + 1;
+                else
+                        high = mid;
+        }
+        return false;
+}
+
+/* An event's EXDATEs, converted once and sorted: civil dates (all-day events, VALUE=DATE) and
+ * Unix seconds; an instance is looked up in O(log n), not compared with each. */
+struct exdates {
+        int64_t *dates, *seconds;
+        size_t n_dates, n_seconds;
+};
+
+static int exdates_load(struct reader *reader, const struct event *event, struct exdates *ret) {
+        *ret = (struct exdates){ 0 };
+        size_t n = 0;
+        for (icalproperty *p = icalcomponent_get_first_property(event->component, ICAL_EXDATE_PROPERTY); p;
+             p = icalcomponent_get_next_property(event->component, ICAL_EXDATE_PROPERTY))
+                n++;
+        if (n == 0)
+                return 0;
+        ret->dates = malloc(n * sizeof *ret->dates);
+        ret->seconds = malloc(n * sizeof *ret->seconds);
+        if (!ret->dates || !ret->seconds)
+                return -ENOMEM;
         for (icalproperty *p = icalcomponent_get_first_property(event->component, ICAL_EXDATE_PROPERTY); p;
              p = icalcomponent_get_next_property(event->component, ICAL_EXDATE_PROPERTY)) {
                 struct icaltimetype exdate = icalproperty_get_exdate(p);
                 if (icaltime_is_null_time(exdate))
                         continue;
                 if (event->all_day || exdate.is_date) {
-                        if (civil_of(exdate) == civil_of(instance))
-                                return true;
+                        ret->dates[ret->n_dates++] = civil_of(exdate);
                         continue;
                 }
                 /* An EXDATE with a TZID is in DTSTART's zone in every calendar we know. */
                 if (!icaltime_is_utc(exdate))
                         exdate.zone = event->dtstart.zone;
-                if (to_seconds(reader, exdate) == to_seconds(reader, instance))
-                        return true;
+                ret->seconds[ret->n_seconds++] = to_seconds(reader, exdate);
         }
-        if (!event->uid)
-                return false;
-        int64_t key = event->all_day ? civil_of(instance) : to_seconds(reader, instance);
-        for (size_t i = 0; i < reader->n_overrides; i++)
-                if (reader->overrides[i].is_date == event->all_day && reader->overrides[i].key == key &&
-                    strcmp(reader->overrides[i].uid, event->uid) == 0)
+        qsort(ret->dates, ret->n_dates, sizeof *ret->dates, compare_int64);
+        qsort(ret->seconds, ret->n_seconds, sizeof *ret->seconds, compare_int64);
+        return 0;
+}
+
+static void exdates_free(struct exdates *x) {
+        free(x->dates);
+        free(x->seconds);
+}
+
+static int compare_overrides(const void *a, const void *b) {
+        const struct override *x = a, *y = b;
+        if (x->key != y->key)
+                return x->key < y->key ? -1 : 1;
+        if (x->is_date != y->is_date)
+                return x->is_date < y->is_date ? -1 : 1;
+        return strcmp(x->uid, y->uid);
+}
+
+static bool overridden(struct reader *reader, const struct event *event, int64_t key) {
+        struct override probe = { .uid = (char *)event->uid, .is_date = event->all_day, .key = key };
+        size_t low = 0, high = reader->n_overrides;
+        while (low < high) {
+                reader->work++;
+                size_t mid = low + (high - low) / 2;
+                int c = compare_overrides(&reader->overrides[mid], &probe);
+                if (c == 0)
                         return true;
+                if (c < 0)
+                        low = mid + 1;
+                else
+                        high = mid;
+        }
         return false;
+}
+
+static bool excluded(struct reader *reader, const struct event *event, const struct exdates *exdates,
+                     struct icaltimetype instance) {
+        civil_date date = civil_of(instance);
+        if (exdates->n_dates && in_sorted(reader, exdates->dates, exdates->n_dates, date))
+                return true;
+        int64_t seconds = event->all_day ? 0 : to_seconds(reader, instance);
+        if (exdates->n_seconds && in_sorted(reader, exdates->seconds, exdates->n_seconds, seconds))
+                return true;
+        if (!event->uid || reader->n_overrides == 0)
+                return false;
+        return overridden(reader, event, event->all_day ? date : seconds);
+}
+
+static size_t by_length(const short *list, size_t size) {
+        size_t n = 0;
+        while (n < size && list[n] != ICAL_RECURRENCE_ARRAY_MAX)
+                n++;
+        return n;
+}
+
+static uint64_t at_least_one(size_t n) {
+        return n ? n : 1;
+}
+
+/* What libical does for a rule between DTSTART and until: one step per FREQ*INTERVAL period,
+ * and within a period one candidate per combination of the BY* parts finer than FREQ (a
+ * YEARLY rule with a day part walks the year's days). An upper estimate, so a rule that
+ * filters every candidate out (BYMONTHDAY=30 in February) costs what it really costs. */
+static uint64_t rule_work(const struct icalrecurrencetype *rule, int64_t from, int64_t until) {
+        if (until <= from)
+                return 1;
+        uint64_t span = (uint64_t)(until - from);
+        uint64_t interval = rule->interval > 0 ? (uint64_t)rule->interval : 1;
+        uint64_t seconds = at_least_one(by_length(rule->by_second, ICAL_BY_SECOND_SIZE));
+        uint64_t minutes = at_least_one(by_length(rule->by_minute, ICAL_BY_MINUTE_SIZE));
+        uint64_t hours = at_least_one(by_length(rule->by_hour, ICAL_BY_HOUR_SIZE));
+        bool day_parts = by_length(rule->by_day, ICAL_BY_DAY_SIZE) || by_length(rule->by_month_day, ICAL_BY_MONTHDAY_SIZE) ||
+                         by_length(rule->by_year_day, ICAL_BY_YEARDAY_SIZE) || by_length(rule->by_week_no, ICAL_BY_WEEKNO_SIZE) ||
+                         by_length(rule->by_month, ICAL_BY_MONTH_SIZE);
+        uint64_t unit, per_period;
+        switch (rule->freq) {
+        case ICAL_SECONDLY_RECURRENCE: unit = 1, per_period = 1; break;
+        case ICAL_MINUTELY_RECURRENCE: unit = 60, per_period = seconds; break;
+        case ICAL_HOURLY_RECURRENCE: unit = 3600, per_period = minutes * seconds; break;
+        case ICAL_DAILY_RECURRENCE: unit = 86400, per_period = hours * minutes * seconds; break;
+        case ICAL_WEEKLY_RECURRENCE:
+                unit = 7 * 86400;
+                per_period = at_least_one(by_length(rule->by_day, ICAL_BY_DAY_SIZE)) * hours * minutes * seconds;
+                break;
+        case ICAL_MONTHLY_RECURRENCE: unit = 28 * 86400, per_period = (day_parts ? 31 : 1) * hours * minutes * seconds; break;
+        default: unit = 365 * 86400, per_period = (day_parts ? 366 : 1) * hours * minutes * seconds; break;
+        }
+        uint64_t periods = span / (unit * interval) + 1;
+        return per_period > UINT64_MAX / periods ? UINT64_MAX : periods * per_period;
+}
+
+static const char *freq_name(icalrecurrencetype_frequency freq) {
+        switch (freq) {
+        case ICAL_SECONDLY_RECURRENCE: return "SECONDLY";
+        case ICAL_MINUTELY_RECURRENCE: return "MINUTELY";
+        case ICAL_HOURLY_RECURRENCE: return "HOURLY";
+        case ICAL_DAILY_RECURRENCE: return "DAILY";
+        case ICAL_WEEKLY_RECURRENCE: return "WEEKLY";
+        case ICAL_MONTHLY_RECURRENCE: return "MONTHLY";
+        default: return "YEARLY";
+        }
+}
+
+static void expand_rule(struct reader *reader, const struct event *event, const struct exdates *exdates,
+                        icalproperty *property, struct tally *tally) {
+        struct icalrecurrencetype rule = icalproperty_get_rrule(property);
+        /* Nothing after the term matters, and libical stops stepping at UNTIL (it checks it on
+         * every step, COUNT only on instances): so UNTIL is at most two days past the term. */
+        civil_date stop = reader->info->term_end + 2;
+        int y, m, d;
+        date_to_ymd(stop, &y, &m, &d);
+        struct icaltimetype window = icaltime_null_time();
+        window.year = y, window.month = m, window.day = d;
+        if (event->dtstart.is_date)
+                window.is_date = 1;
+        else
+                window.zone = icaltimezone_get_utc_timezone();
+        if (icaltime_is_null_time(rule.until) || icaltime_compare(rule.until, window) > 0)
+                rule.until = window;
+        int64_t from = event->all_day ? (int64_t)civil_of(event->dtstart) * 86400 : to_seconds(reader, event->dtstart);
+        int64_t until = event->all_day ? (int64_t)civil_of(rule.until) * 86400 : to_seconds(reader, rule.until);
+        char what[64];
+        snprintf(what, sizeof what, "RRULE:FREQ=%s from %04d-%02d-%02d", freq_name(rule.freq), event->dtstart.year,
+                 event->dtstart.month, event->dtstart.day);
+        if (!charge(reader, event, rule_work(&rule, from, until), what))
+                return;
+        icalrecur_iterator *iterator = icalrecur_iterator_new(rule, event->dtstart);
+        if (!iterator) {
+                add_error(reader, event->line, "%s: RRULE cannot be expanded", event->label);
+                return;
+        }
+        for (;;) {
+                struct icaltimetype instance = icalrecur_iterator_next(iterator);
+                if (icaltime_is_null_time(instance))
+                        break;
+                instance.zone = event->dtstart.zone;
+                civil_date date = civil_of(instance);
+                if (date > reader->info->term_end + 1)
+                        break;
+                if (date + (event->all_day ? event->n_days : 1) < reader->info->term_start - 1)
+                        continue;
+                if (!excluded(reader, event, exdates, instance))
+                        apply_instance(reader, event, instance, tally);
+                if (reader->fatal || !charge(reader, event, 0, what))
+                        break;
+        }
+        icalrecur_iterator_free(iterator);
 }
 
 static void expand(struct reader *reader, const struct event *event, struct tally *tally) {
         icalproperty *rrule = icalcomponent_get_first_property(event->component, ICAL_RRULE_PROPERTY);
         icalproperty *rdate = icalcomponent_get_first_property(event->component, ICAL_RDATE_PROPERTY);
         bool recurring = rrule || rdate;
-        if (!recurring || icalcomponent_get_first_property(event->component, ICAL_RECURRENCEID_PROPERTY)) {
-                if (!excluded(reader, event, event->dtstart) || !recurring)
-                        apply_instance(reader, event, event->dtstart, tally);
+        struct exdates exdates;
+        if (exdates_load(reader, event, &exdates) < 0) {
+                exdates_free(&exdates);
+                reader->fatal = -ENOMEM;
                 return;
         }
-        for (; rrule && !reader->fatal; rrule = icalcomponent_get_next_property(event->component, ICAL_RRULE_PROPERTY)) {
-                struct icalrecurrencetype recurrence = icalproperty_get_rrule(rrule);
-                icalrecur_iterator *iterator = icalrecur_iterator_new(recurrence, event->dtstart);
-                if (!iterator) {
-                        add_error(reader, event->line, "%s: RRULE cannot be expanded", event->label);
-                        return;
-                }
-                for (long n = 0; n < ITERATIONS_PER_EVENT; n++) {
-                        if (++reader->iterations > ITERATIONS_TOTAL) {
-                                add_error(reader, event->line, "%s: recurrences too many to expand", event->label);
-                                reader->fatal = -E2BIG;
-                                break;
-                        }
-                        struct icaltimetype instance = icalrecur_iterator_next(iterator);
-                        if (icaltime_is_null_time(instance))
-                                break;
-                        instance.zone = event->dtstart.zone;
-                        civil_date date = civil_of(instance);
-                        if (date > reader->info->term_end + 1)
-                                break;
-                        if (date + (event->all_day ? event->n_days : 1) < reader->info->term_start - 1)
-                                continue;
-                        if (!excluded(reader, event, instance))
-                                apply_instance(reader, event, instance, tally);
-                        if (reader->fatal)
-                                break;
-                }
-                icalrecur_iterator_free(iterator);
+        if (!recurring || icalcomponent_get_first_property(event->component, ICAL_RECURRENCEID_PROPERTY)) {
+                if (!recurring || !excluded(reader, event, &exdates, event->dtstart))
+                        apply_instance(reader, event, event->dtstart, tally);
+                exdates_free(&exdates);
+                return;
         }
+        for (; rrule && !reader->fatal; rrule = icalcomponent_get_next_property(event->component, ICAL_RRULE_PROPERTY))
+                expand_rule(reader, event, &exdates, rrule, tally);
         for (; rdate && !reader->fatal; rdate = icalcomponent_get_next_property(event->component, ICAL_RDATE_PROPERTY)) {
+                if (!charge(reader, event, 1, "RDATE"))
+                        break;
                 struct icaldatetimeperiodtype value = icalproperty_get_rdate(rdate);
                 struct icaltimetype instance = icaltime_is_null_time(value.time) ? value.period.start : value.time;
                 if (icaltime_is_null_time(instance))
                         continue;
                 if (!icaltime_is_utc(instance))
                         instance.zone = event->dtstart.zone;
-                if (!excluded(reader, event, instance))
+                if (!excluded(reader, event, &exdates, instance))
                         apply_instance(reader, event, instance, tally);
         }
+        exdates_free(&exdates);
 }
 
 static bool value_error(icalcomponent *component, const char **ret_text) {
@@ -785,6 +961,8 @@ int ical_district_read(const char *data, size_t size, const struct school_info *
                         .key = when.is_date ? civil_of(when) : to_seconds(&reader, when),
                 };
         }
+        if (reader.n_overrides > 1)
+                qsort(reader.overrides, reader.n_overrides, sizeof *reader.overrides, compare_overrides);
         for (size_t i = 0; i < n_events && !reader.fatal; i++)
                 read_event(&reader, events[i], i < reader.n_event_lines ? reader.event_lines[i] : 0);
         if (reader.fatal) {

@@ -9,6 +9,13 @@
 #define ICAL_DISTRICT_MAX_BYTES (4u << 20) /* default bound of the input */
 #define ICAL_DISTRICT_MAX_EVENTS 5000      /* default bound of VEVENTs */
 #define ICAL_DISTRICT_MAX_DAYS 5000        /* calendar days produced, at most */
+/* Rule evaluations a calendar may cost: each step libical's recurrence iterator takes (one per
+ * FREQ*INTERVAL period from DTSTART to the term's end, times the BY* combinations finer than
+ * FREQ) and each probe of an EXDATE or override lookup. Under a second of work (a step costs 1-3
+ * µs); a daily or weekly rule over a school year costs a few hundred, a minute-by-minute one
+ * 370,000. A calendar past it is refused (-E2BIG) with the
+ * line of the event that crossed it, before that event is expanded. */
+#define ICAL_DISTRICT_WORK_BUDGET 250000u
 
 /* Case-insensitive substrings, NULL-terminated. */
 extern const char *const ical_district_closed_keywords[];

@@ -228,6 +228,64 @@ START_TEST(test_killed_at_any_moment_of_an_import_that_closes_a_day) {
 }
 END_TEST
 
+/* ---- a calendar that costs too much work -------------------------------------------------- */
+
+static void setup_small(void) {
+        harness_start_bus(&h);
+        snprintf(h.now, sizeof h.now, "2026-09-14T06:00");
+        harness_start_daemon(&h, NULL);
+}
+
+/* The issue's repro (a minute-by-minute rule with 1,000 EXDATEs froze the daemon for 91 s):
+ * refused within seconds with the file, the line and the reason; the loop answers all along and
+ * nothing is stored. */
+START_TEST(test_a_calendar_past_the_work_budget_is_refused) {
+        char sample[400], ics[400], *err = NULL;
+        snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
+        snprintf(ics, sizeof ics, "%s/slow.ics", h.dir);
+        FILE *f = fopen(ics, "we");
+        ck_assert_ptr_nonnull(f);
+        fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Assembly\r\n"
+              "DTSTART;TZID=America/Chicago:20260915T090000\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY\r\n",
+              f);
+        for (int i = 0; i < 1000; i++)
+                fprintf(f, "EXDATE;TZID=America/Chicago:20270101T%02d%02d00\r\n", i / 60 % 24, i % 60);
+        fputs("END:VEVENT\r\nEND:VCALENDAR\r\n", f);
+        ck_assert_int_eq(fclose(f), 0);
+
+        ck_assert_int_ge(sd_bus_new(&bus), 0);
+        ck_assert_int_ge(sd_bus_set_address(bus, h.bus_address), 0);
+        ck_assert_int_ge(sd_bus_set_bus_client(bus, 1), 0);
+        ck_assert_int_ge(sd_bus_start(bus), 0);
+        char out[400];
+        snprintf(out, sizeof out, "%s/import.out", h.dir);
+        /* Its error output is what the test reads: the harness keeps only stdout. */
+        const char *argv[] = { "/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", harness_pullout_path(),
+                               "--user", "import", "--calendar", ics, sample, NULL };
+        double start = seconds_now();
+        pid_t import = harness_spawn(&h, argv, out);
+        double slowest = 0;
+        int status = 0;
+        while (waitpid(import, &status, WNOHANG) == 0) {
+                ck_assert_msg(seconds_now() - start < 10, "the import still runs after 10 s");
+                double asked = seconds_now();
+                importing();
+                if (seconds_now() - asked > slowest)
+                        slowest = seconds_now() - asked;
+                usleep(10000);
+        }
+        bus = sd_bus_flush_close_unref(bus);
+        ck_assert_msg(slowest < 0.1, "Status took %.0f ms during the import", slowest * 1000);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+        err = harness_read_file(out);
+        ck_assert_msg(strstr(err, "calendar.ics: line 4: Assembly") && strstr(err, "budget"), "%s", err);
+        free(err);
+        struct json_object *now = harness_pullout_json(&h, "status", "--json", NULL);
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(json_object_object_get(now, "counts"), "students")), 0);
+        json_object_put(now);
+}
+END_TEST
+
 Suite *suite_import_loop(void) {
         Suite *suite = suite_create("import off the loop");
         TCase *big = tcase_create("a big import");
@@ -236,5 +294,10 @@ Suite *suite_import_loop(void) {
         tcase_add_test(big, test_status_and_healthz_answer_during_a_big_import);
         tcase_add_test(big, test_killed_at_any_moment_of_an_import_that_closes_a_day);
         suite_add_tcase(suite, big);
+        TCase *costly = tcase_create("a costly calendar");
+        tcase_set_timeout(costly, 60);
+        tcase_add_checked_fixture(costly, setup_small, teardown);
+        tcase_add_test(costly, test_a_calendar_past_the_work_budget_is_refused);
+        suite_add_tcase(suite, costly);
         return suite;
 }
