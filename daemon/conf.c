@@ -35,6 +35,7 @@ int conf_init(struct conf *conf) {
                                           "Professional Development;Closed;Vacation"),
                 .http_max_connections = 256,
                 .http_timeout_seconds = 30,
+                .http_header_timeout_seconds = 10,
         };
         if (!conf->listen || !conf->closed_keywords) {
                 conf_clear(conf);
@@ -206,6 +207,12 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 if (parse_duration_in(value, 1, 3600, &seconds) < 0)
                         FAIL("timeout: \"%s\" is not a duration between 1s and 1h", value);
                 conf->http_timeout_seconds = (int)seconds;
+                return 0;
+        }
+        if (KEY("http", "header_timeout")) {
+                if (parse_duration_in(value, 1, 3600, &seconds) < 0)
+                        FAIL("header_timeout: \"%s\" is not a duration between 1s and 1h", value);
+                conf->http_header_timeout_seconds = (int)seconds;
                 return 0;
         }
         FAIL("unknown key \"%s\" in section [%s]", key, section);

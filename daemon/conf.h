@@ -38,6 +38,7 @@ struct conf {
         /* [http] */
         int http_max_connections;
         int http_timeout_seconds;
+        int http_header_timeout_seconds; /* from accept (or the next request's first byte) to its whole head */
 };
 
 /* The solver's weights: the defaults, with those of [weights] over them. Every solve, check,

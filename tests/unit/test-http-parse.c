@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "http-parse.h"
+#include "http-request.h"
 
 START_TEST(test_routes) {
         const char *token = NULL;
@@ -60,10 +61,44 @@ START_TEST(test_if_none_match_lists) {
 }
 END_TEST
 
+static int parse(const char *text, struct http_request *ret) {
+        static char head[1024];
+        size_t n = strlen(text);
+        memcpy(head, text, n + 1);
+        return http_request_parse(head, n, ret);
+}
+
+START_TEST(test_request_heads) {
+        struct http_request r;
+        ck_assert_int_eq(parse("GET /feeds/x.ics?y=1 HTTP/1.1\r\nHost: a\r\nIf-None-Match:  \"e\" \r\n\r\n", &r), 0);
+        ck_assert_int_eq(r.method, HTTP_METHOD_GET);
+        ck_assert_str_eq(r.path, "/feeds/x.ics");
+        ck_assert_str_eq(r.if_none_match, "\"e\"");
+        ck_assert(r.keep_alive && !r.has_body && !r.if_modified_since);
+        ck_assert_int_eq(parse("HEAD / HTTP/1.0\nConnection: Keep-Alive\n\n", &r), 0);
+        ck_assert(r.method == HTTP_METHOD_HEAD && r.keep_alive && r.minor == 0);
+        ck_assert_int_eq(parse("GET / HTTP/1.1\r\nConnection: foo, close\r\n\r\n", &r), 0);
+        ck_assert(!r.keep_alive);
+        ck_assert_int_eq(parse("POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\n", &r), 0);
+        ck_assert(r.method == HTTP_METHOD_OTHER && r.has_body);
+        ck_assert_int_eq(parse("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", &r), 0);
+        ck_assert(!r.has_body);
+        static const char *const bad[] = {
+                "GET / HTTP/2.0\r\n\r\n", "GET  / HTTP/1.1\r\n\r\n", "GET x HTTP/1.1\r\n\r\n",
+                "GET / HTTP/1.1\r\nNo colon\r\n\r\n", "GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n",
+                "GET / HTTP/1.1\r\nA: b\x1b]0;x\a\r\n\r\n", "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+                "G(T / HTTP/1.1\r\n\r\n", "GET /\x7f HTTP/1.1\r\n\r\n", "",
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+                ck_assert_msg(parse(bad[i], &r) == -EINVAL, "accepted %s", bad[i]);
+}
+END_TEST
+
 Suite *suite_http_parse(void) {
         Suite *s = suite_create("http-parse");
         TCase *t = tcase_create("client input");
         tcase_add_test(t, test_routes);
+        tcase_add_test(t, test_request_heads);
         tcase_add_test(t, test_dates_round_trip_and_reject);
         tcase_add_test(t, test_if_none_match_lists);
         suite_add_tcase(s, t);
