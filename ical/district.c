@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "ical/district.h"
+#include "model/text-field.h"
 
 const char *const ical_district_closed_keywords[] = {
         "no school", "no students", "school closed", "closed", "holiday", "break", "vacation",
@@ -739,7 +740,12 @@ static void read_event(struct reader *reader, icalcomponent *component, int line
                 .label = summary && summary[0] ? summary : "(no summary)",
                 .line = line,
         };
-        const char *problem = NULL;
+        const char *problem = summary ? text_field_problem(summary, strlen(summary)) : NULL;
+        if (problem) {
+                /* Labels are stored, printed and written into feeds: the one rule of CSV cells. */
+                add_error(reader, line, "SUMMARY %s", problem);
+                return;
+        }
         if (value_error(component, &problem)) {
                 add_error(reader, line, "%s: %s", event.label, problem);
                 return;

@@ -4,8 +4,10 @@
 
 #include <stddef.h>
 
+#include "model/text-field.h"
+
 /* Limits on one file. Data from outside is untrusted: a file that breaks one is rejected. */
-#define CSV_MAX_FIELD_BYTES 4096 /* bytes in one field (after unquoting) */
+#define CSV_MAX_FIELD_BYTES TEXT_FIELD_MAX_BYTES /* bytes in one field (after unquoting) */
 #define CSV_MAX_COLUMNS 64 /* fields in one record, the header included */
 #define CSV_MAX_ROWS 100000 /* data records under the header */
 

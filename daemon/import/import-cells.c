@@ -7,17 +7,32 @@
 #include <string.h>
 
 #include "import/import-internal.h"
+#include "model/text-field.h"
 
 /* A message is one line: a value quoted back in it never carries a line break of its own. */
+/* Length of the DEL or C1 control character (U+0080..U+009F, which terminals also obey) at s,
+ * or 0. */
+static size_t high_control(const char *s) {
+        const unsigned char *u = (const unsigned char *)s;
+        return u[0] == 0x7f ? 1 : u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f ? 2 : 0;
+}
+
 const char *import_shown(const char *text, char buf[static IMPORT_SHOWN_SIZE]) {
         size_t in = 0, out = 0;
         bool plain = true;
         for (size_t i = 0; text[i]; i++)
-                plain = plain && (unsigned char)text[i] >= 0x20 && i < IMPORT_SHOWN_BYTES;
+                plain = plain && (unsigned char)text[i] >= 0x20 && !high_control(text + i) && i < IMPORT_SHOWN_BYTES;
         if (plain)
                 return text;
         while (text[in] && out < IMPORT_SHOWN_BYTES) {
                 unsigned char c = (unsigned char)text[in];
+                size_t control = high_control(text + in);
+                if (control) {
+                        buf[out++] = '\\';
+                        buf[out++] = '?';
+                        in += control;
+                        continue;
+                }
                 if (c < 0x20) {
                         buf[out++] = '\\';
                         buf[out++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '?';
@@ -108,6 +123,12 @@ int row_text(struct row *row, int column, char **ret) {
         int r = row_present(row, column, &text);
         if (r <= 0)
                 return r;
+        const char *problem = text_field_problem(text, strlen(text));
+        if (problem) {
+                char buf[IMPORT_SHOWN_SIZE];
+                row_error(row, column, "%s %s", import_shown(text, buf), problem);
+                return -1;
+        }
         char *copy = importer_strdup(row->importer, text);
         if (!copy)
                 return -1;

@@ -286,6 +286,30 @@ START_TEST(test_a_calendar_past_the_work_budget_is_refused) {
 }
 END_TEST
 
+/* A 3 MB SUMMARY was stored as a label, though CSV cells stop at 4,096 bytes. */
+START_TEST(test_a_huge_summary_is_refused) {
+        char sample[400], ics[400], *err = NULL;
+        snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
+        snprintf(ics, sizeof ics, "%s/huge.ics", h.dir);
+        FILE *f = fopen(ics, "we");
+        ck_assert_ptr_nonnull(f);
+        fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+              "DTSTART;VALUE=DATE:20261012\r\nSUMMARY:Holiday ",
+              f);
+        for (int i = 0; i < 3 << 20; i++)
+                fputc('a', f);
+        fputs("\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", f);
+        ck_assert_int_eq(fclose(f), 0);
+        ck_assert_int_eq(harness_pullout(&h, NULL, &err, "import", "--calendar", ics, sample, NULL), 1);
+        ck_assert_msg(strstr(err, "calendar.ics: line 4: SUMMARY is 3145736 bytes long, more than the limit of 4096"),
+                      "%s", err);
+        free(err);
+        struct json_object *now = harness_pullout_json(&h, "status", "--json", NULL);
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(json_object_object_get(now, "counts"), "students")), 0);
+        json_object_put(now);
+}
+END_TEST
+
 Suite *suite_import_loop(void) {
         Suite *suite = suite_create("import off the loop");
         TCase *big = tcase_create("a big import");
@@ -298,6 +322,7 @@ Suite *suite_import_loop(void) {
         tcase_set_timeout(costly, 60);
         tcase_add_checked_fixture(costly, setup_small, teardown);
         tcase_add_test(costly, test_a_calendar_past_the_work_budget_is_refused);
+        tcase_add_test(costly, test_a_huge_summary_is_refused);
         suite_add_tcase(suite, costly);
         return suite;
 }

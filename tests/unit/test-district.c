@@ -222,6 +222,28 @@ START_TEST(test_unparseable_input_names_the_line) {
 }
 END_TEST
 
+/* Labels follow the rule of CSV cells: no control characters, at most 4096 bytes (a 3 MB
+ * SUMMARY was stored as a label). */
+START_TEST(test_summaries_are_checked_like_cells) {
+        char *error = NULL;
+        ck_assert_int_eq(read_bad(HEAD "BEGIN:VEVENT\nUID:x\nSUMMARY:Holiday\x1b[2J\nDTSTART;VALUE=DATE:20261012\n"
+                                       "END:VEVENT\n" TAIL,
+                                  NULL, &error),
+                         -EINVAL);
+        ck_assert_msg(strstr(error, "line 4: SUMMARY holds control character U+001B"), "%s", error);
+        free(error);
+        size_t big = 3 << 20;
+        char *text = malloc(big + 256);
+        int n = snprintf(text, 256, HEAD "BEGIN:VEVENT\r\nUID:x\r\nDTSTART;VALUE=DATE:20261012\r\nSUMMARY:Holiday ");
+        memset(text + n, 'a', big);
+        strcpy(text + n + big, "\r\nEND:VEVENT\r\n" TAIL);
+        ck_assert_int_eq(read_bad(text, NULL, &error), -EINVAL);
+        ck_assert_msg(strstr(error, "line 4: SUMMARY is 3145736 bytes long, more than the limit of 4096"), "%s", error);
+        free(error);
+        free(text);
+}
+END_TEST
+
 /* Reads text and fails unless it is refused within a second as over the work budget, with the
  * event's line; returns the error. */
 static char *refused_quickly(const char *text, size_t size) {
@@ -318,6 +340,7 @@ Suite *suite_district(void) {
         tcase_add_checked_fixture(bad, setup, NULL);
         tcase_add_test(bad, test_unparseable_input_names_the_line);
         tcase_add_test(bad, test_runaway_recurrence_is_bounded);
+        tcase_add_test(bad, test_summaries_are_checked_like_cells);
         tcase_add_test(bad, test_minutely_rule_with_exdates_is_refused);
         tcase_add_test(bad, test_by_rules_are_charged_their_work);
         tcase_add_test(read, test_ordinary_rules_fit_the_budget);

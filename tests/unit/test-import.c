@@ -541,6 +541,15 @@ START_TEST(test_calendar_rules) {
 END_TEST
 
 START_TEST(test_text_faults_are_located) {
+        /* Names reach terminals and calendar feeds: an escape sequence set a terminal's title. */
+        expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,\"Ana\x1b]0;pwned\x07\",K,T1\n",
+                     "students.csv:2: column name: Ana\\?]0;pwned\\? holds control character U+001B, which a name "
+                     "or label cannot");
+        expect_fault("teachers.csv", "teacher_id,name,grade,email\nT1,\"Ms\tA\",K,\nT2,B,1,\nT3,C,2,\n",
+                     "teachers.csv:2: column name: Ms\\tA holds control character U+0009, which a name or label cannot");
+        expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,A\xc2\x9b" "31m,K,T1\n",
+                     "students.csv:2: column name: A\\?31m holds control character U+009B, which a name or label "
+                     "cannot");
         expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,Jos\xe9,K,T1\n1002,Ana,K,T1\n1003,L\xfc,K,T1\n",
                      "students.csv:4: invalid UTF-8 (save the file as \"CSV UTF-8\")");
         expect_fault("students.csv", "student_id,name,grade,teacher_id\n1001,\"A\nB\",K,T9\n",
