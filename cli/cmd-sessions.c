@@ -1,4 +1,4 @@
-/* cmd-sessions.c: the life of sessions: `sessions`, `log`, `cancel`, `makeup`, `alerts`, `ack`,
+/* cmd-sessions.c: the life of sessions: `sessions`, `log`, `cancel`, `makeup`,
  * `dosage`, `report`, `watch` and `clock advance`. */
 #include <errno.h>
 #include <getopt.h>
@@ -33,13 +33,6 @@ static const char makeup_help[] =
         "Suggest free slots in the same week for a cancelled or missed session, best first (its\n"
         "students free, an interventionist free, not in core instruction); --book N books the\n"
         "N-th as a session of its own, with its reminders and prompts.\n";
-
-static const char alerts_help[] =
-        "Usage: pullout alerts [--all] [--json]\n"
-        "Coordinator alerts not yet acknowledged (--all: every one): missed sessions, low dosage,\n"
-        "low fidelity, repeated misses of one student.\n";
-
-static const char ack_help[] = "Usage: pullout ack ID\nAcknowledge an alert.\n";
 
 static const char dosage_help[] =
         "Usage: pullout dosage [--student ID | --group ID] [--json]\n"
@@ -369,61 +362,6 @@ int cmd_makeup(struct cli *cli, int argc, char **argv) {
                         table_print(table);
                 table_free(table);
         }
-        json_object_put(o);
-        return 0;
-}
-
-int cmd_alerts(struct cli *cli, int argc, char **argv) {
-        bool json = false, all = false;
-        if (wants_help(argc, argv, alerts_help))
-                return 0;
-        for (int i = 1; i < argc; i++) {
-                if (strcmp(argv[i], "--json") == 0)
-                        json = true;
-                else if (strcmp(argv[i], "--all") == 0)
-                        all = true;
-                else
-                        return usage_error("alerts", "unexpected argument \"%s\"", argv[i]);
-        }
-        struct json_object *o = NULL;
-        int r = cli_call_json(cli, "Alerts", 0, &o, "b", (int)all);
-        if (r != 0)
-                return r;
-        struct json_object *list = json_object_object_get(o, "alerts");
-        if (json) {
-                print_json(o);
-        } else if (json_object_array_length(list) == 0) {
-                printf("no alerts\n");
-        } else {
-                struct table *table = table_new(4, "ID", "WHEN", "KIND", "MESSAGE");
-                for (size_t i = 0; i < json_object_array_length(list); i++) {
-                        struct json_object *a = json_object_array_get_idx(list, i);
-                        char id[24];
-                        snprintf(id, sizeof id, "%lld", (long long)json_int_of(a, "alert_id"));
-                        table_add(table, id, json_string_of(a, "created_at"), json_string_of(a, "kind"),
-                                  json_string_of(a, "message"));
-                }
-                table_print(table);
-                table_free(table);
-        }
-        json_object_put(o);
-        return 0;
-}
-
-int cmd_ack(struct cli *cli, int argc, char **argv) {
-        if (wants_help(argc, argv, ack_help))
-                return 0;
-        if (argc != 2)
-                return usage_error("ack", "give one alert ID (pullout alerts lists them)");
-        char *end;
-        long long id = strtoll(argv[1], &end, 10);
-        if (*end || !*argv[1] || id <= 0)
-                return usage_error("ack", "\"%s\" is not an alert ID", argv[1]);
-        struct json_object *o = NULL;
-        int r = cli_call_json(cli, "AckAlert", 0, &o, "x", (int64_t)id);
-        if (r != 0)
-                return r;
-        printf("alert %lld acknowledged\n", id);
         json_object_put(o);
         return 0;
 }
