@@ -20,8 +20,9 @@ static const char sessions_help[] =
 static const char log_help[] =
         "Usage: pullout log SESSION [--absent ID,...] [--minutes N] [--fidelity ITEMS|all|none] [--note TEXT]\n"
         "Record a session as delivered: who was absent (everyone else was present), the minutes\n"
-        "delivered (default: as planned) and which fidelity checklist items were delivered, by\n"
-        "number (1,2,5) or all. Logging again corrects the record; every change is kept.\n";
+        "delivered (default: as planned; never more than planned) and which fidelity checklist\n"
+        "items were delivered, by number (1,2,5) or all: the session as printed numbers its\n"
+        "checklist. Logging again corrects the record; every change is kept.\n";
 
 static const char cancel_help[] =
         "Usage: pullout cancel SESSION --reason TEXT\n"
@@ -159,6 +160,23 @@ static int parse_items(const char *text, uint32_t *items, size_t max, size_t *re
         return 0;
 }
 
+/* The program's checklist numbered as pullout log --fidelity takes it, each item marked when
+ * delivered (a NULL delivered: not logged yet). */
+static void print_checklist(struct json_object *s, struct json_object *delivered) {
+        struct json_object *items = json_object_object_get(s, "checklist");
+        size_t n = json_object_array_length(items);
+        if (n == 0)
+                return;
+        printf("  checklist (pullout log %s --fidelity 1,2,...|all):\n", json_string_of(s, "session_id"));
+        for (size_t i = 0; i < n; i++) {
+                const char *item = json_object_get_string(json_object_array_get_idx(items, i));
+                bool done = false;
+                for (size_t k = 0; delivered && k < json_object_array_length(delivered); k++)
+                        done |= strcmp(json_object_get_string(json_object_array_get_idx(delivered, k)), item) == 0;
+                printf("    %s %zu. %s\n", delivered ? done ? "[x]" : "[ ]" : "", i + 1, item);
+        }
+}
+
 static void print_session(struct json_object *s) {
         printf("%s  %s %s-%s  group %s  %s  %s\n", json_string_of(s, "session_id"), json_string_of(s, "date"),
                json_string_of(s, "start"), json_string_of(s, "end"), json_string_of(s, "group_id"),
@@ -177,6 +195,7 @@ static void print_session(struct json_object *s) {
         if (f)
                 printf("  fidelity: %lld of %lld items (%s %%)\n", (long long)json_int_of(f, "delivered_count"),
                        (long long)json_int_of(f, "applicable"), null_dash(json_string_of(f, "score_percent")));
+        print_checklist(s, f ? json_object_object_get(f, "delivered") : NULL);
         if (*json_string_of(s, "note"))
                 printf("  note: %s\n", json_string_of(s, "note"));
         if (*json_string_of(s, "reason"))

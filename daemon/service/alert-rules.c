@@ -160,7 +160,7 @@ static int check_group(struct daemon *daemon, const struct store_session *sessio
         snprintf(key, sizeof key, "low_fidelity:%s", session->group_id);
         if (percent < 0)
                 return 0;
-        if (percent >= daemon->conf.fidelity_threshold_percent)
+        if (!fidelity_below(&tally, daemon->conf.fidelity_threshold_percent))
                 return alerts_resolve(daemon, key);
         date_format(monday, from);
         snprintf(message, sizeof message,

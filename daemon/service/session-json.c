@@ -1,6 +1,7 @@
 /* session-json.c: sessions as JSON. Field names are part of the contract: fields may be added,
  * none renamed. */
 #include "daemon.h"
+#include "model/dosage.h"
 #include "service/session-json.h"
 #include "solver/solver.h"
 
@@ -27,8 +28,10 @@ static struct json_object *fidelity_json(const struct store_session *s) {
         json_object_object_add(f, "applicable", int_or_null(s->fidelity_applicable));
         json_object_object_add(f, "score_percent",
                                s->fidelity_applicable > 0
-                                       ? json_object_new_int((s->fidelity_delivered > 0 ? s->fidelity_delivered : 0) *
-                                                             100 / s->fidelity_applicable)
+                                       ? json_object_new_int(fidelity_percent(&(struct fidelity_tally){
+                                                 .sessions = 1,
+                                                 .delivered = s->fidelity_delivered > 0 ? s->fidelity_delivered : 0,
+                                                 .applicable = s->fidelity_applicable }))
                                        : NULL);
         return f;
 }

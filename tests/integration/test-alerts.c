@@ -233,6 +233,50 @@ START_TEST(test_corrected_fidelity_resolves_its_alert) {
 }
 END_TEST
 
+/* A log that says more minutes than the session holds is refused with its length; two of three
+ * items read 67 %; the checklist is numbered as --fidelity takes it; a correction keeps the
+ * earlier record. */
+START_TEST(test_logs_refuse_impossible_minutes_and_number_the_checklist) {
+        struct json_object *o = harness_pullout_json(&h, "sessions", "--date", "2026-09-14", "--json", NULL);
+        struct json_object *list = json_object_object_get(o, "sessions");
+        char id[48] = "";
+        int planned = 0;
+        for (size_t i = 0; i < json_object_array_length(list) && !id[0]; i++) {
+                struct json_object *s = json_object_array_get_idx(list, i);
+                if (strcmp(str(s, "program_id"), "LLI-P") == 0) {
+                        snprintf(id, sizeof id, "%s", str(s, "session_id"));
+                        planned = json_object_get_int(json_object_object_get(s, "planned_minutes"));
+                }
+        }
+        json_object_put(o);
+        ck_assert_msg(id[0], "no LLI-P session on Monday");
+        harness_pullout_ok(&h, NULL, "clock", "advance", "12h", NULL);
+        char minutes[16], length[48], *out = NULL, *err = NULL;
+        snprintf(minutes, sizeof minutes, "%d", planned + 55);
+        snprintf(length, sizeof length, "planned length of %d minutes", planned);
+        ck_assert_int_eq(harness_pullout(&h, NULL, &err, "log", id, "--minutes", minutes, NULL), 1);
+        ck_assert_msg(strstr(err, length), "%s", err);
+        free(err);
+        o = harness_pullout_json(&h, "sessions", "--date", "2026-09-14", "--json", NULL);
+        ck_assert_msg(!strstr(json_object_to_json_string(o), "\"delivered\""), "a refused log was stored");
+        json_object_put(o);
+
+        harness_pullout_ok(&h, &out, "log", id, "--fidelity", "1,2", NULL);
+        ck_assert_msg(strstr(out, "2 of 3 items (67 %)"), "%s", out);
+        ck_assert_msg(strstr(out, "[x] 1. Reread familiar books") && strstr(out, "[x] 2. Phonics lesson") &&
+                              strstr(out, "[ ] 3. Writing about reading"),
+                      "%s", out);
+        free(out);
+        /* Corrected: the earlier record stays in the history. */
+        o = harness_pullout_json(&h, "log", id, "--fidelity", "all", "--json", NULL);
+        struct json_object *history = json_object_object_get(o, "history");
+        ck_assert_int_eq(json_object_array_length(history), 2);
+        ck_assert_str_eq(str(json_object_array_get_idx(history, 0), "action"), "logged");
+        ck_assert_str_eq(str(json_object_array_get_idx(history, 1), "action"), "corrected");
+        json_object_put(o);
+}
+END_TEST
+
 Suite *suite_alerts(void) {
         Suite *suite = suite_create("alerts");
         TCase *tcase = tcase_create("alerts");
@@ -241,6 +285,7 @@ Suite *suite_alerts(void) {
         tcase_add_test(tcase, test_two_unlogged_weeks_leave_one_line_per_group);
         tcase_add_test(tcase, test_ack_by_id_and_by_kind);
         tcase_add_test(tcase, test_corrected_fidelity_resolves_its_alert);
+        tcase_add_test(tcase, test_logs_refuse_impossible_minutes_and_number_the_checklist);
         suite_add_tcase(suite, tcase);
         return suite;
 }
