@@ -45,8 +45,11 @@ static const char report_help[] =
         "Dosage per student, or fidelity per group, over the rolling window, worst first.\n";
 
 static const char watch_help[] =
-        "Usage: pullout watch [--json] [--notify]\n"
-        "Print the daemon's signals as they come, one line each. --notify also shows them as\n"
+        "Usage: pullout watch [--staff ID] [--json] [--notify]\n"
+        "Print the daemon's signals as they come, with the details fetched from the daemon (the\n"
+        "signals carry ids only): the students, their homeroom teacher and room when known, the\n"
+        "numbered checklist of a fidelity prompt. --staff ID: only that interventionist's\n"
+        "sessions and alerts. --notify also shows them as\n"
         "desktop notifications (org.freedesktop.Notifications on your session bus).\n";
 
 static const char clock_help[] =
@@ -570,6 +573,8 @@ int cmd_report(struct cli *cli, int argc, char **argv) {
 
 struct watch {
         bool json;
+        const char *staff_id; /* --staff: only this interventionist's sessions and alerts */
+        sd_bus *bus; /* the daemon's bus, for the details the signals do not carry */
         sd_bus *notify_bus; /* the user's session bus, for --notify */
 };
 
@@ -586,13 +591,57 @@ static void notify(struct watch *w, const char *summary, const char *body) {
         sd_bus_error_free(&error);
 }
 
+/* Signals carry ids only: the names and the rest come from an authorized call (NULL, said
+ * once on stderr, when the daemon refuses). */
+static struct json_object *fetch(struct watch *w, const char *method, const char *types, const void *arg) {
+        sd_bus_message *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *text = NULL;
+        int r = types[0] == 'x' ? sd_bus_call_method(w->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, &reply,
+                                                     "x", *(const int64_t *)arg)
+                                : sd_bus_call_method(w->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, &reply,
+                                                     "s", (const char *)arg);
+        struct json_object *o = NULL;
+        if (r >= 0 && sd_bus_message_read(reply, "s", &text) >= 0)
+                o = json_tokener_parse(text);
+        else
+                fprintf(stderr, "pullout watch: %s: %s\n", method, error.message ? error.message : strerror(-r));
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+        return o;
+}
+
+/* Appends to line (of size) what the session's signal is about: who, with their homeroom
+ * teacher and room when the daemon knows them, and for a prompt the numbered checklist. */
+static void append_session(char *line, size_t size, const char *member, struct json_object *doc) {
+        size_t used = strlen(line);
+        struct json_object *students = json_object_object_get(doc, "students");
+        for (size_t i = 0; i < json_object_array_length(students) && used < size; i++) {
+                struct json_object *st = json_object_array_get_idx(students, i);
+                const char *teacher = json_string_of(st, "teacher"), *room = json_string_of(st, "room");
+                used += (size_t)snprintf(line + used, size - used, "\n  %s %s%s%s%s%s", json_string_of(st, "student_id"),
+                                         json_string_of(st, "name"), *teacher ? ", homeroom " : "", teacher,
+                                         *room ? ", room " : "", room);
+        }
+        struct json_object *checklist = json_object_object_get(doc, "checklist");
+        if (strcmp(member, "FidelityCheckDue") != 0)
+                return;
+        for (size_t i = 0; i < json_object_array_length(checklist) && used < size; i++)
+                used += (size_t)snprintf(line + used, size - used, "\n  %zu. %s", i + 1,
+                                         json_object_get_string(json_object_array_get_idx(checklist, i)));
+        if (json_object_array_length(checklist) > 0 && used < size)
+                snprintf(line + used, size - used, "\n  pullout log %s --fidelity 1,2,...|all",
+                         json_string_of(doc, "session_id"));
+}
+
 static int on_signal(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct watch *w = userdata;
         const char *member = sd_bus_message_get_member(message);
         const char *id = NULL, *text = NULL;
         int64_t number = 0;
         char id_buf[32];
-        if (strcmp(member, "Alert") == 0 || strcmp(member, "ScheduleChanged") == 0) {
+        bool alert = strcmp(member, "Alert") == 0, schedule = strcmp(member, "ScheduleChanged") == 0;
+        if (alert || schedule) {
                 if (sd_bus_message_read(message, "xs", &number, &text) < 0)
                         return 0;
                 snprintf(id_buf, sizeof id_buf, "%lld", (long long)number);
@@ -600,31 +649,47 @@ static int on_signal(sd_bus_message *message, void *userdata, sd_bus_error *erro
         } else if (sd_bus_message_read(message, "ss", &id, &text) < 0) {
                 return 0;
         }
-        struct json_object *doc = json_tokener_parse(text);
-        char line[1024];
+        struct json_object *signal = json_tokener_parse(text);
+        struct json_object *doc = schedule ? json_object_get(signal)
+                                  : alert  ? fetch(w, "GetAlert", "x", &number)
+                                           : fetch(w, "GetSession", "s", id);
+        if (!doc)
+                doc = json_object_get(signal); /* the ids, at least */
+        /* The signal's own fields (event, at, lead_minutes) beside the details. */
+        json_object_object_foreach(signal, key, value) {
+                if (!json_object_object_get_ex(doc, key, NULL))
+                        json_object_object_add(doc, key, json_object_get(value));
+        }
+        if (w->staff_id && !schedule && strcmp(json_string_of(doc, "staff_id"), w->staff_id) != 0)
+                goto done;
+        char line[4096];
         if (w->json) {
                 struct json_object *o = json_object_new_object();
                 json_object_object_add(o, "signal", json_object_new_string(member));
                 json_object_object_add(o, "id", json_object_new_string(id));
-                json_object_object_add(o, "data", doc ? json_object_get(doc) : NULL);
+                json_object_object_add(o, "data", json_object_get(doc));
                 puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
                 json_object_put(o);
         }
-        if (strcmp(member, "Alert") == 0)
+        if (alert) {
                 snprintf(line, sizeof line, "alert %s: %s", id, json_string_of(doc, "message"));
-        else if (strcmp(member, "ScheduleChanged") == 0)
+        } else if (schedule) {
                 snprintf(line, sizeof line, "schedule version %s published", id);
-        else
+        } else {
                 snprintf(line, sizeof line, "%s %s %s-%s group %s (%s, %zu students)",
                          json_string_of(doc, "session_id"), json_string_of(doc, "date"), json_string_of(doc, "start"),
                          json_string_of(doc, "end"), json_string_of(doc, "group_id"),
                          json_string_of(doc, "staff_name"),
                          json_object_array_length(json_object_object_get(doc, "students")));
+                append_session(line, sizeof line, member, doc);
+        }
         if (!w->json)
                 printf("%s %s\n", member, line);
         fflush(stdout);
         notify(w, member, line);
+done:
         json_object_put(doc);
+        json_object_put(signal);
         return 0;
 }
 
@@ -638,12 +703,17 @@ int cmd_watch(struct cli *cli, int argc, char **argv) {
                         w.json = true;
                 else if (strcmp(argv[i], "--notify") == 0)
                         want_notify = true;
+                else if (strcmp(argv[i], "--staff") == 0 && i + 1 < argc)
+                        w.staff_id = argv[++i];
+                else if (strncmp(argv[i], "--staff=", 8) == 0 && argv[i][8])
+                        w.staff_id = argv[i] + 8;
                 else
                         return usage_error("watch", "unexpected argument \"%s\"", argv[i]);
         }
         sd_bus *bus = cli_bus(cli);
         if (!bus)
                 return EXIT_DAEMON_ERROR;
+        w.bus = bus;
         if (want_notify && sd_bus_open_user(&w.notify_bus) < 0) {
                 fprintf(stderr, "pullout watch: no session bus for --notify\n");
                 return EXIT_DAEMON_ERROR;

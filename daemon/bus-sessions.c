@@ -1,5 +1,5 @@
 /* bus-sessions.c: the session methods of org.pullout.Scheduler1 (Sessions, LogSession,
- * CancelSession, Makeup, Alerts, AckAlerts, AckAlertsOfKind, Dosage, Report, ClockAdvance) and their signals. */
+ * CancelSession, Makeup, GetSession, GetAlert, Alerts, AckAlerts, AckAlertsOfKind, Dosage, Report, ClockAdvance) and their signals. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -147,6 +147,28 @@ static int method_makeup(sd_bus_message *message, void *userdata, sd_bus_error *
         return bus_reply(message, error, r, o, why);
 }
 
+static int method_get_session(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *session_id;
+        int r = sd_bus_message_read(message, "s", &session_id);
+        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0)
+                return r;
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = sessions_get(userdata, session_id, &o, why);
+        return bus_reply(message, error, r, o, why);
+}
+
+static int method_get_alert(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        int64_t id;
+        int r = sd_bus_message_read(message, "x", &id);
+        if (r < 0)
+                return r;
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = alerts_get(userdata, id, &o, why);
+        return bus_reply(message, error, r, o, why);
+}
+
 static int method_alerts(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct store_alert_filter filter = { 0 };
         int all = 0;
@@ -255,6 +277,10 @@ static const sd_bus_vtable sessions_vtable[] = {
                                 SD_BUS_RESULT("s", session_json), method_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Makeup", SD_BUS_ARGS("s", session_id, "u", book), SD_BUS_RESULT("s", result_json),
                                 method_makeup, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetSession", SD_BUS_ARGS("s", session_id), SD_BUS_RESULT("s", session_json),
+                                method_get_session, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetAlert", SD_BUS_ARGS("x", alert_id), SD_BUS_RESULT("s", alert_json),
+                                method_get_alert, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Alerts", SD_BUS_ARGS("a{sv}", options), SD_BUS_RESULT("s", alerts_json),
                                 method_alerts, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AckAlerts", SD_BUS_ARGS("ax", alert_ids), SD_BUS_RESULT("s", result_json),

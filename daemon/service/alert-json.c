@@ -26,6 +26,16 @@ struct json_object *alert_document_json(const struct store_alert *alert, const c
         return o;
 }
 
+struct json_object *alert_signal_json(const struct store_alert *alert) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "alert_id", json_object_new_int64(alert->id));
+        json_object_object_add(o, "kind", json_object_new_string(alert->kind));
+        json_object_object_add(o, "state", json_object_new_string(alert_state_names[alert->state]));
+        json_object_object_add(o, "session_id", string_or_null(alert->session_id));
+        json_object_object_add(o, "group_id", string_or_null(alert->group_id));
+        return o;
+}
+
 struct json_object *alerts_json(const struct store_alert *alerts, size_t n, const char *school_name) {
         struct json_object *list = json_object_new_array();
         for (size_t i = 0; i < n; i++) {

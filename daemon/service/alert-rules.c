@@ -28,7 +28,9 @@ static int document_of(struct daemon *daemon, int64_t id, bool new_alert) {
         r = store_alert_set_document(daemon->store, id,
                                      json_object_to_json_string_ext(document, JSON_C_TO_STRING_PLAIN));
         if (r >= 0 && new_alert) {
-                signals_queue(daemon, SIGNAL_ALERT, NULL, id, document, false);
+                struct json_object *ids = alert_signal_json(&alert);
+                signals_queue(daemon, SIGNAL_ALERT, NULL, id, ids, false);
+                json_object_put(ids);
                 log_info("alert %lld (%s): %s", (long long)id, alert.kind, alert.message);
         }
         json_object_put(document);

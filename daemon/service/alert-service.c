@@ -23,6 +23,18 @@ int alerts_list(struct daemon *daemon, const struct store_alert_filter *filter, 
         return 0;
 }
 
+int alerts_get(struct daemon *daemon, int64_t alert_id, struct json_object **ret, char why[static WHY_MAX]) {
+        struct store_alert alert = { 0 };
+        int r = store_alert_get(daemon->store, alert_id, &alert);
+        if (r == -ENOENT)
+                return why_set(why, r, "no alert %lld", (long long)alert_id);
+        if (r < 0)
+                return why_set(why, r, "cannot read the alert: %s", store_error(daemon->store));
+        *ret = alert_document_json(&alert, daemon->school ? daemon->school->info.name : NULL);
+        store_alert_clear(&alert);
+        return 0;
+}
+
 int alerts_ack(struct daemon *daemon, const int64_t *ids, size_t n, struct json_object **ret,
                char why[static WHY_MAX]) {
         char now[32];

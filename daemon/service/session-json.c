@@ -89,6 +89,21 @@ struct json_object *session_json(const struct school *school, const struct store
         return o;
 }
 
+struct json_object *session_signal_json(struct json_object *session, const char *event, const char *at,
+                                        long long lead_minutes) {
+        static const char *const ids[] = { "session_id", "group_id", "status", "starts_at", "ends_at" };
+        struct json_object *o = json_object_new_object();
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+                struct json_object *v = json_object_object_get(session, ids[i]);
+                json_object_object_add(o, ids[i], v ? json_object_get(v) : NULL);
+        }
+        json_object_object_add(o, "event", json_object_new_string(event));
+        json_object_object_add(o, "at", json_object_new_string(at));
+        if (lead_minutes >= 0)
+                json_object_object_add(o, "lead_minutes", json_object_new_int64(lead_minutes));
+        return o;
+}
+
 struct json_object *sessions_list_json(civil_date from, civil_date to, const char *now, struct json_object *sessions) {
         char from_text[11], to_text[11];
         struct json_object *o = json_object_new_object();

@@ -256,6 +256,17 @@ int sessions_log(struct daemon *daemon, const struct sessions_log_request *req, 
         return 0;
 }
 
+int sessions_get(struct daemon *daemon, const char *session_id, struct json_object **ret, char why[static WHY_MAX]) {
+        struct store_session s = { 0 };
+        int r = not_ready(daemon, why);
+        if (r < 0 || (r = load_session(daemon, session_id, &s, why)) < 0)
+                return r;
+        store_session_clear(&s);
+        if ((r = load_json(daemon, session_id, true, ret)) < 0)
+                return storage_failed(daemon, r, "cannot read the session", why);
+        return 0;
+}
+
 int sessions_cancel(struct daemon *daemon, const char *session_id, const char *reason, struct json_object **ret,
                     char why[static WHY_MAX]) {
         struct store_session s = { 0 };

@@ -108,13 +108,13 @@ static int fire(struct daemon *daemon, const struct due *due, time_t now, char w
                 json_object_object_add(session, "status", json_object_new_string("missed"));
         }
         if (r >= 0 && signal) {
-                json_object_object_add(session, "event", json_object_new_string(kind));
-                json_object_object_add(session, "at", json_object_new_string(now_text));
-                if (due->kind == STORE_DUE_REMINDER)
-                        json_object_object_add(session, "lead_minutes",
-                                               json_object_new_int64(daemon->conf.reminder_lead_seconds / 60));
+                struct json_object *ids = session_signal_json(session, kind, now_text,
+                                                              due->kind == STORE_DUE_REMINDER
+                                                                      ? daemon->conf.reminder_lead_seconds / 60
+                                                                      : -1);
                 /* The Alert of a missed session goes out after the SessionMissed it is about. */
-                signals_queue(daemon, signals[due->kind], due->session_id, 0, session, true);
+                signals_queue(daemon, signals[due->kind], due->session_id, 0, ids, true);
+                json_object_put(ids);
         }
         if (r >= 0)
                 r = store_commit(daemon->store);
