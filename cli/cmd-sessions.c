@@ -1,4 +1,4 @@
-/* cmd-sessions.c: the life of sessions: `sessions`, `log`, `cancel`, `makeup`, `alerts`, `ack`,
+/* cmd-sessions.c: the life of sessions: `sessions`, `log`, `cancel`, `makeup`,
  * `dosage`, `report`, `watch` and `clock advance`. */
 #include <errno.h>
 #include <getopt.h>
@@ -20,8 +20,9 @@ static const char sessions_help[] =
 static const char log_help[] =
         "Usage: pullout log SESSION [--absent ID,...] [--minutes N] [--fidelity ITEMS|all|none] [--note TEXT]\n"
         "Record a session as delivered: who was absent (everyone else was present), the minutes\n"
-        "delivered (default: as planned) and which fidelity checklist items were delivered, by\n"
-        "number (1,2,5) or all. Logging again corrects the record; every change is kept.\n";
+        "delivered (default: as planned; never more than planned) and which fidelity checklist\n"
+        "items were delivered, by number (1,2,5) or all: the session as printed numbers its\n"
+        "checklist. Logging again corrects the record; every change is kept.\n";
 
 static const char cancel_help[] =
         "Usage: pullout cancel SESSION --reason TEXT\n"
@@ -34,13 +35,6 @@ static const char makeup_help[] =
         "students free, an interventionist free, not in core instruction); --book N books the\n"
         "N-th as a session of its own, with its reminders and prompts.\n";
 
-static const char alerts_help[] =
-        "Usage: pullout alerts [--all] [--json]\n"
-        "Coordinator alerts not yet acknowledged (--all: every one): missed sessions, low dosage,\n"
-        "low fidelity, repeated misses of one student.\n";
-
-static const char ack_help[] = "Usage: pullout ack ID\nAcknowledge an alert.\n";
-
 static const char dosage_help[] =
         "Usage: pullout dosage [--student ID | --group ID] [--json]\n"
         "Planned vs delivered minutes and sessions, this week and over the rolling window, with\n"
@@ -51,8 +45,11 @@ static const char report_help[] =
         "Dosage per student, or fidelity per group, over the rolling window, worst first.\n";
 
 static const char watch_help[] =
-        "Usage: pullout watch [--json] [--notify]\n"
-        "Print the daemon's signals as they come, one line each. --notify also shows them as\n"
+        "Usage: pullout watch [--staff ID] [--json] [--notify]\n"
+        "Print the daemon's signals as they come, with the details fetched from the daemon (the\n"
+        "signals carry ids only): the students, their homeroom teacher and room when known, the\n"
+        "numbered checklist of a fidelity prompt. --staff ID: only that interventionist's\n"
+        "sessions and alerts. --notify also shows them as\n"
         "desktop notifications (org.freedesktop.Notifications on your session bus).\n";
 
 static const char clock_help[] =
@@ -166,6 +163,23 @@ static int parse_items(const char *text, uint32_t *items, size_t max, size_t *re
         return 0;
 }
 
+/* The program's checklist numbered as pullout log --fidelity takes it, each item marked when
+ * delivered (a NULL delivered: not logged yet). */
+static void print_checklist(struct json_object *s, struct json_object *delivered) {
+        struct json_object *items = json_object_object_get(s, "checklist");
+        size_t n = json_object_array_length(items);
+        if (n == 0)
+                return;
+        printf("  checklist (pullout log %s --fidelity 1,2,...|all):\n", json_string_of(s, "session_id"));
+        for (size_t i = 0; i < n; i++) {
+                const char *item = json_object_get_string(json_object_array_get_idx(items, i));
+                bool done = false;
+                for (size_t k = 0; delivered && k < json_object_array_length(delivered); k++)
+                        done |= strcmp(json_object_get_string(json_object_array_get_idx(delivered, k)), item) == 0;
+                printf("    %s %zu. %s\n", delivered ? done ? "[x]" : "[ ]" : "", i + 1, item);
+        }
+}
+
 static void print_session(struct json_object *s) {
         printf("%s  %s %s-%s  group %s  %s  %s\n", json_string_of(s, "session_id"), json_string_of(s, "date"),
                json_string_of(s, "start"), json_string_of(s, "end"), json_string_of(s, "group_id"),
@@ -184,6 +198,7 @@ static void print_session(struct json_object *s) {
         if (f)
                 printf("  fidelity: %lld of %lld items (%s %%)\n", (long long)json_int_of(f, "delivered_count"),
                        (long long)json_int_of(f, "applicable"), null_dash(json_string_of(f, "score_percent")));
+        print_checklist(s, f ? json_object_object_get(f, "delivered") : NULL);
         if (*json_string_of(s, "note"))
                 printf("  note: %s\n", json_string_of(s, "note"));
         if (*json_string_of(s, "reason"))
@@ -373,61 +388,6 @@ int cmd_makeup(struct cli *cli, int argc, char **argv) {
         return 0;
 }
 
-int cmd_alerts(struct cli *cli, int argc, char **argv) {
-        bool json = false, all = false;
-        if (wants_help(argc, argv, alerts_help))
-                return 0;
-        for (int i = 1; i < argc; i++) {
-                if (strcmp(argv[i], "--json") == 0)
-                        json = true;
-                else if (strcmp(argv[i], "--all") == 0)
-                        all = true;
-                else
-                        return usage_error("alerts", "unexpected argument \"%s\"", argv[i]);
-        }
-        struct json_object *o = NULL;
-        int r = cli_call_json(cli, "Alerts", 0, &o, "b", (int)all);
-        if (r != 0)
-                return r;
-        struct json_object *list = json_object_object_get(o, "alerts");
-        if (json) {
-                print_json(o);
-        } else if (json_object_array_length(list) == 0) {
-                printf("no alerts\n");
-        } else {
-                struct table *table = table_new(4, "ID", "WHEN", "KIND", "MESSAGE");
-                for (size_t i = 0; i < json_object_array_length(list); i++) {
-                        struct json_object *a = json_object_array_get_idx(list, i);
-                        char id[24];
-                        snprintf(id, sizeof id, "%lld", (long long)json_int_of(a, "alert_id"));
-                        table_add(table, id, json_string_of(a, "created_at"), json_string_of(a, "kind"),
-                                  json_string_of(a, "message"));
-                }
-                table_print(table);
-                table_free(table);
-        }
-        json_object_put(o);
-        return 0;
-}
-
-int cmd_ack(struct cli *cli, int argc, char **argv) {
-        if (wants_help(argc, argv, ack_help))
-                return 0;
-        if (argc != 2)
-                return usage_error("ack", "give one alert ID (pullout alerts lists them)");
-        char *end;
-        long long id = strtoll(argv[1], &end, 10);
-        if (*end || !*argv[1] || id <= 0)
-                return usage_error("ack", "\"%s\" is not an alert ID", argv[1]);
-        struct json_object *o = NULL;
-        int r = cli_call_json(cli, "AckAlert", 0, &o, "x", (int64_t)id);
-        if (r != 0)
-                return r;
-        printf("alert %lld acknowledged\n", id);
-        json_object_put(o);
-        return 0;
-}
-
 static void tally_cells(struct json_object *t, char *minutes, size_t size, char *sessions, size_t size2,
                         char *percent, size_t size3) {
         snprintf(minutes, size, "%lld/%lld", (long long)json_int_of(t, "delivered_minutes"),
@@ -613,6 +573,8 @@ int cmd_report(struct cli *cli, int argc, char **argv) {
 
 struct watch {
         bool json;
+        const char *staff_id; /* --staff: only this interventionist's sessions and alerts */
+        sd_bus *bus; /* the daemon's bus, for the details the signals do not carry */
         sd_bus *notify_bus; /* the user's session bus, for --notify */
 };
 
@@ -629,13 +591,57 @@ static void notify(struct watch *w, const char *summary, const char *body) {
         sd_bus_error_free(&error);
 }
 
+/* Signals carry ids only: the names and the rest come from an authorized call (NULL, said
+ * once on stderr, when the daemon refuses). */
+static struct json_object *fetch(struct watch *w, const char *method, const char *types, const void *arg) {
+        sd_bus_message *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *text = NULL;
+        int r = types[0] == 'x' ? sd_bus_call_method(w->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, &reply,
+                                                     "x", *(const int64_t *)arg)
+                                : sd_bus_call_method(w->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, &reply,
+                                                     "s", (const char *)arg);
+        struct json_object *o = NULL;
+        if (r >= 0 && sd_bus_message_read(reply, "s", &text) >= 0)
+                o = json_tokener_parse(text);
+        else
+                fprintf(stderr, "pullout watch: %s: %s\n", method, error.message ? error.message : strerror(-r));
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+        return o;
+}
+
+/* Appends to line (of size) what the session's signal is about: who, with their homeroom
+ * teacher and room when the daemon knows them, and for a prompt the numbered checklist. */
+static void append_session(char *line, size_t size, const char *member, struct json_object *doc) {
+        size_t used = strlen(line);
+        struct json_object *students = json_object_object_get(doc, "students");
+        for (size_t i = 0; i < json_object_array_length(students) && used < size; i++) {
+                struct json_object *st = json_object_array_get_idx(students, i);
+                const char *teacher = json_string_of(st, "teacher"), *room = json_string_of(st, "room");
+                used += (size_t)snprintf(line + used, size - used, "\n  %s %s%s%s%s%s", json_string_of(st, "student_id"),
+                                         json_string_of(st, "name"), *teacher ? ", homeroom " : "", teacher,
+                                         *room ? ", room " : "", room);
+        }
+        struct json_object *checklist = json_object_object_get(doc, "checklist");
+        if (strcmp(member, "FidelityCheckDue") != 0)
+                return;
+        for (size_t i = 0; i < json_object_array_length(checklist) && used < size; i++)
+                used += (size_t)snprintf(line + used, size - used, "\n  %zu. %s", i + 1,
+                                         json_object_get_string(json_object_array_get_idx(checklist, i)));
+        if (json_object_array_length(checklist) > 0 && used < size)
+                snprintf(line + used, size - used, "\n  pullout log %s --fidelity 1,2,...|all",
+                         json_string_of(doc, "session_id"));
+}
+
 static int on_signal(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct watch *w = userdata;
         const char *member = sd_bus_message_get_member(message);
         const char *id = NULL, *text = NULL;
         int64_t number = 0;
         char id_buf[32];
-        if (strcmp(member, "Alert") == 0 || strcmp(member, "ScheduleChanged") == 0) {
+        bool alert = strcmp(member, "Alert") == 0, schedule = strcmp(member, "ScheduleChanged") == 0;
+        if (alert || schedule) {
                 if (sd_bus_message_read(message, "xs", &number, &text) < 0)
                         return 0;
                 snprintf(id_buf, sizeof id_buf, "%lld", (long long)number);
@@ -643,31 +649,47 @@ static int on_signal(sd_bus_message *message, void *userdata, sd_bus_error *erro
         } else if (sd_bus_message_read(message, "ss", &id, &text) < 0) {
                 return 0;
         }
-        struct json_object *doc = json_tokener_parse(text);
-        char line[1024];
+        struct json_object *signal = json_tokener_parse(text);
+        struct json_object *doc = schedule ? json_object_get(signal)
+                                  : alert  ? fetch(w, "GetAlert", "x", &number)
+                                           : fetch(w, "GetSession", "s", id);
+        if (!doc)
+                doc = json_object_get(signal); /* the ids, at least */
+        /* The signal's own fields (event, at, lead_minutes) beside the details. */
+        json_object_object_foreach(signal, key, value) {
+                if (!json_object_object_get_ex(doc, key, NULL))
+                        json_object_object_add(doc, key, json_object_get(value));
+        }
+        if (w->staff_id && !schedule && strcmp(json_string_of(doc, "staff_id"), w->staff_id) != 0)
+                goto done;
+        char line[4096];
         if (w->json) {
                 struct json_object *o = json_object_new_object();
                 json_object_object_add(o, "signal", json_object_new_string(member));
                 json_object_object_add(o, "id", json_object_new_string(id));
-                json_object_object_add(o, "data", doc ? json_object_get(doc) : NULL);
+                json_object_object_add(o, "data", json_object_get(doc));
                 puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
                 json_object_put(o);
         }
-        if (strcmp(member, "Alert") == 0)
+        if (alert) {
                 snprintf(line, sizeof line, "alert %s: %s", id, json_string_of(doc, "message"));
-        else if (strcmp(member, "ScheduleChanged") == 0)
+        } else if (schedule) {
                 snprintf(line, sizeof line, "schedule version %s published", id);
-        else
+        } else {
                 snprintf(line, sizeof line, "%s %s %s-%s group %s (%s, %zu students)",
                          json_string_of(doc, "session_id"), json_string_of(doc, "date"), json_string_of(doc, "start"),
                          json_string_of(doc, "end"), json_string_of(doc, "group_id"),
                          json_string_of(doc, "staff_name"),
                          json_object_array_length(json_object_object_get(doc, "students")));
+                append_session(line, sizeof line, member, doc);
+        }
         if (!w->json)
                 printf("%s %s\n", member, line);
         fflush(stdout);
         notify(w, member, line);
+done:
         json_object_put(doc);
+        json_object_put(signal);
         return 0;
 }
 
@@ -681,12 +703,17 @@ int cmd_watch(struct cli *cli, int argc, char **argv) {
                         w.json = true;
                 else if (strcmp(argv[i], "--notify") == 0)
                         want_notify = true;
+                else if (strcmp(argv[i], "--staff") == 0 && i + 1 < argc)
+                        w.staff_id = argv[++i];
+                else if (strncmp(argv[i], "--staff=", 8) == 0 && argv[i][8])
+                        w.staff_id = argv[i] + 8;
                 else
                         return usage_error("watch", "unexpected argument \"%s\"", argv[i]);
         }
         sd_bus *bus = cli_bus(cli);
         if (!bus)
                 return EXIT_DAEMON_ERROR;
+        w.bus = bus;
         if (want_notify && sd_bus_open_user(&w.notify_bus) < 0) {
                 fprintf(stderr, "pullout watch: no session bus for --notify\n");
                 return EXIT_DAEMON_ERROR;

@@ -1,5 +1,5 @@
 /* bus-sessions.c: the session methods of org.pullout.Scheduler1 (Sessions, LogSession,
- * CancelSession, Makeup, Alerts, AckAlert, Dosage, Report, ClockAdvance) and their signals. */
+ * CancelSession, Makeup, GetSession, GetAlert, Alerts, AckAlerts, AckAlertsOfKind, Dosage, Report, ClockAdvance) and their signals. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -147,25 +147,87 @@ static int method_makeup(sd_bus_message *message, void *userdata, sd_bus_error *
         return bus_reply(message, error, r, o, why);
 }
 
-static int method_alerts(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        int all;
-        int r = sd_bus_message_read(message, "b", &all);
-        if (r < 0)
+static int method_get_session(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *session_id;
+        int r = sd_bus_message_read(message, "s", &session_id);
+        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0)
                 return r;
         char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = alerts_list(userdata, all, &o, why);
+        r = sessions_get(userdata, session_id, &o, why);
         return bus_reply(message, error, r, o, why);
 }
 
-static int method_ack(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+static int method_get_alert(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         int64_t id;
         int r = sd_bus_message_read(message, "x", &id);
         if (r < 0)
                 return r;
         char why[WHY_MAX] = "";
         struct json_object *o = NULL;
-        r = alerts_ack(userdata, id, &o, why);
+        r = alerts_get(userdata, id, &o, why);
+        return bus_reply(message, error, r, o, why);
+}
+
+static int method_alerts(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        struct store_alert_filter filter = { 0 };
+        int all = 0;
+        const struct bus_option options[] = {
+                { .key = "all", .type = "b", .value = &all },
+                { .key = "kind", .type = "s", .value = &filter.kind },
+                { .key = "student", .type = "s", .value = &filter.student_id },
+                { .key = "group", .type = "s", .value = &filter.group_id },
+                { .key = "staff", .type = "s", .value = &filter.staff_id },
+                { .key = "since", .type = "s", .value = &filter.since },
+        };
+        int r = bus_read_options(message, "alerts", options, sizeof options / sizeof options[0], NULL, error);
+        if (r < 0)
+                return r;
+        if ((filter.kind && (r = bus_check_id(filter.kind, "kind", error)) < 0) ||
+            (filter.student_id && (r = bus_check_id(filter.student_id, "student", error)) < 0) ||
+            (filter.group_id && (r = bus_check_id(filter.group_id, "group", error)) < 0) ||
+            (filter.staff_id && (r = bus_check_id(filter.staff_id, "staff", error)) < 0) ||
+            (filter.since && (r = bus_check_id(filter.since, "since", error)) < 0))
+                return r;
+        filter.all = all;
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = alerts_list(userdata, &filter, &o, why);
+        return bus_reply(message, error, r, o, why);
+}
+
+/* At most this many alerts acknowledged by id in one call. */
+#define ACK_IDS_MAX 1000
+
+static int method_ack(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        int64_t ids[ACK_IDS_MAX], id;
+        size_t n = 0;
+        int r = sd_bus_message_enter_container(message, 'a', "x");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(message, "x", &id)) > 0) {
+                if (n == ACK_IDS_MAX)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "at most %d alerts at a time",
+                                                 ACK_IDS_MAX);
+                ids[n++] = id;
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = alerts_ack(userdata, ids, n, &o, why);
+        return bus_reply(message, error, r, o, why);
+}
+
+static int method_ack_kind(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *kind, *before;
+        int r = sd_bus_message_read(message, "ss", &kind, &before);
+        if (r < 0 || (r = bus_check_id(kind, "kind", error)) < 0 ||
+            (before[0] && (r = bus_check_id(before, "before", error)) < 0))
+                return r;
+        char why[WHY_MAX] = "";
+        struct json_object *o = NULL;
+        r = alerts_ack_kind(userdata, kind, before[0] ? before : NULL, &o, why);
         return bus_reply(message, error, r, o, why);
 }
 
@@ -215,10 +277,16 @@ static const sd_bus_vtable sessions_vtable[] = {
                                 SD_BUS_RESULT("s", session_json), method_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Makeup", SD_BUS_ARGS("s", session_id, "u", book), SD_BUS_RESULT("s", result_json),
                                 method_makeup, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Alerts", SD_BUS_ARGS("b", all), SD_BUS_RESULT("s", alerts_json), method_alerts,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("AckAlert", SD_BUS_ARGS("x", alert_id), SD_BUS_RESULT("s", result_json), method_ack,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetSession", SD_BUS_ARGS("s", session_id), SD_BUS_RESULT("s", session_json),
+                                method_get_session, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetAlert", SD_BUS_ARGS("x", alert_id), SD_BUS_RESULT("s", alert_json),
+                                method_get_alert, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Alerts", SD_BUS_ARGS("a{sv}", options), SD_BUS_RESULT("s", alerts_json),
+                                method_alerts, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AckAlerts", SD_BUS_ARGS("ax", alert_ids), SD_BUS_RESULT("s", result_json),
+                                method_ack, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AckAlertsOfKind", SD_BUS_ARGS("s", kind, "s", before),
+                                SD_BUS_RESULT("s", result_json), method_ack_kind, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Dosage", SD_BUS_ARGS("s", kind, "s", id), SD_BUS_RESULT("s", dosage_json),
                                 method_dosage, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Report", SD_BUS_ARGS("s", report, "s", program_id, "s", staff_id),

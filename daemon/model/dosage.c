@@ -67,5 +67,13 @@ void fidelity_add(struct fidelity_tally *tally, int delivered, int applicable) {
 }
 
 int fidelity_percent(const struct fidelity_tally *tally) {
-        return percent_of(tally->delivered, tally->applicable);
+        /* Rounded to nearest, as people read a share of items (4 of 6 is 67 %); thresholds are
+         * compared exactly (fidelity_below), never on the rounded number. */
+        if (tally->applicable <= 0)
+                return -1;
+        return (int)((tally->delivered * 200 + tally->applicable) / (2 * tally->applicable));
+}
+
+bool fidelity_below(const struct fidelity_tally *tally, int threshold_percent) {
+        return tally->applicable > 0 && tally->delivered * 100 < (long long)threshold_percent * tally->applicable;
 }

@@ -40,3 +40,5 @@ struct fidelity_tally {
 void fidelity_add(struct fidelity_tally *tally, int delivered, int applicable);
 /* Whole percent, rounded down; -1 when nothing applicable was recorded. */
 int fidelity_percent(const struct fidelity_tally *tally);
+/* Whether the items delivered are under threshold_percent of the applicable ones, exactly. */
+bool fidelity_below(const struct fidelity_tally *tally, int threshold_percent);

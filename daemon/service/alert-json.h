@@ -8,10 +8,13 @@
 
 #include "store/alert-store.h"
 
-/* The alert's document: kind, created_at, message, the ids it is about, the school's name
- * (when known) and its alert_id. */
+/* The alert's document: alert_id, kind, state, count, when it was first and last seen,
+ * acknowledged and resolved, message, the ids it is about and the school's name (when known). */
 struct json_object *alert_document_json(const struct store_alert *alert, const char *school_name);
-/* {"alerts": [document + alert_id, acked_at, command, command_attempts, ...]}. */
-struct json_object *alerts_json(const struct store_alert *alerts, size_t n);
-/* The reply to an acknowledgement. */
-struct json_object *alert_ack_json(int64_t id, const char *acked_at);
+/* What the Alert signal carries: ids only (alert_id, kind, state, session_id, group_id), never
+ * a student's name or record, since every connection the bus lets listen receives it. */
+struct json_object *alert_signal_json(const struct store_alert *alert);
+/* {"alerts": [document + command, command_attempts, ...]}. */
+struct json_object *alerts_json(const struct store_alert *alerts, size_t n, const char *school_name);
+/* The reply to an acknowledgement: {"acknowledged": [ids], "acked_at"} (and "alert_id" for one). */
+struct json_object *alert_ack_json(const int64_t *ids, size_t n, const char *acked_at);

@@ -31,8 +31,16 @@ int changes_prepare(struct daemon *daemon, enum change change, const struct sche
 
 void changes_announce(struct daemon *daemon, enum change change) {
         if (follows[change].signal && daemon->schedule) {
-                struct json_object *summary = schedule_summary_json(daemon->schedule, NULL);
-                signals_emit(daemon, SIGNAL_SCHEDULE_CHANGED, NULL, daemon->schedule->version, summary);
+                /* Counts only: the summary's staff load names people, and a signal reaches every
+                 * connection the bus lets listen (pullout schedule shows the rest). */
+                struct json_object *summary = schedule_summary_json(daemon->schedule, NULL), *counts = json_object_new_object();
+                static const char *const keys[] = { "version", "needs_scheduled", "needs_total", "groups", "unscheduled" };
+                for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+                        struct json_object *v = json_object_object_get(summary, keys[i]);
+                        json_object_object_add(counts, keys[i], v ? json_object_get(v) : NULL);
+                }
+                signals_emit(daemon, SIGNAL_SCHEDULE_CHANGED, NULL, daemon->schedule->version, counts);
+                json_object_put(counts);
                 json_object_put(summary);
         }
         if (follows[change].feeds)

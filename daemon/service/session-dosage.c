@@ -5,20 +5,32 @@
 struct student_tally {
         struct dosage_tally tally;
         bool settled_only;
+        bool logged_only;
 };
 
 static void add_student_row(void *userdata, const struct store_dosage_row *row) {
         struct student_tally *t = userdata;
-        bool settled = row->status != SESSION_SCHEDULED;
+        bool settled = row->status != SESSION_SCHEDULED && (!t->logged_only || row->status != SESSION_MISSED);
         bool delivered = row->status == SESSION_DELIVERED && row->present == 1;
         /* A cancelled session stays planned: the student still lost those minutes. */
-        dosage_add(&t->tally, row->regular && (settled || !t->settled_only), row->planned_minutes, delivered,
+        dosage_add(&t->tally, row->regular && (settled || !(t->settled_only || t->logged_only)), row->planned_minutes, delivered,
                    row->minutes);
 }
 
 int session_dosage_student(struct store *store, const char *student_id, const char *group_id, time_t from, time_t to,
                            bool settled_only, struct dosage_tally *ret) {
         struct student_tally t = { .settled_only = settled_only };
+        int r = store_sessions_student_dosage(store, student_id, group_id, (int64_t)from, (int64_t)to, add_student_row,
+                                              &t);
+        if (r < 0)
+                return r;
+        *ret = t.tally;
+        return 0;
+}
+
+int session_dosage_student_logged(struct store *store, const char *student_id, const char *group_id, time_t from,
+                                  time_t to, struct dosage_tally *ret) {
+        struct student_tally t = { .logged_only = true };
         int r = store_sessions_student_dosage(store, student_id, group_id, (int64_t)from, (int64_t)to, add_student_row,
                                               &t);
         if (r < 0)

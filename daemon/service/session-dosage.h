@@ -15,6 +15,10 @@ struct store;
  * count for nothing. */
 int session_dosage_student(struct store *store, const char *student_id, const char *group_id, time_t from, time_t to,
                            bool settled_only, struct dosage_tally *ret);
+/* The same over the logged sessions only (delivered or cancelled): a session nobody logged says
+ * nothing of the student's dosage (the group's missed_session alert is about it). */
+int session_dosage_student_logged(struct store *store, const char *student_id, const char *group_id, time_t from,
+                                  time_t to, struct dosage_tally *ret);
 /* A group's sessions that ended in [from, to): the delivered ones are delivered. */
 int session_dosage_group(struct store *store, const char *group_id, time_t from, time_t to,
                          struct dosage_tally *ret);

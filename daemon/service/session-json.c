@@ -1,6 +1,7 @@
 /* session-json.c: sessions as JSON. Field names are part of the contract: fields may be added,
  * none renamed. */
 #include "daemon.h"
+#include "model/dosage.h"
 #include "service/session-json.h"
 #include "solver/solver.h"
 
@@ -27,8 +28,10 @@ static struct json_object *fidelity_json(const struct store_session *s) {
         json_object_object_add(f, "applicable", int_or_null(s->fidelity_applicable));
         json_object_object_add(f, "score_percent",
                                s->fidelity_applicable > 0
-                                       ? json_object_new_int((s->fidelity_delivered > 0 ? s->fidelity_delivered : 0) *
-                                                             100 / s->fidelity_applicable)
+                                       ? json_object_new_int(fidelity_percent(&(struct fidelity_tally){
+                                                 .sessions = 1,
+                                                 .delivered = s->fidelity_delivered > 0 ? s->fidelity_delivered : 0,
+                                                 .applicable = s->fidelity_applicable }))
                                        : NULL);
         return f;
 }
@@ -83,6 +86,21 @@ struct json_object *session_json(const struct school *school, const struct store
                         json_object_array_add(items, json_object_new_string(program->checklist[i]));
                 json_object_object_add(o, "checklist", items);
         }
+        return o;
+}
+
+struct json_object *session_signal_json(struct json_object *session, const char *event, const char *at,
+                                        long long lead_minutes) {
+        static const char *const ids[] = { "session_id", "group_id", "status", "starts_at", "ends_at" };
+        struct json_object *o = json_object_new_object();
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+                struct json_object *v = json_object_object_get(session, ids[i]);
+                json_object_object_add(o, ids[i], v ? json_object_get(v) : NULL);
+        }
+        json_object_object_add(o, "event", json_object_new_string(event));
+        json_object_object_add(o, "at", json_object_new_string(at));
+        if (lead_minutes >= 0)
+                json_object_object_add(o, "lead_minutes", json_object_new_int64(lead_minutes));
         return o;
 }
 

@@ -16,6 +16,11 @@ struct solver_makeup_slot;
 struct json_object *session_json(const struct school *school, const struct store_session *session,
                                  const struct store_session_student *students, size_t n_students, bool checklist);
 /* {"from", "to", "now", "sessions": [...]}; the sessions array is taken. */
+/* What a session signal carries: ids and times only (session_id, group_id, status, starts_at,
+ * ends_at, event, at, lead_minutes when >= 0), never a name: every connection the bus lets
+ * listen receives it, and a listener fetches the rest with GetSession. */
+struct json_object *session_signal_json(struct json_object *session, const char *event, const char *at,
+                                        long long lead_minutes);
 struct json_object *sessions_list_json(civil_date from, civil_date to, const char *now, struct json_object *sessions);
 /* The log of every change, oldest first. */
 struct json_object *session_history_json(const struct store_session_log *log, size_t n);

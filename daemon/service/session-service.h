@@ -40,6 +40,9 @@ struct sessions_log_request {
 };
 int sessions_log(struct daemon *daemon, const struct sessions_log_request *request, struct json_object **ret,
                  char why[static WHY_MAX]);
+/* One session as sessions_list shows it, with its program's checklist: what a listener of the
+ * session signals (which carry ids only) fetches, through an authorized call. */
+int sessions_get(struct daemon *daemon, const char *session_id, struct json_object **ret, char why[static WHY_MAX]);
 int sessions_cancel(struct daemon *daemon, const char *session_id, const char *reason, struct json_object **ret,
                     char why[static WHY_MAX]);
 /* book 0: list the ranked slots; book N: book the N-th as a session of its own. */

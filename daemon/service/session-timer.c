@@ -60,18 +60,6 @@ static const char *json_text(struct json_object *o, const char *key) {
         return json_object_get_string(json_object_object_get(o, key));
 }
 
-/* The alert of a session nobody logged. */
-static int raise_missed(struct daemon *daemon, const char *session_id, struct json_object *session) {
-        char key[96], message[256];
-        const char *group_id = json_text(session, "group_id");
-        snprintf(key, sizeof key, "missed:%s", session_id);
-        snprintf(message, sizeof message, "session %s (group %s, %s %s-%s, %s) was not logged", session_id, group_id,
-                 json_text(session, "date"), json_text(session, "start"), json_text(session, "end"),
-                 json_text(session, "staff_name"));
-        return alerts_raise(daemon, "missed_session", key, session_id, NULL, group_id, json_text(session, "staff_id"),
-                            message);
-}
-
 static int load_json(struct daemon *daemon, const char *session_id, bool checklist, struct store_session *ret,
                      struct json_object **ret_json) {
         struct store_session_student *students = NULL;
@@ -111,20 +99,22 @@ static int fire(struct daemon *daemon, const struct due *due, time_t now, char w
                 r = store_session_record_event(daemon->store, due->session_id, due->kind, now_text, signal);
         if (r >= 0 && due->kind == STORE_DUE_MISSED) {
                 r = store_session_mark_missed(daemon->store, due->session_id, now_text);
+                /* One open alert for the group, however many of its sessions nobody logged. */
                 if (r >= 0)
-                        r = raise_missed(daemon, due->session_id, session);
+                        r = alerts_check_group_missed(daemon, json_text(session, "group_id"),
+                                                      json_text(session, "staff_id"), due->session_id);
                 if (r >= 0)
                         r = alerts_check_session(daemon, due->session_id);
                 json_object_object_add(session, "status", json_object_new_string("missed"));
         }
         if (r >= 0 && signal) {
-                json_object_object_add(session, "event", json_object_new_string(kind));
-                json_object_object_add(session, "at", json_object_new_string(now_text));
-                if (due->kind == STORE_DUE_REMINDER)
-                        json_object_object_add(session, "lead_minutes",
-                                               json_object_new_int64(daemon->conf.reminder_lead_seconds / 60));
+                struct json_object *ids = session_signal_json(session, kind, now_text,
+                                                              due->kind == STORE_DUE_REMINDER
+                                                                      ? daemon->conf.reminder_lead_seconds / 60
+                                                                      : -1);
                 /* The Alert of a missed session goes out after the SessionMissed it is about. */
-                signals_queue(daemon, signals[due->kind], due->session_id, 0, session, true);
+                signals_queue(daemon, signals[due->kind], due->session_id, 0, ids, true);
+                json_object_put(ids);
         }
         if (r >= 0)
                 r = store_commit(daemon->store);

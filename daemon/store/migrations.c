@@ -149,6 +149,34 @@ static const char migration_due_indexes[] =
         "CREATE INDEX sessions_due_start ON sessions(status, starts_at, session_id);"
         "CREATE INDEX sessions_due_end ON sessions(status, ends_at, session_id);";
 
+/* 6: one alert per cause (DESIGN §6). key is the cause; it is unique among the alerts not yet
+ * resolved (a partial index), so a cause that comes back after it resolved opens a new alert and
+ * the old one stays as history. count, first_seen and last_seen follow the occurrences;
+ * digested_state is the state the last digest reported (NULL: not in a digest yet). The table is
+ * rebuilt because sqlite cannot drop the old UNIQUE (key). The alerts of earlier versions were
+ * one per occurrence; they are kept as resolved history, and the rules raise each cause that
+ * still holds again. */
+static const char migration_alert_state[] =
+        "CREATE TABLE alerts_by_cause ("
+        "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL, session_id TEXT, student_id TEXT, group_id TEXT, staff_id TEXT,"
+        "  message TEXT NOT NULL, document TEXT NOT NULL, acked_at TEXT,"
+        "  command_state TEXT NOT NULL DEFAULT 'none', command_attempts INTEGER NOT NULL DEFAULT 0,"
+        "  command_next_at INTEGER,"
+        "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'resolved')),"
+        "  count INTEGER NOT NULL DEFAULT 1, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,"
+        "  resolved_at TEXT, digested_state TEXT);"
+        "INSERT INTO alerts_by_cause (id, kind, key, created_at, session_id, student_id, group_id, staff_id,"
+        "  message, document, acked_at, command_state, command_attempts, command_next_at, state, first_seen,"
+        "  last_seen, resolved_at)"
+        "  SELECT id, kind, key, created_at, session_id, student_id, group_id, staff_id, message, document,"
+        "  acked_at, command_state, command_attempts, command_next_at, 'resolved', created_at, created_at,"
+        "  coalesce(acked_at, created_at) FROM alerts;"
+        "DROP TABLE alerts;"
+        "ALTER TABLE alerts_by_cause RENAME TO alerts;"
+        "CREATE UNIQUE INDEX alerts_open_cause ON alerts(key) WHERE state != 'resolved';"
+        "CREATE INDEX alerts_by_state ON alerts(state, id);";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -156,6 +184,7 @@ static const char *const migrations[] = {
         migration_sessions,
         migration_feeds,
         migration_due_indexes,
+        migration_alert_state,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

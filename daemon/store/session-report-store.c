@@ -55,12 +55,22 @@ int store_sessions_first_end(struct store *store, const char *student_id, int64_
                          "t", student_id);
 }
 
-int store_sessions_misses(struct store *store, const char *student_id, int64_t from, int64_t to, int64_t *ret_n) {
+int store_sessions_absences(struct store *store, const char *student_id, int64_t from, int64_t to, int64_t *ret_n) {
         return store_int(store, 0, ret_n,
                          "SELECT COUNT(*) FROM sessions s JOIN session_students p USING (session_id)"
                          " WHERE p.student_id = ? AND s.ends_at > ? AND s.ends_at <= ?"
-                         " AND (s.status = 'missed' OR (s.status = 'delivered' AND p.present = 0))",
+                         " AND s.status = 'delivered' AND p.present = 0",
                          "tii", student_id, from, to);
+}
+
+int store_sessions_group_unlogged(struct store *store, const char *group_id, int64_t *ret_n, int64_t *ret_first) {
+        int r = store_int(store, 0, ret_n, "SELECT COUNT(*) FROM sessions WHERE group_id = ? AND status = 'missed'",
+                          "t", group_id);
+        if (r >= 0)
+                r = store_int(store, 0, ret_first,
+                              "SELECT MIN(starts_at) FROM sessions WHERE group_id = ? AND status = 'missed'", "t",
+                              group_id);
+        return r;
 }
 
 static int two_sums(struct store *store, sqlite3_stmt *stmt, int64_t *ret_a, int64_t *ret_b) {

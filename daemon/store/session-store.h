@@ -162,8 +162,12 @@ int store_sessions_group_dosage(struct store *store, const char *group_id, int64
                                 store_dosage_fn each, void *userdata);
 /* The end of the student's first regular session (fallback when none). */
 int store_sessions_first_end(struct store *store, const char *student_id, int64_t fallback, int64_t *ret_ends_at);
-/* Sessions the student missed (missed, or delivered while absent) that end in (from, to]. */
-int store_sessions_misses(struct store *store, const char *student_id, int64_t from, int64_t to, int64_t *ret_n);
+/* Sessions the student was recorded absent from (logged, the student not present) that end in
+ * (from, to]. A session nobody logged is not the student's absence. */
+int store_sessions_absences(struct store *store, const char *student_id, int64_t from, int64_t to, int64_t *ret_n);
+/* The group's sessions nobody logged in time (status missed): how many, and when the first of
+ * them started (0 when none). */
+int store_sessions_group_unlogged(struct store *store, const char *group_id, int64_t *ret_n, int64_t *ret_first);
 /* Checklist items delivered and applicable over the group's delivered sessions dated
  * from..to (to excluded), and over the student's attended ones that end in [from, to). */
 int store_sessions_group_fidelity(struct store *store, const char *group_id, civil_date from, civil_date to,

@@ -497,6 +497,9 @@ START_TEST(test_daemon_refuses_outsider_when_the_policy_is_bypassed) {
          * ones reaches a method handler. */
         assert_call(OUTSIDER, "org.pullout.Scheduler1", "Import", "org.pullout.Error.AccessDenied");
         assert_call(OUTSIDER, "org.pullout.Scheduler1", "Solve", "org.pullout.Error.AccessDenied");
+        /* What a signal leaves out (names, records) is not one call away for an outsider. */
+        assert_call(OUTSIDER, "org.pullout.Scheduler1", "GetSession", "org.pullout.Error.AccessDenied");
+        assert_call(OUTSIDER, "org.pullout.Scheduler1", "GetAlert", "org.pullout.Error.AccessDenied");
         assert_call(OUTSIDER, "org.pullout.Scheduler1", "Status", "ok");
         assert_call(OUTSIDER, "org.freedesktop.DBus.Properties", "Get", "ok");
 

@@ -1,11 +1,15 @@
-/* test-alert-store.c: the alerts table on its own: one alert per cause, acknowledgement, the
- * alert command's attempts, and a refused write reported in sqlite's words. */
+/* test-alert-store.c: the alerts table on its own: one open alert per cause that counts its
+ * occurrences and resolves, acknowledgement by id and by kind, the filters, the digest's
+ * bookkeeping, the alert command's attempts, and a refused write reported in sqlite's words. */
 #include <check.h>
 #include <errno.h>
 #include <string.h>
 
 #include "store/alert-store.h"
 #include "store-fixture.h"
+
+static const struct store_alert_filter every = { .all = true };
+static const struct store_alert_filter open_only = { .all = false };
 
 static struct store_alert cause(const char *kind, const char *key, enum alert_command_state command,
                                 int64_t next_at) {
@@ -29,7 +33,7 @@ START_TEST(test_one_alert_per_cause) {
 
         struct store_alert *list = NULL;
         size_t n = 0;
-        ck_assert_int_eq(store_alert_list(store, false, &list, &n), 0);
+        ck_assert_int_eq(store_alert_list(store, &open_only, &list, &n), 0);
         ck_assert_uint_eq(n, 2);
         ck_assert_int_eq(list[0].id, first);
         ck_assert_str_eq(list[0].kind, "low_dosage");
@@ -51,15 +55,16 @@ START_TEST(test_acknowledged_once) {
         ck_assert_int_eq(store_alert_raise(store, &b, &id_b), 1);
         ck_assert_int_eq(store_alert_ack(store, id_a, "2026-09-15T08:00:00"), 0);
         ck_assert_int_eq(store_alert_ack(store, id_a, "2026-09-15T09:00:00"), -EALREADY);
+        ck_assert_int_eq(store_alert_ack(store, id_a + id_b + 100, "2026-09-15T09:00:00"), -ENOENT);
         ck_assert_int_eq(store_alert_ack(store, id_b + 100, "2026-09-15T09:00:00"), -ENOENT);
 
         struct store_alert *list = NULL;
         size_t n = 0;
-        ck_assert_int_eq(store_alert_list(store, false, &list, &n), 0);
+        ck_assert_int_eq(store_alert_list(store, &open_only, &list, &n), 0);
         ck_assert_uint_eq(n, 1);
         ck_assert_int_eq(list[0].id, id_b);
         store_alerts_free(list, n);
-        ck_assert_int_eq(store_alert_list(store, true, &list, &n), 0);
+        ck_assert_int_eq(store_alert_list(store, &every, &list, &n), 0);
         ck_assert_uint_eq(n, 2);
         ck_assert_str_eq(list[0].acked_at, "2026-09-15T08:00:00");
         store_alerts_free(list, n);
@@ -100,7 +105,7 @@ START_TEST(test_alert_command_attempts) {
 
         struct store_alert *list = NULL;
         size_t n = 0;
-        ck_assert_int_eq(store_alert_list(store, true, &list, &n), 0);
+        ck_assert_int_eq(store_alert_list(store, &every, &list, &n), 0);
         ck_assert_uint_eq(n, 3);
         ck_assert_int_eq(list[0].command_state, ALERT_COMMAND_DONE);
         ck_assert_int_eq(list[0].command_attempts, 1);
@@ -122,8 +127,145 @@ START_TEST(test_refused_write_says_why) {
         ck_assert_ptr_nonnull(strstr(store_error(store), "NOT NULL constraint failed: alerts.kind"));
         struct store_alert *list = NULL;
         size_t n = 0;
-        ck_assert_int_eq(store_alert_list(store, true, &list, &n), 0);
+        ck_assert_int_eq(store_alert_list(store, &every, &list, &n), 0);
         ck_assert_uint_eq(n, 0);
+        store_alerts_free(list, n);
+        fixture_store_close(store);
+}
+END_TEST
+
+/* A new occurrence counts on the open alert; the cause going away resolves it; coming back it
+ * opens a new one and the old stays as history. */
+START_TEST(test_occurrences_and_resolution) {
+        struct store *store = fixture_store_open();
+        struct store_alert a = cause("missed_session", "missed_session:G3", ALERT_COMMAND_NONE, 0);
+        int64_t first = 0, again = 0, resolved = 0, back = 0;
+        ck_assert_int_eq(store_alert_raise(store, &a, &first), 1);
+        a.created_at = "2026-09-21T10:00:00";
+        a.message = "two sessions not logged";
+        ck_assert_int_eq(store_alert_raise(store, &a, &again), 0);
+        ck_assert_int_eq(again, first);
+        struct store_alert got = { 0 };
+        ck_assert_int_eq(store_alert_get(store, first, &got), 0);
+        ck_assert_int_eq(got.count, 2);
+        ck_assert_int_eq(got.state, ALERT_OPEN);
+        ck_assert_str_eq(got.first_seen, "2026-09-14T10:00:00");
+        ck_assert_str_eq(got.last_seen, "2026-09-21T10:00:00");
+        ck_assert_str_eq(got.message, "two sessions not logged");
+        ck_assert_ptr_null(got.resolved_at);
+        ck_assert_int_eq(got.digested_state, -1);
+        store_alert_clear(&got);
+
+        int64_t refreshed = 0;
+        ck_assert_int_eq(store_alert_refresh(store, "missed_session:G3", "one session not logged", &refreshed), 1);
+        ck_assert_int_eq(refreshed, first);
+        ck_assert_int_eq(store_alert_resolve(store, "missed_session:G3", "2026-09-22T08:00:00", &resolved), 1);
+        ck_assert_int_eq(resolved, first);
+        ck_assert_int_eq(store_alert_resolve(store, "missed_session:G3", "2026-09-22T09:00:00", &resolved), 0);
+        ck_assert_int_eq(store_alert_refresh(store, "missed_session:G3", "x", &refreshed), 0);
+        ck_assert_int_eq(store_alert_get(store, first, &got), 0);
+        ck_assert_int_eq(got.state, ALERT_RESOLVED);
+        ck_assert_str_eq(got.resolved_at, "2026-09-22T08:00:00");
+        ck_assert_str_eq(got.message, "one session not logged");
+        store_alert_clear(&got);
+        /* A resolved alert cannot be acknowledged. */
+        ck_assert_int_eq(store_alert_ack(store, first, "2026-09-22T09:00:00"), -EALREADY);
+
+        a.created_at = "2026-09-28T10:00:00";
+        ck_assert_int_eq(store_alert_raise(store, &a, &back), 1);
+        ck_assert_int_ne(back, first);
+        struct store_alert *list = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(store_alert_list(store, &open_only, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(list[0].id, back);
+        ck_assert_int_eq(list[0].count, 1);
+        store_alerts_free(list, n);
+        ck_assert_int_eq(store_alert_list(store, &every, &list, &n), 0);
+        ck_assert_uint_eq(n, 2);
+        store_alerts_free(list, n);
+        fixture_store_close(store);
+}
+END_TEST
+
+START_TEST(test_filters_and_ack_by_kind) {
+        struct store *store = fixture_store_open();
+        struct store_alert a = cause("low_dosage", "low_dosage:1021:LLI", ALERT_COMMAND_NONE, 0);
+        struct store_alert b = cause("low_dosage", "low_dosage:1033:LLI", ALERT_COMMAND_NONE, 0);
+        struct store_alert c = cause("missed_session", "missed_session:G4", ALERT_COMMAND_NONE, 0);
+        b.student_id = "1033";
+        b.created_at = "2026-09-21T10:00:00";
+        c.student_id = NULL;
+        c.group_id = "G4";
+        c.staff_id = "S2";
+        int64_t id_a, id_b, id_c;
+        ck_assert_int_eq(store_alert_raise(store, &a, &id_a), 1);
+        ck_assert_int_eq(store_alert_raise(store, &b, &id_b), 1);
+        ck_assert_int_eq(store_alert_raise(store, &c, &id_c), 1);
+        struct store_alert *list = NULL;
+        size_t n = 0;
+        struct store_alert_filter f = { .kind = "low_dosage" };
+        ck_assert_int_eq(store_alert_list(store, &f, &list, &n), 0);
+        ck_assert_uint_eq(n, 2);
+        store_alerts_free(list, n);
+        f = (struct store_alert_filter){ .student_id = "1033" };
+        ck_assert_int_eq(store_alert_list(store, &f, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(list[0].id, id_b);
+        store_alerts_free(list, n);
+        f = (struct store_alert_filter){ .group_id = "G4", .staff_id = "S2" };
+        ck_assert_int_eq(store_alert_list(store, &f, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(list[0].id, id_c);
+        store_alerts_free(list, n);
+        f = (struct store_alert_filter){ .since = "2026-09-20" };
+        ck_assert_int_eq(store_alert_list(store, &f, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        store_alerts_free(list, n);
+
+        /* By kind, first seen before a day: only a. */
+        ck_assert_int_eq(store_alert_ack_kind(store, "low_dosage", "2026-09-20", "2026-09-22T08:00:00"), 1);
+        ck_assert_int_eq(store_alert_ack_kind(store, "low_dosage", NULL, "2026-09-22T08:00:00"), 1);
+        ck_assert_int_eq(store_alert_ack_kind(store, "low_dosage", NULL, "2026-09-22T08:00:00"), 0);
+        ck_assert_int_eq(store_alert_list(store, &open_only, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(list[0].id, id_c);
+        store_alerts_free(list, n);
+        ck_assert_int_eq(store_alert_list(store, &every, &list, &n), 0);
+        ck_assert_uint_eq(n, 3);
+        ck_assert_int_eq(list[0].state, ALERT_ACKNOWLEDGED);
+        ck_assert_str_eq(list[0].acked_at, "2026-09-22T08:00:00");
+        store_alerts_free(list, n);
+        fixture_store_close(store);
+}
+END_TEST
+
+/* The digest reports an alert until it has reported it resolved. */
+START_TEST(test_digest_bookkeeping) {
+        struct store *store = fixture_store_open();
+        struct store_alert a = cause("low_fidelity", "low_fidelity:G3", ALERT_COMMAND_NONE, 0);
+        struct store_alert b = cause("low_fidelity", "low_fidelity:G4", ALERT_COMMAND_NONE, 0);
+        int64_t id_a, id_b, id;
+        ck_assert_int_eq(store_alert_raise(store, &a, &id_a), 1);
+        ck_assert_int_eq(store_alert_raise(store, &b, &id_b), 1);
+        struct store_alert *list = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(store_alert_digest_list(store, &list, &n), 0);
+        ck_assert_uint_eq(n, 2);
+        ck_assert_int_eq(list[0].digested_state, -1);
+        store_alerts_free(list, n);
+        ck_assert_int_eq(store_alert_digested(store, id_a, ALERT_OPEN), 0);
+        ck_assert_int_eq(store_alert_digested(store, id_b, ALERT_OPEN), 0);
+        ck_assert_int_eq(store_alert_resolve(store, "low_fidelity:G4", "2026-09-15T08:00:00", &id), 1);
+        ck_assert_int_eq(store_alert_digest_list(store, &list, &n), 0);
+        ck_assert_uint_eq(n, 2);
+        ck_assert_int_eq(list[1].state, ALERT_RESOLVED);
+        ck_assert_int_eq(list[1].digested_state, ALERT_OPEN);
+        store_alerts_free(list, n);
+        ck_assert_int_eq(store_alert_digested(store, id_b, ALERT_RESOLVED), 0);
+        ck_assert_int_eq(store_alert_digest_list(store, &list, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(list[0].id, id_a);
         store_alerts_free(list, n);
         fixture_store_close(store);
 }
@@ -136,6 +278,9 @@ Suite *suite_alert_store(void) {
         tcase_add_test(alerts, test_acknowledged_once);
         tcase_add_test(alerts, test_alert_command_attempts);
         tcase_add_test(alerts, test_refused_write_says_why);
+        tcase_add_test(alerts, test_occurrences_and_resolution);
+        tcase_add_test(alerts, test_filters_and_ack_by_kind);
+        tcase_add_test(alerts, test_digest_bookkeeping);
         suite_add_tcase(suite, alerts);
         return suite;
 }

@@ -68,6 +68,15 @@ START_TEST(test_fidelity_rolls_up_items_not_session_averages) {
         ck_assert_int_eq(fidelity_percent(&t), 70);
         struct fidelity_tally empty = { 0 };
         ck_assert_int_eq(fidelity_percent(&empty), -1);
+        /* Rounded to nearest for people; the threshold compared exactly. */
+        struct fidelity_tally four_of_six = { .sessions = 1, .delivered = 4, .applicable = 6 };
+        ck_assert_int_eq(fidelity_percent(&four_of_six), 67);
+        struct fidelity_tally just_under = { .sessions = 1, .delivered = 159, .applicable = 200 };
+        ck_assert_int_eq(fidelity_percent(&just_under), 80);
+        ck_assert(fidelity_below(&just_under, 80));
+        ck_assert(!fidelity_below(&t, 70));
+        ck_assert(fidelity_below(&t, 71));
+        ck_assert(!fidelity_below(&empty, 80));
 }
 END_TEST
 

@@ -270,8 +270,19 @@ START_TEST(test_report_rows) {
         ck_assert_int_eq(t.rows, 1);
 
         int64_t misses = 0, delivered = 0, applicable = 0, first = 0;
-        ck_assert_int_eq(store_sessions_misses(store, "1033", MONDAY, MONDAY + 7 * DAY, &misses), 0);
+        /* A session nobody logged is not the student's absence; a recorded one is. */
+        ck_assert_int_eq(store_sessions_absences(store, "1033", MONDAY, MONDAY + 7 * DAY, &misses), 0);
+        ck_assert_int_eq(misses, 0);
+        const char *const absent[] = { "1033" };
+        ck_assert_int_eq(store_session_set_absent(store, "G1-20260914-0940", (char **)absent, 1), 0);
+        ck_assert_int_eq(store_sessions_absences(store, "1033", MONDAY, MONDAY + 7 * DAY, &misses), 0);
         ck_assert_int_eq(misses, 1);
+        int64_t unlogged = 0, first_unlogged = 0;
+        ck_assert_int_eq(store_sessions_group_unlogged(store, "G2", &unlogged, &first_unlogged), 0);
+        ck_assert_int_eq(unlogged, 1);
+        ck_assert_int_eq(first_unlogged, MONDAY + DAY);
+        ck_assert_int_eq(store_sessions_group_unlogged(store, "G1", &unlogged, &first_unlogged), 0);
+        ck_assert_int_eq(unlogged, 0);
         ck_assert_int_eq(store_sessions_group_fidelity(store, "G1", monday(), monday() + 7, &delivered, &applicable), 0);
         ck_assert_int_eq(delivered, 3);
         ck_assert_int_eq(applicable, 4);
