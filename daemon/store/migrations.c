@@ -149,6 +149,14 @@ static const char migration_due_indexes[] =
         "CREATE INDEX sessions_due_start ON sessions(status, starts_at, session_id);"
         "CREATE INDEX sessions_due_end ON sessions(status, ends_at, session_id);";
 
+/* 6: one score per student, measure and date (#14): a second probe on the same day was a
+ * typo or a re-import, so the latest entry of each day is kept and the key made unique
+ * (IF NOT EXISTS: a database taken back to an older version keeps its later indexes). */
+static const char migration_score_key[] =
+        "DELETE FROM scores WHERE score_id NOT IN"
+        "  (SELECT MAX(score_id) FROM scores GROUP BY student_id, measure, date);"
+        "CREATE UNIQUE INDEX IF NOT EXISTS scores_one_a_day ON scores(student_id, measure, date);";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -156,6 +164,7 @@ static const char *const migrations[] = {
         migration_sessions,
         migration_feeds,
         migration_due_indexes,
+        migration_score_key,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
