@@ -149,13 +149,15 @@ static const char migration_due_indexes[] =
         "CREATE INDEX sessions_due_start ON sessions(status, starts_at, session_id);"
         "CREATE INDEX sessions_due_end ON sessions(status, ends_at, session_id);";
 
-/* 6: one score per student, measure and date (#14): a second probe on the same day was a
- * typo or a re-import, so the latest entry of each day is kept and the key made unique
- * (IF NOT EXISTS: a database taken back to an older version keeps its later indexes). */
-static const char migration_score_key[] =
+/* 6: records that can be corrected and sessions that say where the students are (#14). One
+ * score per student, measure and date: a second probe on the same day was a typo or a
+ * re-import, so the latest entry of each day is kept and the key made unique. A homeroom's
+ * room (teachers.csv, optional), so an interventionist knows where to collect whom. */
+static const char migration_records[] =
         "DELETE FROM scores WHERE score_id NOT IN"
         "  (SELECT MAX(score_id) FROM scores GROUP BY student_id, measure, date);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS scores_one_a_day ON scores(student_id, measure, date);";
+        "CREATE UNIQUE INDEX scores_one_a_day ON scores(student_id, measure, date);"
+        "ALTER TABLE teachers ADD COLUMN room TEXT;";
 
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
@@ -164,7 +166,7 @@ static const char *const migrations[] = {
         migration_sessions,
         migration_feeds,
         migration_due_indexes,
-        migration_score_key,
+        migration_records,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

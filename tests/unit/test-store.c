@@ -72,6 +72,7 @@ START_TEST(test_migration_keeps_the_latest_score_of_a_day) {
         ck_assert_int_eq(store_open(path, &store, &error), 0);
         /* Back to the schema before the key, with a typo and its correction on one day. */
         ck_assert_int_eq(store_exec(store, "PRAGMA foreign_keys = OFF; DROP INDEX scores_one_a_day;"
+                                           "ALTER TABLE teachers DROP COLUMN room;"
                                            "INSERT INTO scores (student_id, measure, date, value, entered_at) VALUES"
                                            " ('1001', 'ORF', '2026-09-14', 470, 'a'), ('1001', 'ORF', '2026-09-14', 47, 'b'),"
                                            " ('1001', 'ORF', '2026-09-21', 50, 'c'), ('1001', 'MAZE', '2026-09-14', 9, 'd');"),
