@@ -155,6 +155,13 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
         if (optind >= argc)
                 return usage_error("score", "say add, delete or import");
         const char *verb = argv[optind];
+        char student_id[CLI_STUDENT_ID_MAX];
+        if ((strcmp(verb, "add") == 0 || strcmp(verb, "delete") == 0) && argc - optind >= 2) {
+                int r = cli_student_id(cli, argv[optind + 1], student_id);
+                if (r != 0)
+                        return r;
+                argv[optind + 1] = student_id;
+        }
         if (strcmp(verb, "import") != 0 && (columns || measure))
                 return usage_error("score", "--columns and --measure belong to import");
         if (strcmp(verb, "add") != 0 && replace)
@@ -264,7 +271,10 @@ int cmd_goal(struct cli *cli, int argc, char **argv) {
             (r = parse_double("goal", "--target", target_text, &target)) != 0)
                 return r;
         struct json_object *report;
-        r = cli_call_json(cli, "SetGoal", 0, &report, "ssddss", argv[optind + 1], argv[optind + 2], baseline, target,
+        char student_id[CLI_STUDENT_ID_MAX];
+        if ((r = cli_student_id(cli, argv[optind + 1], student_id)) != 0)
+                return r;
+        r = cli_call_json(cli, "SetGoal", 0, &report, "ssddss", student_id, argv[optind + 2], baseline, target,
                           from, by);
         if (r != 0)
                 return r;
@@ -318,7 +328,11 @@ int cmd_progress(struct cli *cli, int argc, char **argv) {
         }
         if (argc - optind != 1)
                 return usage_error("progress", "give one STUDENT");
-        const char *student = argv[optind];
+        char student_id[CLI_STUDENT_ID_MAX];
+        int found = cli_student_id(cli, argv[optind], student_id);
+        if (found != 0)
+                return found;
+        const char *student = student_id;
         if (phase) {
                 if (json || svg_path || trend)
                         return usage_error("progress", "--phase records a change; it takes only --date and --measure");

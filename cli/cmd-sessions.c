@@ -150,8 +150,15 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 return usage_error("sessions", "give --date or --week, not both");
         if ((date && date_parse(date, &parsed) < 0) || (week && date_parse(week, &parsed) < 0))
                 return usage_error("sessions", "dates are YYYY-MM-DD");
+        char student_id[CLI_STUDENT_ID_MAX];
+        int r;
+        if (student) {
+                if ((r = cli_student_id(cli, student, student_id)) != 0)
+                        return r;
+                student = student_id;
+        }
         sd_bus_message *message = NULL;
-        int r = cli_new_call(cli, "Sessions", &message);
+        r = cli_new_call(cli, "Sessions", &message);
         if (r != 0)
                 return r;
         sd_bus_message_open_container(message, 'a', "{sv}");
@@ -277,8 +284,28 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, SESSION_FIDELITY_ITEMS_MAX, &n_items) < 0)
                 return usage_error("log", "--fidelity takes item numbers 1,2,... or all or none");
 
+        /* Absent students by id or name, each resolved by the daemon. */
+        char absent_ids[SESSION_ABSENT_MAX][CLI_STUDENT_ID_MAX];
+        size_t n_absent = 0;
+        int r;
+        if (absent) {
+                char *copy = strdup(absent), *save = NULL;
+                if (!copy)
+                        return EXIT_DAEMON_ERROR;
+                for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                        if (n_absent == SESSION_ABSENT_MAX) {
+                                free(copy);
+                                return usage_error("log", "at most %d absent students", SESSION_ABSENT_MAX);
+                        }
+                        if ((r = cli_student_id(cli, t, absent_ids[n_absent++])) != 0) {
+                                free(copy);
+                                return r;
+                        }
+                }
+                free(copy);
+        }
         sd_bus_message *message = NULL;
-        int r = cli_new_call(cli, "LogSession", &message);
+        r = cli_new_call(cli, "LogSession", &message);
         if (r != 0)
                 return r;
         sd_bus_message_append(message, "s", session);
@@ -288,10 +315,8 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
                 sd_bus_message_append(message, "s", "absent");
                 sd_bus_message_open_container(message, 'v', "as");
                 sd_bus_message_open_container(message, 'a', "s");
-                char *copy = strdup(absent), *save = NULL;
-                for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-                        sd_bus_message_append(message, "s", t);
-                free(copy);
+                for (size_t i = 0; i < n_absent; i++)
+                        sd_bus_message_append(message, "s", absent_ids[i]);
                 sd_bus_message_close_container(message);
                 sd_bus_message_close_container(message);
                 sd_bus_message_close_container(message);
@@ -525,7 +550,14 @@ int cmd_dosage(struct cli *cli, int argc, char **argv) {
         if (optind < argc)
                 return usage_error("dosage", "unexpected argument \"%s\"", argv[optind]);
         struct json_object *o = NULL;
-        int r = cli_call_json(cli, "Dosage", 0, &o, "ss", kind, id);
+        char student_id[CLI_STUDENT_ID_MAX];
+        int r;
+        if (strcmp(kind, "student") == 0) {
+                if ((r = cli_student_id(cli, id, student_id)) != 0)
+                        return r;
+                id = student_id;
+        }
+        r = cli_call_json(cli, "Dosage", 0, &o, "ss", kind, id);
         if (r != 0)
                 return r;
         if (json) {

@@ -129,12 +129,52 @@ START_TEST(test_sessions_say_where_to_collect_each_student) {
 }
 END_TEST
 
+/* A person types a name, whole or in part, in any case: the daemon says whose id it is. */
+START_TEST(test_a_student_is_named_by_name) {
+        struct json_object *o = week_sessions(NULL);
+        struct json_object *session = json_object_array_get_idx(json_object_object_get(o, "sessions"), 0);
+        struct json_object *st = json_object_array_get_idx(json_object_object_get(session, "students"), 0);
+        char id[32], name[128], lower[128];
+        snprintf(id, sizeof id, "%s", field(st, "student_id"));
+        snprintf(name, sizeof name, "%s", field(st, "name"));
+        json_object_put(o);
+        for (size_t i = 0; i <= strlen(name); i++)
+                lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+
+        o = week_sessions(lower);
+        struct json_object *list = json_object_object_get(o, "sessions");
+        ck_assert_int_gt(json_object_array_length(list), 0);
+        json_object_put(o);
+        harness_pullout_ok(&h, NULL, "score", "add", lower, "ORF", "40", "--date", "2026-09-14", NULL);
+        harness_pullout_ok(&h, NULL, "goal", "set", name, "ORF", "--baseline", "40", "--target", "60", "--by",
+                           "2026-12-14", NULL);
+        o = harness_pullout_json(&h, "progress", lower, "--json", NULL);
+        ck_assert_str_eq(field(o, "student_id"), id);
+        json_object_put(o);
+        o = harness_pullout_json(&h, "explain", name, "--json", NULL);
+        ck_assert_str_eq(field(o, "student_id"), id);
+        json_object_put(o);
+
+        /* A part many names share: refused, with the candidates to choose from. */
+        char *out = NULL, *err = NULL;
+        ck_assert_int_eq(harness_pullout(&h, &out, &err, "progress", "a", NULL), 1);
+        ck_assert_msg(strstr(err, "\"a\" matches") && strstr(err, " (10") && strstr(err, "more"), "%s", err);
+        free(out);
+        free(err);
+        ck_assert_int_eq(harness_pullout(&h, &out, &err, "score", "add", "Nobody Atall", "ORF", "1", NULL), 1);
+        ck_assert_msg(strstr(err, "no student Nobody Atall"), "%s", err);
+        free(out);
+        free(err);
+}
+END_TEST
+
 Suite *suite_records(void) {
         Suite *suite = suite_create("records");
         TCase *tc = tcase_create("records");
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_set_timeout(tc, 60);
         tcase_add_test(tc, test_sessions_say_where_to_collect_each_student);
+        tcase_add_test(tc, test_a_student_is_named_by_name);
         suite_add_tcase(suite, tc);
         return suite;
 }
