@@ -93,7 +93,7 @@ GEN_SCHOOL = $(BUILDDIR)/pullout-gen-school
 MAN_SRC = $(wildcard docs/*.scd)
 MAN_PAGES = $(MAN_SRC:docs/%.scd=$(BUILDDIR)/man/%)
 
-.PHONY: all deps check check-layers check-unit check-integration check-valgrind demo bench install uninstall clean \
+.PHONY: all deps check check-layers check-unit check-integration check-readme check-valgrind demo bench install uninstall clean \
 	fuzz pkgs-present man
 .SUFFIXES:
 
@@ -173,7 +173,7 @@ $(BUILDDIR)/man/%: docs/%.scd
 # The README's test command. Installs what is missing, builds, checks the floor plan, runs
 # every suite.
 check: deps
-	@$(MAKE) --no-print-directory check-layers check-unit check-integration
+	@$(MAKE) --no-print-directory check-layers check-unit check-integration check-readme
 
 # SQL only in daemon/store/, sd-bus only in main.c and daemon/bus*.c, no circle of calls
 # between modules: read from the symbols of pulloutd's objects.
@@ -187,6 +187,10 @@ check-unit: $(CHECK_UNIT)
 check-integration: $(CHECK_INTEGRATION) $(PULLOUTD) $(PULLOUT) $(GEN_SCHOOL)
 	PULLOUTD=$(abspath $(PULLOUTD)) PULLOUT=$(abspath $(PULLOUT)) GEN_SCHOOL=$(abspath $(GEN_SCHOOL)) \
 		PULLOUT_SOURCE=$(abspath .) $(CHECK_INTEGRATION)
+
+# README.md's first hour, as written, against a real daemon: the README cannot rot.
+check-readme: $(PULLOUTD) $(PULLOUT)
+	tests/readme-first-hour.sh $(BUILDDIR)
 
 # The unit suites under valgrind, in one process so leaks are seen (slow: minutes).
 check-valgrind: $(CHECK_UNIT)

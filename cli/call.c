@@ -154,3 +154,19 @@ int cli_send_json(struct cli *cli, sd_bus_message *message, uint64_t timeout_use
         sd_bus_message_unref(reply);
         return r;
 }
+
+int cli_student_id(struct cli *cli, const char *text, char id[static CLI_STUDENT_ID_MAX]) {
+        sd_bus_message *reply = NULL;
+        const char *found;
+        int r = cli_call(cli, "FindStudent", 0, &reply, "s", text);
+        if (r != 0)
+                return r;
+        if (sd_bus_message_read(reply, "s", &found) < 0) {
+                fprintf(stderr, "pullout: unexpected reply from pulloutd\n");
+                sd_bus_message_unref(reply);
+                return EXIT_DAEMON_ERROR;
+        }
+        snprintf(id, CLI_STUDENT_ID_MAX, "%s", found);
+        sd_bus_message_unref(reply);
+        return 0;
+}

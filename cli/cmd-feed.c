@@ -93,6 +93,16 @@ static int parse_subject(const char *command, int argc, char **argv, struct subj
         return 0;
 }
 
+/* A student subject may be named by name: the daemon says whose id it is. */
+static int subject_student(struct cli *cli, struct subject *subject, char id[static CLI_STUDENT_ID_MAX]) {
+        if (strcmp(subject->kind, "student") != 0)
+                return 0;
+        int r = cli_student_id(cli, subject->id, id);
+        if (r == 0)
+                subject->id = id;
+        return r;
+}
+
 static void print_new_link(struct json_object *feed) {
         printf("feed %lld: %s %s, privacy %s\n\n", (long long)json_int_of(feed, "id"), json_string_of(feed, "subject_kind"),
                json_string_of(feed, "subject_id"), json_string_of(feed, "privacy"));
@@ -110,7 +120,10 @@ static int feed_create(struct cli *cli, int argc, char **argv) {
         struct subject subject;
         bool json = false;
         struct json_object *feed = NULL;
+        char student_id[CLI_STUDENT_ID_MAX];
         int r = parse_subject("feed create", argc, argv, &subject, &json);
+        if (r == 0)
+                r = subject_student(cli, &subject, student_id);
         if (r != 0)
                 return r;
         r = cli_call_json(cli, "FeedCreate", 0, &feed, "sss", subject.kind, subject.id, subject.privacy);
@@ -224,7 +237,10 @@ int cmd_export(struct cli *cli, int argc, char **argv) {
         const char *text;
         if (wants_help(argc, argv, export_help))
                 return 0;
+        char student_id[CLI_STUDENT_ID_MAX];
         int r = parse_subject("export", argc, argv, &subject, NULL);
+        if (r == 0)
+                r = subject_student(cli, &subject, student_id);
         if (r != 0)
                 return r;
         r = cli_call(cli, "Export", 0, &reply, "sss", subject.kind, subject.id, subject.privacy);

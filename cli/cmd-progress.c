@@ -15,11 +15,16 @@
 
 
 static const char score_help[] =
-        "Usage: pullout score add [--json] STUDENT MEASURE VALUE [--date YYYY-MM-DD]\n"
-        "       pullout score import [--json] FILE.csv\n"
-        "Record a progress-monitoring probe (default date: today), or import the scores a\n"
-        "screening tool exported: a CSV with the columns student_id, measure, date, value.\n"
-        "An import is one transaction: any bad row rejects the file, each fault listed.\n"
+        "Usage: pullout score add [--json] STUDENT MEASURE VALUE [--date YYYY-MM-DD] [--replace]\n"
+        "       pullout score delete STUDENT MEASURE --date YYYY-MM-DD\n"
+        "       pullout score import [--json] [--columns FIELD=HEADER,...] [--measure M] FILE.csv\n"
+        "Record a progress-monitoring probe (default date: today; never after today): one score\n"
+        "per student, measure and date, so a second one on that date is refused unless\n"
+        "--replace corrects it; delete removes one. Import the scores a screening tool exported:\n"
+        "a CSV with the columns student_id, measure, date, value, or the tool's own headers\n"
+        "named with --columns student_id=\"Student ID\",date=Date,value=Score; --measure gives\n"
+        "every row that measure. An import is one transaction: any bad row rejects the file,\n"
+        "each fault listed; a row on a stored date replaces it; blank rows are skipped.\n"
         "A negative VALUE goes after --, e.g. pullout score add 1021 GAIN -- -3.\n";
 
 static const char goal_help[] =
@@ -127,24 +132,50 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
         static const struct option options[] = {
                 { "date", required_argument, NULL, 'd' },
                 { "json", no_argument, NULL, 'j' },
+                { "replace", no_argument, NULL, 'r' },
+                { "columns", required_argument, NULL, 'c' },
+                { "measure", required_argument, NULL, 'm' },
                 { 0 },
         };
-        const char *date = "";
-        bool json = false;
+        const char *date = "", *columns = NULL, *measure = NULL;
+        bool json = false, replace = false;
         int c;
         if (wants_help(argc, argv, score_help))
                 return 0;
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                if (c == 'd')
-                        date = optarg;
-                else if (c == 'j')
-                        json = true;
-                else
-                        return usage_error("score", "unknown option");
+                switch (c) {
+                case 'd': date = optarg; break;
+                case 'j': json = true; break;
+                case 'r': replace = true; break;
+                case 'c': columns = optarg; break;
+                case 'm': measure = optarg; break;
+                default: return usage_error("score", "unknown option");
+                }
         }
         if (optind >= argc)
-                return usage_error("score", "say add or import");
+                return usage_error("score", "say add, delete or import");
         const char *verb = argv[optind];
+        char student_id[CLI_STUDENT_ID_MAX];
+        if ((strcmp(verb, "add") == 0 || strcmp(verb, "delete") == 0) && argc - optind >= 2) {
+                int r = cli_student_id(cli, argv[optind + 1], student_id);
+                if (r != 0)
+                        return r;
+                argv[optind + 1] = student_id;
+        }
+        if (strcmp(verb, "import") != 0 && (columns || measure))
+                return usage_error("score", "--columns and --measure belong to import");
+        if (strcmp(verb, "add") != 0 && replace)
+                return usage_error("score", "--replace belongs to add (an import replaces on the same date)");
+        if (strcmp(verb, "delete") == 0) {
+                if (argc - optind != 3)
+                        return usage_error("score", "delete takes STUDENT MEASURE --date YYYY-MM-DD");
+                if (!*date)
+                        return usage_error("score", "delete needs --date YYYY-MM-DD");
+                int r = cli_call(cli, "DeleteScore", 0, NULL, "sss", argv[optind + 1], argv[optind + 2], date);
+                if (r == 0)
+                        printf("deleted the %s score of %s on %s\n", argv[optind + 2], argv[optind + 1], date);
+                return r;
+        }
         if (strcmp(verb, "add") == 0) {
                 if (argc - optind != 4)
                         return usage_error("score", "add takes STUDENT MEASURE VALUE");
@@ -153,7 +184,8 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                 if (r != 0)
                         return r;
                 struct json_object *report;
-                r = cli_call_json(cli, "AddScore", 0, &report, "sssd", argv[optind + 1], argv[optind + 2], date, value);
+                r = cli_call_json(cli, "AddScore", 0, &report, "sssda{sv}", argv[optind + 1], argv[optind + 2], date, value,
+                                  replace ? 1 : 0, "replace", "b", 1);
                 if (r != 0)
                         return r;
                 return finish_json_reply(report, json);
@@ -179,7 +211,11 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                         return r;
                 }
                 if (sd_bus_message_append(message, "s", name) < 0 ||
-                    sd_bus_message_append_array(message, 'y', data, size) < 0) {
+                    sd_bus_message_append_array(message, 'y', data, size) < 0 ||
+                    sd_bus_message_open_container(message, 'a', "{sv}") < 0 ||
+                    (columns && sd_bus_message_append(message, "{sv}", "columns", "s", columns) < 0) ||
+                    (measure && sd_bus_message_append(message, "{sv}", "measure", "s", measure) < 0) ||
+                    sd_bus_message_close_container(message) < 0) {
                         fprintf(stderr, "pullout score import: cannot build the call\n");
                         r = EXIT_DAEMON_ERROR;
                 } else {
@@ -192,11 +228,13 @@ int cmd_score(struct cli *cli, int argc, char **argv) {
                 if (json)
                         print_json(summary);
                 else
-                        printf("imported %lld scores from %s\n", (long long)json_int_of(summary, "added"), path);
+                        printf("imported the scores of %s: %lld added, %lld replaced, %lld unchanged\n", path,
+                               (long long)json_int_of(summary, "added"), (long long)json_int_of(summary, "replaced"),
+                               (long long)json_int_of(summary, "unchanged"));
                 json_object_put(summary);
                 return 0;
         }
-        return usage_error("score", "unknown subcommand \"%s\" (add, import)", verb);
+        return usage_error("score", "unknown subcommand \"%s\" (add, delete, import)", verb);
 }
 
 int cmd_goal(struct cli *cli, int argc, char **argv) {
@@ -233,7 +271,10 @@ int cmd_goal(struct cli *cli, int argc, char **argv) {
             (r = parse_double("goal", "--target", target_text, &target)) != 0)
                 return r;
         struct json_object *report;
-        r = cli_call_json(cli, "SetGoal", 0, &report, "ssddss", argv[optind + 1], argv[optind + 2], baseline, target,
+        char student_id[CLI_STUDENT_ID_MAX];
+        if ((r = cli_student_id(cli, argv[optind + 1], student_id)) != 0)
+                return r;
+        r = cli_call_json(cli, "SetGoal", 0, &report, "ssddss", student_id, argv[optind + 2], baseline, target,
                           from, by);
         if (r != 0)
                 return r;
@@ -287,7 +328,11 @@ int cmd_progress(struct cli *cli, int argc, char **argv) {
         }
         if (argc - optind != 1)
                 return usage_error("progress", "give one STUDENT");
-        const char *student = argv[optind];
+        char student_id[CLI_STUDENT_ID_MAX];
+        int found = cli_student_id(cli, argv[optind], student_id);
+        if (found != 0)
+                return found;
+        const char *student = student_id;
         if (phase) {
                 if (json || svg_path || trend)
                         return usage_error("progress", "--phase records a change; it takes only --date and --measure");

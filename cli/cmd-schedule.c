@@ -287,6 +287,13 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("schedule", "unexpected argument \"%s\"", argv[optind]);
+        char student_id[CLI_STUDENT_ID_MAX];
+        if (strcmp(kind, "student") == 0 && !svg_path) {
+                int r = cli_student_id(cli, id, student_id);
+                if (r != 0)
+                        return r;
+                id = student_id;
+        }
         if (svg_path) {
                 if (json || strcmp(kind, "student") == 0)
                         return usage_error("schedule", "--svg draws everyone, a --teacher or a --staff member");
@@ -352,7 +359,11 @@ int cmd_explain(struct cli *cli, int argc, char **argv) {
         if (optind != argc - 1)
                 return usage_error("explain", "give one student id");
         struct json_object *explanation;
-        int r = cli_call_json(cli, "Explain", 0, &explanation, "s", argv[optind]);
+        char student_id[CLI_STUDENT_ID_MAX];
+        int r = cli_student_id(cli, argv[optind], student_id);
+        if (r != 0)
+                return r;
+        r = cli_call_json(cli, "Explain", 0, &explanation, "s", student_id);
         if (r != 0)
                 return r;
         if (json) {

@@ -11,11 +11,13 @@
 #include "daemon/model/timeutil.h"
 
 static const char sessions_help[] =
-        "Usage: pullout sessions [--date D | --week D] [--staff ID] [--json]\n"
-        "List dated sessions (default: today): id, group, time, interventionist, status.\n"
+        "Usage: pullout sessions [--date D | --week D] [--staff ID] [--student ID] [--json]\n"
+        "List dated sessions (default: today): id, group, time, interventionist, status, and\n"
+        "each session's students with their homeroom teacher and room (where to collect them).\n"
         "  --date D    the sessions of day D (YYYY-MM-DD)\n"
         "  --week D    the sessions of the week (Mon-Fri) that holds D\n"
-        "  --staff ID  only this interventionist's\n";
+        "  --staff ID  only this interventionist's\n"
+        "  --student ID  only the sessions of this student\n";
 
 static const char log_help[] =
         "Usage: pullout log SESSION [--absent ID,...] [--minutes N] [--fidelity ITEMS|all|none] [--note TEXT]\n"
@@ -78,12 +80,41 @@ static void print_sessions_table(struct json_object *list) {
         table_free(table);
 }
 
+/* "Aiden Walker, room 101": where to collect a student (either part may be unknown). */
+static void where_of(struct json_object *student, char *buf, size_t size) {
+        const char *teacher = json_string_of(student, "teacher"), *room = json_string_of(student, "room");
+        snprintf(buf, size, "%s%s%s%s", teacher, *teacher && *room ? ", " : "", *room ? "room " : "", room);
+}
+
+/* Under the table, whom to collect where for each session. */
+static void print_sessions_students(struct json_object *list) {
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *s = json_object_array_get_idx(list, i);
+                struct json_object *students = json_object_object_get(s, "students");
+                if (json_object_array_length(students) == 0)
+                        continue;
+                printf("\n%s %s %s-%s:\n", json_string_of(s, "session_id"), json_string_of(s, "date"),
+                       json_string_of(s, "start"), json_string_of(s, "end"));
+                struct table *table = table_new(3, "  STUDENT", "NAME", "FROM");
+                for (size_t k = 0; k < json_object_array_length(students); k++) {
+                        struct json_object *st = json_object_array_get_idx(students, k);
+                        char id[80], where[256];
+                        snprintf(id, sizeof id, "  %s", json_string_of(st, "student_id"));
+                        where_of(st, where, sizeof where);
+                        table_add(table, id, json_string_of(st, "name"), null_dash(where));
+                }
+                table_print(table);
+                table_free(table);
+        }
+}
+
 int cmd_sessions(struct cli *cli, int argc, char **argv) {
         static const struct option options[] = {
                 { "date", required_argument, NULL, 'd' }, { "week", required_argument, NULL, 'w' },
-                { "staff", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' }, { 0 },
+                { "staff", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+                { "student", required_argument, NULL, 'S' }, { 0 },
         };
-        const char *date = NULL, *week = NULL, *staff = NULL;
+        const char *date = NULL, *week = NULL, *staff = NULL, *student = NULL;
         bool json = false;
         int c;
         civil_date parsed;
@@ -100,6 +131,9 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 case 's':
                         staff = optarg;
                         break;
+                case 'S':
+                        student = optarg;
+                        break;
                 case 'j':
                         json = true;
                         break;
@@ -113,8 +147,15 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 return usage_error("sessions", "give --date or --week, not both");
         if ((date && date_parse(date, &parsed) < 0) || (week && date_parse(week, &parsed) < 0))
                 return usage_error("sessions", "dates are YYYY-MM-DD");
+        char student_id[CLI_STUDENT_ID_MAX];
+        int r;
+        if (student) {
+                if ((r = cli_student_id(cli, student, student_id)) != 0)
+                        return r;
+                student = student_id;
+        }
         sd_bus_message *message = NULL;
-        int r = cli_new_call(cli, "Sessions", &message);
+        r = cli_new_call(cli, "Sessions", &message);
         if (r != 0)
                 return r;
         sd_bus_message_open_container(message, 'a', "{sv}");
@@ -124,6 +165,8 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 sd_bus_message_append(message, "{sv}", "week", "s", week);
         if (staff)
                 sd_bus_message_append(message, "{sv}", "staff", "s", staff);
+        if (student)
+                sd_bus_message_append(message, "{sv}", "student", "s", student);
         sd_bus_message_close_container(message);
         struct json_object *o = NULL;
         r = cli_send_json(cli, message, 0, &o);
@@ -136,8 +179,10 @@ int cmd_sessions(struct cli *cli, int argc, char **argv) {
                 struct json_object *list = json_object_object_get(o, "sessions");
                 if (json_object_array_length(list) == 0)
                         printf("no sessions from %s to before %s\n", json_string_of(o, "from"), json_string_of(o, "to"));
-                else
+                else {
                         print_sessions_table(list);
+                        print_sessions_students(list);
+                }
         }
         json_object_put(o);
         return 0;
@@ -188,7 +233,9 @@ static void print_session(struct json_object *s) {
         for (size_t i = 0; i < json_object_array_length(students); i++) {
                 struct json_object *st = json_object_array_get_idx(students, i);
                 struct json_object *present = json_object_object_get(st, "present");
-                printf("  %-8s %-28s %s\n", json_string_of(st, "student_id"), json_string_of(st, "name"),
+                char where[256];
+                where_of(st, where, sizeof where);
+                printf("  %-8s %-28s %-32s %s\n", json_string_of(st, "student_id"), json_string_of(st, "name"), where,
                        !present ? "" : json_object_get_boolean(present) ? "present" : "absent");
         }
         if (json_object_object_get(s, "minutes"))
@@ -252,8 +299,28 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         else if (fidelity && strcmp(fidelity, "none") != 0 && parse_items(fidelity, items, SESSION_FIDELITY_ITEMS_MAX, &n_items) < 0)
                 return usage_error("log", "--fidelity takes item numbers 1,2,... or all or none");
 
+        /* Absent students by id or name, each resolved by the daemon. */
+        char absent_ids[SESSION_ABSENT_MAX][CLI_STUDENT_ID_MAX];
+        size_t n_absent = 0;
+        int r;
+        if (absent) {
+                char *copy = strdup(absent), *save = NULL;
+                if (!copy)
+                        return EXIT_DAEMON_ERROR;
+                for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                        if (n_absent == SESSION_ABSENT_MAX) {
+                                free(copy);
+                                return usage_error("log", "at most %d absent students", SESSION_ABSENT_MAX);
+                        }
+                        if ((r = cli_student_id(cli, t, absent_ids[n_absent++])) != 0) {
+                                free(copy);
+                                return r;
+                        }
+                }
+                free(copy);
+        }
         sd_bus_message *message = NULL;
-        int r = cli_new_call(cli, "LogSession", &message);
+        r = cli_new_call(cli, "LogSession", &message);
         if (r != 0)
                 return r;
         sd_bus_message_append(message, "s", session);
@@ -263,10 +330,8 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
                 sd_bus_message_append(message, "s", "absent");
                 sd_bus_message_open_container(message, 'v', "as");
                 sd_bus_message_open_container(message, 'a', "s");
-                char *copy = strdup(absent), *save = NULL;
-                for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-                        sd_bus_message_append(message, "s", t);
-                free(copy);
+                for (size_t i = 0; i < n_absent; i++)
+                        sd_bus_message_append(message, "s", absent_ids[i]);
                 sd_bus_message_close_container(message);
                 sd_bus_message_close_container(message);
                 sd_bus_message_close_container(message);
@@ -445,7 +510,14 @@ int cmd_dosage(struct cli *cli, int argc, char **argv) {
         if (optind < argc)
                 return usage_error("dosage", "unexpected argument \"%s\"", argv[optind]);
         struct json_object *o = NULL;
-        int r = cli_call_json(cli, "Dosage", 0, &o, "ss", kind, id);
+        char student_id[CLI_STUDENT_ID_MAX];
+        int r;
+        if (strcmp(kind, "student") == 0) {
+                if ((r = cli_student_id(cli, id, student_id)) != 0)
+                        return r;
+                id = student_id;
+        }
+        r = cli_call_json(cli, "Dosage", 0, &o, "ss", kind, id);
         if (r != 0)
                 return r;
         if (json) {

@@ -1,5 +1,5 @@
 /* bus-progress.c: the progress-monitoring methods of org.pullout.Scheduler1: AddScore,
- * SetGoal, AddPhase, Progress and ImportScores. */
+ * DeleteScore, SetGoal, AddPhase, Progress and ImportScores. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -16,12 +16,29 @@ static int method_add_score(sd_bus_message *message, void *userdata, sd_bus_erro
         char why[WHY_MAX] = "";
         struct json_object *json = NULL;
         int r;
-        if ((r = sd_bus_message_read(message, "sssd", &student_id, &measure, &date, &value)) < 0)
+        int replace = 0;
+        const struct bus_option options[] = { { .key = "replace", .type = "b", .value = &replace } };
+        if ((r = sd_bus_message_read(message, "sssd", &student_id, &measure, &date, &value)) < 0 ||
+            (r = bus_read_options(message, "score", options, 1, NULL, error)) < 0)
                 return r;
         if ((r = bus_check_id(student_id, "a student id", error)) < 0)
                 return r;
-        r = progress_service_add_score(daemon, student_id, measure, date, value, &json, why);
+        r = progress_service_add_score(daemon, student_id, measure, date, value, replace, &json, why);
         return bus_reply(message, error, r, json, why);
+}
+
+static int method_delete_score(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *student_id, *measure, *date;
+        char why[WHY_MAX] = "";
+        int r;
+        if ((r = sd_bus_message_read(message, "sss", &student_id, &measure, &date)) < 0)
+                return r;
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+                return r;
+        r = progress_service_delete_score(userdata, student_id, measure, date, why);
+        if (r < 0)
+                return bus_error_from_errno(error, r, why);
+        return sd_bus_reply_method_return(message, NULL);
 }
 
 static int method_set_goal(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -106,15 +123,21 @@ static int method_import_scores(sd_bus_message *message, void *userdata, sd_bus_
         const void *data;
         size_t size;
         int r;
+        const char *columns = NULL, *measure = NULL;
+        const struct bus_option options[] = {
+                { .key = "columns", .type = "s", .value = &columns },
+                { .key = "measure", .type = "s", .value = &measure },
+        };
         if ((r = sd_bus_message_read(message, "s", &name)) < 0 ||
-            (r = sd_bus_message_read_array(message, 'y', &data, &size)) < 0)
+            (r = sd_bus_message_read_array(message, 'y', &data, &size)) < 0 ||
+            (r = bus_read_options(message, "score import", options, 2, NULL, error)) < 0)
                 return r;
         if (strlen(name) > BUS_FILE_NAME_MAX || strchr(name, '/'))
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
                                          "the file name is a plain name of at most %d bytes", BUS_FILE_NAME_MAX);
         char why[WHY_MAX] = "", *detail = NULL;
         struct json_object *o = NULL;
-        r = progress_service_import(userdata, name, data, size, &o, &detail, why);
+        r = progress_service_import(userdata, name, data, size, columns, measure, &o, &detail, why);
         r = bus_reply(message, error, r, o, detail ? detail : why);
         free(detail);
         return r;
@@ -122,8 +145,11 @@ static int method_import_scores(sd_bus_message *message, void *userdata, sd_bus_
 
 static const sd_bus_vtable progress_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_ARGS("AddScore", SD_BUS_ARGS("s", student_id, "s", measure, "s", date, "d", value),
+        SD_BUS_METHOD_WITH_ARGS("AddScore",
+                                SD_BUS_ARGS("s", student_id, "s", measure, "s", date, "d", value, "a{sv}", options),
                                 SD_BUS_RESULT("s", progress_json), method_add_score, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("DeleteScore", SD_BUS_ARGS("s", student_id, "s", measure, "s", date),
+                                SD_BUS_NO_RESULT, method_delete_score, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetGoal",
                                 SD_BUS_ARGS("s", student_id, "s", measure, "d", baseline, "d", target, "s", from, "s", by),
                                 SD_BUS_RESULT("s", progress_json), method_set_goal, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -131,7 +157,7 @@ static const sd_bus_vtable progress_vtable[] = {
                                 SD_BUS_NO_RESULT, method_add_phase, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Progress", SD_BUS_ARGS("s", student_id, "s", measure, "a{sv}", options),
                                 SD_BUS_RESULT("s", progress_json, "s", svg), method_progress, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ImportScores", SD_BUS_ARGS("s", file_name, "ay", csv),
+        SD_BUS_METHOD_WITH_ARGS("ImportScores", SD_BUS_ARGS("s", file_name, "ay", csv, "a{sv}", options),
                                 SD_BUS_RESULT("s", summary_json), method_import_scores, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };

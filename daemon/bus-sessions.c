@@ -20,13 +20,15 @@ static int method_sessions(sd_bus_message *message, void *userdata, sd_bus_error
                 { .key = "date", .type = "s", .value = &filter.date },
                 { .key = "week", .type = "s", .value = &filter.week },
                 { .key = "staff", .type = "s", .value = &filter.staff_id },
+                { .key = "student", .type = "s", .value = &filter.student_id },
         };
         int r = bus_read_options(message, "sessions", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
         if ((filter.date && (r = bus_check_id(filter.date, "date", error)) < 0) ||
             (filter.week && (r = bus_check_id(filter.week, "week", error)) < 0) ||
-            (filter.staff_id && (r = bus_check_id(filter.staff_id, "staff", error)) < 0))
+            (filter.staff_id && (r = bus_check_id(filter.staff_id, "staff", error)) < 0) ||
+            (filter.student_id && (r = bus_check_id(filter.student_id, "a student id", error)) < 0))
                 return r;
         if (filter.date && filter.week)
                 return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "give a date or a week, not both");

@@ -25,6 +25,7 @@ static const bus_register_fn bus_registrations[] = {
         bus_sessions_register,
         bus_feeds_register,
         bus_admin_register,
+        bus_students_register,
 };
 
 static void bus_process(evutil_socket_t fd, short what, void *userdata);

@@ -90,3 +90,4 @@ int bus_progress_register(struct daemon *daemon);
 int bus_sessions_register(struct daemon *daemon);
 int bus_feeds_register(struct daemon *daemon);
 int bus_admin_register(struct daemon *daemon);
+int bus_students_register(struct daemon *daemon);

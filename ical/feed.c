@@ -204,7 +204,8 @@ static bool student_shown(const struct feed *feed, int student) {
         }
 }
 
-static void write_students(FILE *out, const struct feed *feed, const struct group *group) {
+/* where: after each name, the homeroom teacher and room (an interventionist's description). */
+static void write_students(FILE *out, const struct feed *feed, const struct group *group, bool where) {
         const struct school *school = feed->school;
         bool first = true;
         for (size_t i = 0; i < group->n_needs; i++) {
@@ -216,7 +217,52 @@ static void write_students(FILE *out, const struct feed *feed, const struct grou
                         fputs(", ", out);
                 first = false;
                 write_person(out, student->name, true, feed->request->privacy);
+                /* An interventionist's own feed says where to collect each student. */
+                if (where && student->teacher >= 0) {
+                        const struct teacher *homeroom = &school->teachers[student->teacher];
+                        fputs(" (", out);
+                        write_person(out, homeroom->name, false, feed->request->privacy);
+                        if (homeroom->room && *homeroom->room)
+                                fprintf(out, ", room %s", homeroom->room);
+                        fputs(")", out);
+                }
         }
+}
+
+/* LOCATION of an interventionist's event: the homerooms to collect the students from, each
+ * once ("Room 101, Room 203"); NULL when none has a room or the feed shows times only. */
+static char *make_location(const struct feed *feed, const struct group *group) {
+        const struct school *school = feed->school;
+        if (feed->request->subject != ICAL_FEED_STAFF || feed->request->privacy == ICAL_PRIVACY_BUSY)
+                return NULL;
+        char *buffer = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&buffer, &size);
+        if (!out)
+                return NULL;
+        bool any = false;
+        for (size_t i = 0; i < group->n_needs; i++) {
+                int teacher = school->students[school->needs[group->needs[i]].student].teacher;
+                const char *room = teacher >= 0 ? school->teachers[teacher].room : NULL;
+                if (!room || !*room)
+                        continue;
+                bool seen = false;
+                for (size_t k = 0; k < i && !seen; k++) {
+                        int other = school->students[school->needs[group->needs[k]].student].teacher;
+                        seen = other >= 0 && school->teachers[other].room &&
+                               strcmp(school->teachers[other].room, room) == 0;
+                }
+                if (seen)
+                        continue;
+                fprintf(out, "%sRoom %s", any ? ", " : "", room);
+                any = true;
+        }
+        char *text = stream_finish(out, &buffer);
+        if (text && !any) {
+                free(text);
+                return NULL;
+        }
+        return text;
 }
 
 static const char *item_note(const struct ical_feed_item *item) {
@@ -251,7 +297,7 @@ static char *make_summary(const struct feed *feed, const struct event_spec *spec
         switch (feed->request->subject) {
         case ICAL_FEED_TEACHER:
                 fprintf(out, "%s intervention%s — ", area_titles[program->area], item_note(spec->item));
-                write_students(out, feed, group);
+                write_students(out, feed, group, false);
                 fputs(" — with ", out);
                 write_person(out, staff_name, false, privacy);
                 break;
@@ -264,7 +310,7 @@ static char *make_summary(const struct feed *feed, const struct event_spec *spec
         case ICAL_FEED_GROUP:
         default:
                 fprintf(out, "%s%s — %s — ", program->name, item_note(spec->item), group->id);
-                write_students(out, feed, group);
+                write_students(out, feed, group, false);
                 if (feed->request->subject == ICAL_FEED_GROUP) {
                         fputs(" — with ", out);
                         write_person(out, staff_name, false, privacy);
@@ -338,7 +384,7 @@ static char *make_description(const struct feed *feed, const struct event_spec *
                 write_person(out, school->staff[group->staff].name, false, privacy);
                 if (feed->request->subject != ICAL_FEED_STUDENT) {
                         fputs("\nStudents: ", out);
-                        write_students(out, feed, group);
+                        write_students(out, feed, group, feed->request->subject == ICAL_FEED_STAFF);
                 }
         }
         char *text = stream_finish(out, &buffer);
@@ -427,6 +473,10 @@ static icalcomponent *make_event(const struct feed *feed, const struct event_spe
         icalcomponent_add_property(event, icalproperty_new_summary(summary));
         if (description[0])
                 icalcomponent_add_property(event, icalproperty_new_description(description));
+        char *location = make_location(feed, group);
+        if (location)
+                icalcomponent_add_property(event, icalproperty_new_location(location));
+        free(location);
         icalcomponent_add_property(event, organizer);
         organizer = NULL;
         icalcomponent_add_property(event, icalproperty_new_status(ICAL_STATUS_CONFIRMED));

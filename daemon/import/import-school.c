@@ -137,6 +137,7 @@ int import_read_teachers(struct importer *importer) {
                 if (row_text(&row, TEACHER_EMAIL, &teacher->email) == 1 && !email_plausible(teacher->email))
                         row_error(&row, TEACHER_EMAIL, "%s is not an email address",
                                   import_shown(teacher->email, (char[IMPORT_SHOWN_SIZE]){ 0 }));
+                row_text(&row, TEACHER_ROOM, &teacher->room);
         }
         return 0;
 }

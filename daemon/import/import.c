@@ -14,7 +14,7 @@ static const struct column_spec school_columns[] = {
         { "term_start", true },   { "term_end", true }, { "transition_minutes", false },
 };
 static const struct column_spec teacher_columns[] = {
-        { "teacher_id", true }, { "name", true }, { "grade", true }, { "email", false },
+        { "teacher_id", true }, { "name", true }, { "grade", true }, { "email", false }, { "room", false },
 };
 static const struct column_spec timetable_columns[] = {
         { "teacher_id", true }, { "days", true },      { "start", true },   { "end", true },

@@ -81,6 +81,7 @@ static void school_free(struct school *school) {
                 free(school->teachers[i].id);
                 free(school->teachers[i].name);
                 free(school->teachers[i].email);
+                free(school->teachers[i].room);
         }
         free(school->teachers);
         for (size_t i = 0; i < school->n_blocks; i++)

@@ -57,6 +57,7 @@ struct school_info {
 struct teacher {
         char *id, *name, *email; /* email may be NULL */
         int grade;
+        char *room; /* where the homeroom meets, e.g. "114"; may be NULL */
 };
 
 struct block {

@@ -122,17 +122,24 @@ static void schedule_box(struct textbuf *buf, double x, double y, double width, 
         textbuf_append(buf, "</g>\n");
 }
 
-/* The students of a group (only the teacher's, when teacher >= 0) as initials, lines that fit. */
+/* The students of a group (only the teacher's, when teacher >= 0) as initials (with_room:
+ * "ML@101", the homeroom's room), lines that fit. */
 static size_t schedule_initials_lines(const struct school *school, const struct group *group, int teacher,
-                                      size_t chars, char lines[][64], size_t max_lines) {
+                                      bool with_room, size_t chars, char lines[][64], size_t max_lines) {
         size_t n = 0;
         lines[0][0] = 0;
         for (size_t i = 0; i < group->n_needs; i++) {
                 const struct student *student = &school->students[school->needs[group->needs[i]].student];
                 if (teacher >= 0 && student->teacher != teacher)
                         continue;
-                char initials[16];
+                char initials[32];
                 svg_initials(student->name, initials);
+                /* An interventionist's picture says where each student comes from. */
+                const char *room = with_room && student->teacher >= 0 ? school->teachers[student->teacher].room : NULL;
+                if (room && *room) {
+                        size_t length = strlen(initials);
+                        snprintf(initials + length, sizeof initials - length, "@%.12s", room);
+                }
                 size_t used = strlen(lines[n]);
                 if (used > 0 && used + 1 + strlen(initials) > chars) {
                         if (n + 1 >= max_lines)
@@ -143,6 +150,25 @@ static size_t schedule_initials_lines(const struct school *school, const struct 
                 snprintf(lines[n] + used, 64 - used, "%s%s", used ? " " : "", initials);
         }
         return lines[0][0] ? n + 1 : 0;
+}
+
+/* "; collect ML from Aiden Walker, room 101; ..." after the tooltip's first used bytes. */
+static void schedule_where_tooltip(const struct school *school, const struct group *group, char *tooltip,
+                                   size_t size, size_t used) {
+        for (size_t i = 0; i < group->n_needs && used < size; i++) {
+                const struct student *student = &school->students[school->needs[group->needs[i]].student];
+                if (student->teacher < 0)
+                        continue;
+                const struct teacher *homeroom = &school->teachers[student->teacher];
+                char initials[16];
+                svg_initials(student->name, initials);
+                int n = snprintf(tooltip + used, size - used, "%s %s from %s%s%s", i ? ";" : "; collect", initials,
+                                 homeroom->name, homeroom->room && *homeroom->room ? ", room " : "",
+                                 homeroom->room ? homeroom->room : "");
+                if (n < 0)
+                        return;
+                used += (size_t)n;
+        }
 }
 
 /* How wide a legend entry is: swatch, "ID: name" at about 7 px a character, a gap. */
@@ -276,17 +302,20 @@ static int schedule_svg_staff(const struct schedule *schedule, const struct sche
                 const struct program *program = &school->programs[group->program];
                 char text_lines[5][64];
                 snprintf(text_lines[0], sizeof text_lines[0], "%s %s", program->id, group->id);
-                size_t n = 1 + schedule_initials_lines(school, group, -1, (size_t)((layout.lane_width - 10) / 6.3),
-                                                       &text_lines[1], 4);
+                size_t n = 1 + schedule_initials_lines(school, group, -1, options->staff >= 0,
+                                                       (size_t)((layout.lane_width - 10) / 6.3), &text_lines[1], 4);
                 const char *lines[5];
                 for (size_t i = 0; i < n; i++)
                         lines[i] = text_lines[i];
                 for (size_t m = 0; m < group->n_meetings; m++) {
                         const struct meeting *meeting = &group->meetings[m];
-                        char tooltip[200], start[6], end[6];
-                        snprintf(tooltip, sizeof tooltip, "%s %s-%s: %s (%s) with %s", weekday_name(meeting->day),
-                                 time_format(meeting->start, start), time_format(meeting->end, end), program->name,
-                                 group->id, school->staff[group->staff].name);
+                        char tooltip[1024], start[6], end[6];
+                        int used = snprintf(tooltip, sizeof tooltip, "%s %s-%s: %s (%s) with %s",
+                                            weekday_name(meeting->day), time_format(meeting->start, start),
+                                            time_format(meeting->end, end), program->name, group->id,
+                                            school->staff[group->staff].name);
+                        if (options->staff >= 0)
+                                schedule_where_tooltip(school, group, tooltip, sizeof tooltip, (size_t)used);
                         schedule_box(buf, schedule_day_x(&layout, meeting->day) + lane * layout.lane_width,
                                      schedule_y(&layout, meeting->start), layout.lane_width,
                                      (meeting->end - meeting->start) * MINUTE_PX,
@@ -406,7 +435,7 @@ static int schedule_svg_teacher(const struct schedule *schedule, const struct sc
                 char text_lines[5][64], staff_initials[16];
                 svg_initials(school->staff[group->staff].name, staff_initials);
                 snprintf(text_lines[0], sizeof text_lines[0], "%s (%s)", program->id, staff_initials);
-                size_t n = 1 + schedule_initials_lines(school, group, teacher, (size_t)((layout.lane_width - 10) / 6.3),
+                size_t n = 1 + schedule_initials_lines(school, group, teacher, false, (size_t)((layout.lane_width - 10) / 6.3),
                                                        &text_lines[1], 4);
                 const char *lines[5];
                 for (size_t i = 0; i < n; i++)

@@ -172,8 +172,19 @@ static void alert_decision_change(struct daemon *daemon, const char *student_id,
         signals_flush(daemon, true);
 }
 
+/* A score is what a probe measured: never on a day that has not come yet (the daemon's
+ * clock, so a manual clock's today counts). */
+static int progress_check_not_future(struct daemon *daemon, civil_date day, char why[static WHY_MAX]) {
+        civil_date today = local_today(daemon);
+        if (day <= today)
+                return 0;
+        char a[11], b[11];
+        return why_set(why, -EINVAL, "the date %s is after today (%s): a score is recorded once it was measured",
+                       date_format(day, a), date_format(today, b));
+}
+
 int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               double value, struct json_object **ret_json, char why[static WHY_MAX]) {
+                               double value, bool replace, struct json_object **ret_json, char why[static WHY_MAX]) {
         civil_date day;
         int r = progress_check_student(daemon, student_id, why);
         if (r < 0)
@@ -185,20 +196,50 @@ int progress_service_add_score(struct daemon *daemon, const char *student_id, co
         if (!progress_value_valid(value))
                 return why_set(why, -EINVAL, "a score is a finite number of at most %.0g",
                                      PROGRESS_VALUE_MAX);
-        if ((r = progress_parse_date(daemon, date, "date", &day, why)) < 0)
+        if ((r = progress_parse_date(daemon, date, "date", &day, why)) < 0 ||
+            (r = progress_check_not_future(daemon, day, why)) < 0)
                 return r;
-        char now[32], before[32];
+        char now[32], before[32], day_text[11];
         decision_of(daemon, student_id, measure, before);
         daemon_format_time(clock_now(&daemon->clock), now);
         if (store_begin(daemon->store) < 0)
                 return why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
-        r = store_add_score(daemon->store, student_id, measure, day, value, now);
+        enum store_score_outcome outcome;
+        double stored = 0;
+        r = store_put_score(daemon->store, student_id, measure, day, value, replace, now, &outcome, &stored);
+        if (r >= 0 && outcome == STORE_SCORE_REFUSED) {
+                store_rollback(daemon->store);
+                return why_set(why, -EEXIST,
+                               "student %.64s already has %.64s %g on %s: add --replace to correct it, or "
+                               "pullout score delete %.64s %.64s --date %s",
+                               student_id, measure, stored, date_format(day, day_text), student_id, measure, day_text);
+        }
         if ((r = progress_commit(daemon, r, why)) < 0)
                 return r;
         r = progress_service_report(daemon, student_id, measure, PROGRESS_TREND_OLS, ret_json, NULL, why);
         if (r >= 0)
                 alert_decision_change(daemon, student_id, measure, before, *ret_json);
         return r;
+}
+
+int progress_service_delete_score(struct daemon *daemon, const char *student_id, const char *measure,
+                                  const char *date, char why[static WHY_MAX]) {
+        civil_date day;
+        char day_text[11];
+        if (!date || !*date)
+                return why_set(why, -EINVAL, "say which score: --date YYYY-MM-DD");
+        int r = progress_parse_date(daemon, date, "date", &day, why);
+        if (r < 0)
+                return r;
+        if (store_begin(daemon->store) < 0)
+                return why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
+        r = store_delete_score(daemon->store, student_id, measure, day);
+        if (r == 0) {
+                store_rollback(daemon->store);
+                return why_set(why, -ENOENT, "student %.64s has no %.64s score on %s", student_id, measure,
+                               date_format(day, day_text));
+        }
+        return progress_commit(daemon, r, why);
 }
 
 int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
@@ -390,12 +431,58 @@ static void progress_csv_error(void *userdata, unsigned line, const char *messag
         progress_import_error(userdata, line, NULL, "%s", message);
 }
 
+/* The four fields a score needs, in this order. */
+static const char *const score_fields[] = { "student_id", "measure", "date", "value" };
+
+/* --columns "student_id=Student ID,date=Date,value=Score": each field named by the header the
+ * screener's export gives it (quotes around a header are dropped); fields not named keep
+ * their own name. The headers are copied into headers[] (each at most 127 bytes). */
+static int progress_parse_columns(const char *columns, char headers[4][128], char why[static WHY_MAX]) {
+        for (size_t f = 0; f < 4; f++)
+                snprintf(headers[f], 128, "%s", score_fields[f]);
+        if (!columns || !*columns)
+                return 0;
+        const char *p = columns;
+        while (*p) {
+                const char *end = strchr(p, ','), *eq = strchr(p, '=');
+                if (!end)
+                        end = p + strlen(p);
+                if (!eq || eq > end)
+                        return why_set(why, -EINVAL, "--columns: \"%.*s\" is not FIELD=HEADER", (int)(end - p > 64 ? 64 : end - p), p);
+                size_t f = 0;
+                while (f < 4 && (strlen(score_fields[f]) != (size_t)(eq - p) || strncmp(p, score_fields[f], (size_t)(eq - p)) != 0))
+                        f++;
+                if (f == 4)
+                        return why_set(why, -EINVAL, "--columns: \"%.*s\" is not a field (student_id, measure, date, value)",
+                                       (int)(eq - p > 32 ? 32 : eq - p), p);
+                const char *h = eq + 1, *h_end = end;
+                if (h_end - h >= 2 && *h == '"' && h_end[-1] == '"')
+                        h++, h_end--;
+                if (h_end == h || h_end - h > 127)
+                        return why_set(why, -EINVAL, "--columns: the header of %s is empty or longer than 127 bytes",
+                                       score_fields[f]);
+                snprintf(headers[f], 128, "%.*s", (int)(h_end - h), h);
+                p = *end ? end + 1 : end;
+        }
+        return 0;
+}
+
+static bool progress_row_blank(const struct csv_row *row) {
+        for (size_t i = 0; i < row->n_fields; i++)
+                if (row->fields[i][0])
+                        return false;
+        return true;
+}
+
 int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size,
-                            struct json_object **ret_json, char **ret_detail, char why[static WHY_MAX]) {
+                            const char *columns_option, const char *measure_option, struct json_object **ret_json,
+                            char **ret_detail, char why[static WHY_MAX]) {
         struct progress_import_errors errors = { .name = name && *name ? name : "scores.csv",
                                                  .list = json_object_new_array() };
         struct csv_table *table = NULL;
-        long added = 0;
+        long counts[3] = { 0 }; /* added, replaced, unchanged */
+        char headers[4][128];
+        bool fixed_measure = measure_option && *measure_option;
         int r;
         if (!errors.list)
                 return -ENOMEM;
@@ -407,17 +494,28 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
                 r = why_set(why, -EINVAL, "%s is larger than %u bytes", errors.name, PROGRESS_IMPORT_BYTES_MAX);
                 goto finish;
         }
+        if ((r = progress_parse_columns(columns_option, headers, why)) < 0)
+                goto finish;
+        if (fixed_measure && !progress_measure_valid(measure_option)) {
+                r = why_set(why, -EINVAL, "--measure: a measure is a name of 1 to %d characters without control "
+                                          "characters", PROGRESS_LABEL_MAX);
+                goto finish;
+        }
         r = csv_table_parse(data, size, CSV_TABLE_TRIM, progress_csv_error, &errors, &table);
         if (r == -ENOMEM)
                 goto finish;
         if (r < 0)
                 goto rejected;
-        static const char *const required[] = { "student_id", "measure", "date", "value" };
         int columns[4];
-        for (size_t c = 0; c < 4; c++)
-                if ((columns[c] = csv_table_column(table, required[c])) < 0)
-                        progress_import_error(&errors, 1, required[c], "missing (the columns are student_id, measure, "
-                                                                       "date, value)");
+        for (size_t c = 0; c < 4; c++) {
+                columns[c] = csv_table_column(table, headers[c]);
+                if (c == 1 && fixed_measure)
+                        columns[c] = -1; /* every row is of the measure --measure names */
+                else if (columns[c] < 0)
+                        progress_import_error(&errors, 1, headers[c],
+                                              "missing (the columns are student_id, measure, date, value; "
+                                              "--columns FIELD=HEADER,... maps others)");
+        }
         if (json_object_array_length(errors.list) > 0)
                 goto rejected;
         if (store_begin(daemon->store) < 0) {
@@ -426,40 +524,54 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
         }
         char now[32];
         daemon_format_time(clock_now(&daemon->clock), now);
+        civil_date today = local_today(daemon);
         for (size_t i = 0; i < table->n_rows; i++) {
                 const struct csv_row *row = &table->rows[i];
-                const char *student_id = csv_row_field(row, columns[0]), *measure = csv_row_field(row, columns[1]);
+                /* Spreadsheets leave empty rows under the data: skipped, as the data-set import does. */
+                if (progress_row_blank(row))
+                        continue;
+                const char *student_id = csv_row_field(row, columns[0]);
+                const char *measure = fixed_measure ? measure_option : csv_row_field(row, columns[1]);
                 const char *date_text = csv_row_field(row, columns[2]), *value_text = csv_row_field(row, columns[3]);
                 civil_date date;
                 double value = 0;
                 char *end = NULL;
                 bool ok = true;
                 if (school_find_student(daemon->school, student_id) < 0) {
-                        progress_import_error(&errors, row->line, "student_id", "no student \"%.64s\" in the data set",
+                        progress_import_error(&errors, row->line, headers[0], "no student \"%.64s\" in the data set",
                                               student_id);
                         ok = false;
                 }
                 if (!progress_measure_valid(measure)) {
-                        progress_import_error(&errors, row->line, "measure", "empty, too long or with control characters");
+                        progress_import_error(&errors, row->line, headers[1], "empty, too long or with control characters");
                         ok = false;
                 }
                 if (date_parse(date_text, &date) < 0) {
-                        progress_import_error(&errors, row->line, "date", "\"%.32s\" is not a date (YYYY-MM-DD)", date_text);
+                        progress_import_error(&errors, row->line, headers[2], "\"%.32s\" is not a date (YYYY-MM-DD)",
+                                              date_text);
+                        ok = false;
+                } else if (date > today) {
+                        char today_text[11];
+                        progress_import_error(&errors, row->line, headers[2], "%.32s is after today (%s)", date_text,
+                                              date_format(today, today_text));
                         ok = false;
                 }
                 if (*value_text)
                         value = strtod(value_text, &end);
                 if (!*value_text || *end || !progress_value_valid(value)) {
-                        progress_import_error(&errors, row->line, "value", "\"%.32s\" is not a number", value_text);
+                        progress_import_error(&errors, row->line, headers[3], "\"%.32s\" is not a number", value_text);
                         ok = false;
                 }
-                if (ok && json_object_array_length(errors.list) == 0 &&
-                    store_add_score(daemon->store, student_id, measure, date, value, now) < 0) {
+                if (!ok || json_object_array_length(errors.list) > 0)
+                        continue;
+                /* The same key again is a corrected export: the file's value replaces the stored one. */
+                enum store_score_outcome outcome;
+                if (store_put_score(daemon->store, student_id, measure, date, value, true, now, &outcome, NULL) < 0) {
                         r = why_set(why, -EIO, "cannot write the database: %s", store_error(daemon->store));
                         store_rollback(daemon->store);
                         goto finish;
                 }
-                added += ok;
+                counts[outcome == STORE_SCORE_ADDED ? 0 : outcome == STORE_SCORE_REPLACED ? 1 : 2]++;
         }
         if (json_object_array_length(errors.list) > 0) {
                 store_rollback(daemon->store);
@@ -467,9 +579,12 @@ int progress_service_import(struct daemon *daemon, const char *name, const char 
         }
         if ((r = progress_commit(daemon, 0, why)) < 0)
                 goto finish;
-        log_info("imported %ld scores from %s", added, errors.name);
+        log_info("imported scores from %s: %ld added, %ld replaced, %ld unchanged", errors.name, counts[0], counts[1],
+                 counts[2]);
         *ret_json = json_object_new_object();
-        json_object_object_add(*ret_json, "added", json_object_new_int64(added));
+        json_object_object_add(*ret_json, "added", json_object_new_int64(counts[0]));
+        json_object_object_add(*ret_json, "replaced", json_object_new_int64(counts[1]));
+        json_object_object_add(*ret_json, "unchanged", json_object_new_int64(counts[2]));
         r = 0;
         goto finish;
 rejected:

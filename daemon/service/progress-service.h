@@ -25,8 +25,13 @@ bool progress_measure_valid(const char *measure);
 
 /* Errors as why.h says: -ENOENT unknown student or nothing stored, -EINVAL bad argument,
  * -ENODATA no data set yet, -EIO store failure, -ENOMEM. */
+/* One score per student, measure and date: a different value on a date that has one is
+ * -EEXIST unless replace; a date after today is -EINVAL. */
 int progress_service_add_score(struct daemon *daemon, const char *student_id, const char *measure, const char *date,
-                               double value, struct json_object **ret_json, char why[static WHY_MAX]);
+                               double value, bool replace, struct json_object **ret_json, char why[static WHY_MAX]);
+/* -ENOENT when there is no score on that date. */
+int progress_service_delete_score(struct daemon *daemon, const char *student_id, const char *measure,
+                                  const char *date, char why[static WHY_MAX]);
 int progress_service_set_goal(struct daemon *daemon, const char *student_id, const char *measure, double baseline,
                               double target, const char *from, const char *by, struct json_object **ret_json,
                               char why[static WHY_MAX]);
@@ -37,8 +42,11 @@ int progress_service_add_phase(struct daemon *daemon, const char *student_id, co
 int progress_service_report(struct daemon *daemon, const char *student_id, const char *measure,
                             enum progress_trend_method method, struct json_object **ret_json, char **ret_svg,
                             char why[static WHY_MAX]);
-/* A CSV of scores (student_id, measure, date, value; as screening tools export them) in one
- * transaction, answered with {"added": N}. Any bad row rejects all: -EBADMSG with every fault
- * in *ret_detail (malloc'd, one "NAME:LINE: column C: what" a line after the summary). */
+/* A CSV of scores (student_id, measure, date, value; columns maps them to a screener's own
+ * headers, "FIELD=HEADER,..."; measure non-empty gives every row that measure) in one
+ * transaction; a row on a stored key replaces its value; blank rows are skipped. Answered
+ * with {"added": N, "replaced": N, "unchanged": N}. Any bad row rejects all: -EBADMSG with
+ * every fault in *ret_detail (malloc'd, one "NAME:LINE: column C: what" a line after the summary). */
 int progress_service_import(struct daemon *daemon, const char *name, const char *data, size_t size,
-                            struct json_object **ret_json, char **ret_detail, char why[static WHY_MAX]);
+                            const char *columns, const char *measure, struct json_object **ret_json,
+                            char **ret_detail, char why[static WHY_MAX]);

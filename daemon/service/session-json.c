@@ -75,6 +75,13 @@ struct json_object *session_json(const struct school *school, const struct store
                 json_object_object_add(student, "student_id", json_object_new_string(id));
                 json_object_object_add(student, "name",
                                        json_object_new_string(index >= 0 ? school->students[index].name : id));
+                /* Where to collect them: the homeroom teacher and room. */
+                const struct teacher *homeroom = index >= 0 && school->students[index].teacher >= 0
+                                                         ? &school->teachers[school->students[index].teacher]
+                                                         : NULL;
+                json_object_object_add(student, "teacher_id", homeroom ? json_object_new_string(homeroom->id) : NULL);
+                json_object_object_add(student, "teacher", homeroom ? json_object_new_string(homeroom->name) : NULL);
+                json_object_object_add(student, "room", homeroom ? string_or_null(homeroom->room) : NULL);
                 json_object_object_add(student, "present",
                                        students[i].present < 0 ? NULL : json_object_new_boolean(students[i].present));
                 json_object_array_add(list, student);

@@ -41,6 +41,16 @@ static int load_json(struct daemon *daemon, const char *session_id, bool checkli
         return r;
 }
 
+/* Whether student_id (NULL: anyone) is among the session's students. */
+static bool session_has_student(const struct store_session_student *students, size_t n, const char *student_id) {
+        if (!student_id)
+                return true;
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(students[i].student_id, student_id) == 0)
+                        return true;
+        return false;
+}
+
 int sessions_list(struct daemon *daemon, const struct sessions_filter *filter, struct json_object **ret,
                   char why[static WHY_MAX]) {
         civil_date from, to;
@@ -59,6 +69,8 @@ int sessions_list(struct daemon *daemon, const struct sessions_filter *filter, s
         }
         if (filter->staff_id && daemon->school && school_find_staff(daemon->school, filter->staff_id) < 0)
                 return why_set(why, -ENOENT, "no staff member %.64s", filter->staff_id);
+        if (filter->student_id && daemon->school && school_find_student(daemon->school, filter->student_id) < 0)
+                return why_set(why, -ENOENT, "no student %.64s in the data set", filter->student_id);
         /* Days past the stored horizon are stored when someone looks at them. */
         if (to - 1 > daemon->sessions_stored_to)
                 sessions_materialize(daemon, from > daemon->sessions_stored_to ? from : daemon->sessions_stored_to + 1,
@@ -72,7 +84,8 @@ int sessions_list(struct daemon *daemon, const struct sessions_filter *filter, s
         for (size_t i = 0; i < n && r >= 0; i++) {
                 struct store_session_student *students = NULL;
                 size_t n_students = 0;
-                if ((r = store_session_students(daemon->store, sessions[i].session_id, &students, &n_students)) >= 0)
+                if ((r = store_session_students(daemon->store, sessions[i].session_id, &students, &n_students)) >= 0 &&
+                    session_has_student(students, n_students, filter->student_id))
                         json_object_array_add(list, session_json(daemon->school, &sessions[i], students, n_students,
                                                                  false));
                 store_session_students_free(students, n_students);

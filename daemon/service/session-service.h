@@ -23,6 +23,7 @@ struct sessions_filter {
         const char *date; /* "YYYY-MM-DD", or NULL */
         const char *week; /* any date of the week, or NULL */
         const char *staff_id; /* or NULL */
+        const char *student_id; /* or NULL: only the sessions this student is in */
 };
 int sessions_list(struct daemon *daemon, const struct sessions_filter *filter, struct json_object **ret,
                   char why[static WHY_MAX]);

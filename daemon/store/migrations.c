@@ -177,6 +177,16 @@ static const char migration_alert_state[] =
         "CREATE UNIQUE INDEX alerts_open_cause ON alerts(key) WHERE state != 'resolved';"
         "CREATE INDEX alerts_by_state ON alerts(state, id);";
 
+/* 7: records that can be corrected and sessions that say where the students are (#14). One
+ * score per student, measure and date: a second probe on the same day was a typo or a
+ * re-import, so the latest entry of each day is kept and the key made unique. A homeroom's
+ * room (teachers.csv, optional), so an interventionist knows where to collect whom. */
+static const char migration_records[] =
+        "DELETE FROM scores WHERE score_id NOT IN"
+        "  (SELECT MAX(score_id) FROM scores GROUP BY student_id, measure, date);"
+        "CREATE UNIQUE INDEX scores_one_a_day ON scores(student_id, measure, date);"
+        "ALTER TABLE teachers ADD COLUMN room TEXT;";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -185,6 +195,7 @@ static const char *const migrations[] = {
         migration_feeds,
         migration_due_indexes,
         migration_alert_state,
+        migration_records,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

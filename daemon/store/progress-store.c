@@ -7,13 +7,47 @@
 #include "store/progress-store.h"
 #include "store/store-internal.h"
 
-int store_add_score(struct store *store, const char *student_id, const char *measure, civil_date date, double value,
-                    const char *entered_at) {
+int store_put_score(struct store *store, const char *student_id, const char *measure, civil_date date, double value,
+                    bool replace, const char *entered_at, enum store_score_outcome *ret_outcome, double *ret_stored) {
         char day[11];
-        int r = store_run(store,
-                          "INSERT INTO scores (student_id, measure, date, value, entered_at) VALUES (?, ?, ?, ?, ?)",
-                          "tttft", student_id, measure, date_format(date, day), value, entered_at);
+        sqlite3_stmt *stmt = NULL;
+        date_format(date, day);
+        int r = store_query(store, &stmt, "SELECT value FROM scores WHERE student_id = ? AND measure = ? AND date = ?",
+                            "ttt", student_id, measure, day);
+        if (r < 0)
+                return r;
+        r = store_step(store, stmt, "find score");
+        double stored = r > 0 ? sqlite3_column_double(stmt, 0) : 0;
+        sqlite3_finalize(stmt);
+        if (r < 0)
+                return r;
+        if (ret_stored)
+                *ret_stored = stored;
+        if (r == 0) {
+                r = store_run(store,
+                              "INSERT INTO scores (student_id, measure, date, value, entered_at) VALUES (?, ?, ?, ?, ?)",
+                              "tttft", student_id, measure, day, value, entered_at);
+                *ret_outcome = STORE_SCORE_ADDED;
+        } else if (stored == value) {
+                *ret_outcome = STORE_SCORE_UNCHANGED;
+                return 0;
+        } else if (!replace) {
+                *ret_outcome = STORE_SCORE_REFUSED;
+                return 0;
+        } else {
+                r = store_run(store,
+                              "UPDATE scores SET value = ?, entered_at = ? WHERE student_id = ? AND measure = ? AND date = ?",
+                              "fttt" "t", value, entered_at, student_id, measure, day);
+                *ret_outcome = STORE_SCORE_REPLACED;
+        }
         return r < 0 ? r : 0;
+}
+
+int store_delete_score(struct store *store, const char *student_id, const char *measure, civil_date date) {
+        char day[11];
+        int r = store_run(store, "DELETE FROM scores WHERE student_id = ? AND measure = ? AND date = ?", "ttt",
+                          student_id, measure, date_format(date, day));
+        return r < 0 ? r : r > 0;
 }
 
 int store_set_goal(struct store *store, const char *student_id, const char *measure, const struct progress_goal *goal,

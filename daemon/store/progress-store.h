@@ -19,8 +19,21 @@ struct progress_record {
         size_t n_phases;
 };
 
-int store_add_score(struct store *store, const char *student_id, const char *measure, civil_date date, double value,
-                    const char *entered_at);
+/* What store_put_score did with a score. */
+enum store_score_outcome {
+        STORE_SCORE_ADDED,
+        STORE_SCORE_REPLACED,
+        STORE_SCORE_UNCHANGED, /* the same value was stored on that date already */
+        STORE_SCORE_REFUSED,   /* another value is stored on that date and replace was false */
+};
+
+/* Stores the score of (student, measure, date), one a day: a different value already there is
+ * replaced only when replace is true (else nothing changes and the outcome says REFUSED, with
+ * the stored value in *ret_stored). ret_stored may be NULL. */
+int store_put_score(struct store *store, const char *student_id, const char *measure, civil_date date, double value,
+                    bool replace, const char *entered_at, enum store_score_outcome *ret_outcome, double *ret_stored);
+/* Deletes the score of (student, measure, date): 1 when there was one, 0 when not. */
+int store_delete_score(struct store *store, const char *student_id, const char *measure, civil_date date);
 /* Replaces the goal of (student, measure). */
 int store_set_goal(struct store *store, const char *student_id, const char *measure, const struct progress_goal *goal,
                    const char *set_at);

@@ -54,9 +54,9 @@ enum {
 
 static const char *const save_sql[SAVE_COUNT] = {
         [SAVE_SCHOOL] = "INSERT OR REPLACE INTO school VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [SAVE_TEACHER] = "INSERT INTO teachers (teacher_id, name, grade, email, position, archived) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (teacher_id) DO UPDATE SET "
-                         "name = ?2, grade = ?3, email = ?4, position = ?5, archived = 0",
+        [SAVE_TEACHER] = "INSERT INTO teachers (teacher_id, name, grade, email, position, archived, room) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (teacher_id) DO UPDATE SET "
+                         "name = ?2, grade = ?3, email = ?4, position = ?5, archived = 0, room = ?6",
         [SAVE_BLOCK] = "INSERT INTO timetable VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [SAVE_STUDENT] = "INSERT INTO students (student_id, name, grade, teacher_id, position, archived) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (student_id) DO UPDATE SET "
@@ -98,8 +98,8 @@ static int save_rows(struct store *store, const struct school *school, const cha
                                date_format(info->term_end, end), info->transition_minutes, imported_at);
         for (size_t i = 0; r >= 0 && i < school->n_teachers; i++) {
                 const struct teacher *t = &school->teachers[i];
-                r = store_save_row(store, s[SAVE_TEACHER], "save teacher", "ttdti", t->id, t->name, t->grade, t->email,
-                                   (int64_t)i);
+                r = store_save_row(store, s[SAVE_TEACHER], "save teacher", "ttdtit", t->id, t->name, t->grade, t->email,
+                                   (int64_t)i, t->room);
         }
         for (size_t i = 0; r >= 0 && i < school->n_blocks; i++) {
                 const struct block *b = &school->blocks[i];
@@ -239,7 +239,7 @@ static int load_rows(struct store *store, struct school *school) {
         }
         school->info.transition_minutes = sqlite3_column_int(stmt, 6);
 
-        QUERY("SELECT teacher_id, name, grade, email FROM teachers WHERE archived = 0 ORDER BY position");
+        QUERY("SELECT teacher_id, name, grade, email, room FROM teachers WHERE archived = 0 ORDER BY position");
         ROWS("load teachers") {
                 struct teacher *t = APPEND(school->teachers, school->n_teachers);
                 if (!t)
@@ -247,6 +247,7 @@ static int load_rows(struct store *store, struct school *school) {
                 CHECK(texts(stmt, 0, &t->id, &t->name));
                 t->grade = sqlite3_column_int(stmt, 2);
                 CHECK(store_column_strdup(stmt, 3, &t->email));
+                CHECK(store_column_strdup(stmt, 4, &t->room));
         }
         CHECK(r);
         QUERY("SELECT program_id, name, area, max_group, minutes, sessions_per_week, max_grade_span, checklist "

@@ -58,6 +58,8 @@ START_TEST(test_goal_scores_and_the_decision) {
         ck_assert_ptr_nonnull(strstr(out, "insufficient_data"));
         free(out);
         free(err);
+        /* The probes are entered as the weeks pass: a score is never dated after today. */
+        pullout_ok("clock", "advance", "21d", NULL, NULL, NULL, NULL);
         pullout_ok("score", "add", "1001", "ORF", "39", "--date", "2026-09-14");
         pullout_ok("score", "add", "1001", "ORF", "41", "--date", "2026-09-21");
         pullout_ok("score", "add", "1001", "ORF", "43", "--date", "2026-09-28");
@@ -104,6 +106,7 @@ START_TEST(test_graph_file_parses_with_a_point_per_score) {
                                "--by", "2026-11-23", NULL);
         ck_assert_int_eq(code, 0);
         free(err);
+        pullout_ok("clock", "advance", "28d", NULL, NULL, NULL, NULL);
         const char *values[] = { "40", "43", "44", "47", "48" };
         const char *dates[] = { "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12" };
         for (int i = 0; i < 5; i++)
@@ -159,6 +162,7 @@ START_TEST(test_score_import_is_all_or_nothing) {
         free(out);
         free(err);
 
+        pullout_ok("clock", "advance", "7d", NULL, NULL, NULL, NULL);
         write_text(path, "student_id,measure,date,value,percentile\n"
                          "1001,MAZE,2026-09-14,12,20\n"
                          "1001,MAZE,2026-09-21,13,22\n"
@@ -181,6 +185,121 @@ START_TEST(test_score_import_is_all_or_nothing) {
         code = harness_pullout(&h, &out, &err, "score", "add", "nobody", "ORF", "50", NULL);
         ck_assert_int_eq(code, 1);
         ck_assert_msg(strstr(err, "no student"), "%s", err);
+        free(out);
+        free(err);
+}
+END_TEST
+
+/* The points of 1001's measure, "DATE=VALUE;..." */
+static void points_of(const char *measure, char *buf, size_t size) {
+        struct json_object *report = progress_json(measure);
+        struct json_object *points = json_object_object_get(report, "points");
+        buf[0] = '\0';
+        for (size_t i = 0; i < json_object_array_length(points); i++) {
+                struct json_object *p = json_object_array_get_idx(points, i);
+                size_t used = strlen(buf);
+                snprintf(buf + used, size - used, "%s=%g;", field_string(p, "date"),
+                         json_object_get_double(json_object_object_get(p, "value")));
+        }
+        json_object_put(report);
+}
+
+/* A typo (470 for 47) can be corrected, not doubled; an entry from the future is refused. */
+START_TEST(test_a_mistyped_score_is_corrected_not_added) {
+        char *out = NULL, *err = NULL, points[512];
+        pullout_ok("score", "add", "1001", "ORF", "45", "--date", "2026-09-07");
+        pullout_ok("score", "add", "1001", "ORF", "470", "--date", "2026-09-14");
+        int code = harness_pullout(&h, &out, &err, "score", "add", "1001", "ORF", "47", "--date", "2026-09-14", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "already has ORF 470 on 2026-09-14") && strstr(err, "--replace"), "%s", err);
+        free(out);
+        free(err);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-07=45;2026-09-14=470;");
+        harness_pullout_ok(&h, NULL, "score", "add", "1001", "ORF", "47", "--date", "2026-09-14", "--replace", NULL);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-07=45;2026-09-14=47;");
+
+        pullout_ok("score", "delete", "1001", "ORF", "--date", "2026-09-07", NULL);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-14=47;");
+        code = harness_pullout(&h, &out, &err, "score", "delete", "1001", "ORF", "--date", "2026-09-07", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "no ORF score on 2026-09-07"), "%s", err);
+        free(out);
+        free(err);
+
+        /* Today is Mon 2026-09-14 on the manual clock: tomorrow has not been measured. */
+        code = harness_pullout(&h, &out, &err, "score", "add", "1001", "ORF", "50", "--date", "2026-09-15", NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "after today (2026-09-14)"), "%s", err);
+        free(out);
+        free(err);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-14=47;");
+}
+END_TEST
+
+static struct json_object *import_summary(const char *path, const char *columns, const char *measure) {
+        char *out = NULL, *err = NULL;
+        int code = columns ? harness_pullout(&h, &out, &err, "score", "import", "--json", "--columns", columns,
+                                             "--measure", measure, path, NULL)
+                           : harness_pullout(&h, &out, &err, "score", "import", "--json", path, NULL);
+        ck_assert_msg(code == 0, "score import: %s", err);
+        struct json_object *summary = json_tokener_parse(out);
+        ck_assert_msg(summary, "not JSON: %s", out);
+        free(out);
+        free(err);
+        return summary;
+}
+
+static void assert_summary(struct json_object *summary, int added, int replaced, int unchanged) {
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(summary, "added")), added);
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(summary, "replaced")), replaced);
+        ck_assert_int_eq(json_object_get_int(json_object_object_get(summary, "unchanged")), unchanged);
+        json_object_put(summary);
+}
+
+/* The same file twice stores each point once; a corrected export replaces; Excel's trailing
+ * empty rows are skipped; a screener's own header imports as it is. */
+START_TEST(test_score_import_replaces_on_the_same_date) {
+        char path[400], *out = NULL, *err = NULL, points[512];
+        snprintf(path, sizeof path, "%s/scores.csv", h.dir);
+        write_text(path, "student_id,measure,date,value\n"
+                         "1001,ORF,2026-09-07,45\n"
+                         "1001,ORF,2026-09-14,47\n"
+                         ",,,\n"
+                         ",,,\n");
+        assert_summary(import_summary(path, NULL, NULL), 2, 0, 0);
+        assert_summary(import_summary(path, NULL, NULL), 0, 0, 2);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-07=45;2026-09-14=47;");
+        write_text(path, "student_id,measure,date,value\n"
+                         "1001,ORF,2026-09-07,46\n"
+                         "1001,ORF,2026-09-14,47\n");
+        assert_summary(import_summary(path, NULL, NULL), 0, 1, 1);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-07=46;2026-09-14=47;");
+
+        /* A row after today rejects the file. */
+        write_text(path, "student_id,measure,date,value\n"
+                         "1001,ORF,2026-09-21,60\n");
+        int code = harness_pullout(&h, &out, &err, "score", "import", path, NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "scores.csv:2: column date: 2026-09-21 is after today"), "%s", err);
+        free(out);
+        free(err);
+
+        /* A screener's export, as it is. */
+        write_text(path, "Student ID,Last Name,Date,Score,Percentile\n"
+                         "1001,Doe,2026-09-14,48,20\n"
+                         "1002,Roe,2026-09-14,30,5\n");
+        assert_summary(import_summary(path, "student_id=\"Student ID\",date=Date,value=Score", "ORF"), 1, 1, 0);
+        points_of("ORF", points, sizeof points);
+        ck_assert_str_eq(points, "2026-09-07=46;2026-09-14=48;");
+        code = harness_pullout(&h, &out, &err, "score", "import", "--columns", "student_id=Student ID", path, NULL);
+        ck_assert_int_eq(code, 1);
+        ck_assert_msg(strstr(err, "column measure: missing"), "%s", err);
         free(out);
         free(err);
 }
@@ -209,13 +328,13 @@ START_TEST(test_intensify_is_withheld_when_sessions_were_not_delivered) {
                                "--by", "2026-11-23", NULL);
         ck_assert_msg(code == 0, "goal set: %s", err);
         free(err);
-        const char *dates[] = { "2026-09-18", "2026-09-25", "2026-10-02", "2026-10-09" };
-        for (int i = 0; i < 4; i++)
-                pullout_ok("score", "add", student, "ORF", "40", "--date", dates[i]);
         /* Four weeks pass with no session logged: every one of them is missed. */
         code = harness_pullout(&h, NULL, &err, "clock", "advance", "28d", NULL);
         ck_assert_msg(code == 0, "clock advance: %s", err);
         free(err);
+        const char *dates[] = { "2026-09-18", "2026-09-25", "2026-10-02", "2026-10-09" };
+        for (int i = 0; i < 4; i++)
+                pullout_ok("score", "add", student, "ORF", "40", "--date", dates[i]);
 
         code = harness_pullout(&h, &out, &err, "progress", student, "--measure", "ORF", "--json", NULL);
         ck_assert_msg(code == 0, "progress: %s", err);
@@ -239,6 +358,8 @@ Suite *suite_progress(void) {
         tcase_add_test(tc, test_goal_scores_and_the_decision);
         tcase_add_test(tc, test_graph_file_parses_with_a_point_per_score);
         tcase_add_test(tc, test_score_import_is_all_or_nothing);
+        tcase_add_test(tc, test_a_mistyped_score_is_corrected_not_added);
+        tcase_add_test(tc, test_score_import_replaces_on_the_same_date);
         tcase_add_test(tc, test_intensify_is_withheld_when_sessions_were_not_delivered);
         suite_add_tcase(suite, tc);
         return suite;

@@ -42,8 +42,8 @@ struct school *fixture_school(void) {
 
         school->n_teachers = 2;
         school->teachers = array(2, sizeof *school->teachers);
-        school->teachers[0] = (struct teacher){ copy("T1"), copy("Dana Okafor"), NULL, 2 };
-        school->teachers[1] = (struct teacher){ copy("T2"), copy("Miguel Santos"), NULL, 3 };
+        school->teachers[0] = (struct teacher){ copy("T1"), copy("Dana Okafor"), NULL, 2, NULL };
+        school->teachers[1] = (struct teacher){ copy("T2"), copy("Miguel Santos"), NULL, 3, NULL };
 
         school->n_students = 4;
         school->students = array(4, sizeof *school->students);

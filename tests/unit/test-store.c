@@ -62,6 +62,42 @@ START_TEST(test_migrates_from_empty_and_reopens) {
 }
 END_TEST
 
+/* A database from before the one-score-a-day key (#14) keeps the latest entry of each day. */
+START_TEST(test_migration_keeps_the_latest_score_of_a_day) {
+        char dir[] = "/tmp/pullout-scores-XXXXXX", path[300], command[400];
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/pullout.db", dir);
+        struct store *store = NULL;
+        char *error = NULL;
+        ck_assert_int_eq(store_open(path, &store, &error), 0);
+        /* Back to the schema before the key, with a typo and its correction on one day. */
+        ck_assert_int_eq(store_exec(store, "PRAGMA foreign_keys = OFF; DROP INDEX scores_one_a_day;"
+                                           "ALTER TABLE teachers DROP COLUMN room;"
+                                           "INSERT INTO scores (student_id, measure, date, value, entered_at) VALUES"
+                                           " ('1001', 'ORF', '2026-09-14', 470, 'a'), ('1001', 'ORF', '2026-09-14', 47, 'b'),"
+                                           " ('1001', 'ORF', '2026-09-21', 50, 'c'), ('1001', 'MAZE', '2026-09-14', 9, 'd');"),
+                         0);
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", store_schema_version() - 1);
+        ck_assert_int_eq(store_exec(store, bump), 0);
+        store_close(store);
+        ck_assert_int_eq(store_open(path, &store, &error), 0);
+        ck_assert_int_eq(user_version(store), store_schema_version());
+        int64_t n = 0, value = 0;
+        ck_assert_int_eq(store_int(store, -1, &n, "SELECT COUNT(*) FROM scores", ""), 0);
+        ck_assert_int_eq(n, 3);
+        ck_assert_int_eq(store_int(store, -1, &value,
+                                   "SELECT value FROM scores WHERE measure = 'ORF' AND date = '2026-09-14'", ""), 0);
+        ck_assert_int_eq(value, 47);
+        /* The key holds from now on. */
+        ck_assert_int_lt(store_exec(store, "INSERT INTO scores (student_id, measure, date, value, entered_at) VALUES"
+                                           " ('1001', 'ORF', '2026-09-21', 51, 'e')"), 0);
+        store_close(store);
+        snprintf(command, sizeof command, "rm -rf '%s'", dir);
+        ck_assert_int_eq(system(command), 0);
+}
+END_TEST
+
 START_TEST(test_refuses_a_newer_schema) {
         struct store *store = NULL;
         char *error = NULL;
@@ -224,6 +260,7 @@ Suite *suite_store(void) {
         tcase_add_checked_fixture(schema, setup, teardown);
         tcase_add_test(schema, test_migrates_from_empty_and_reopens);
         tcase_add_test(schema, test_refuses_a_newer_schema);
+        tcase_add_test(schema, test_migration_keeps_the_latest_score_of_a_day);
         suite_add_tcase(suite, schema);
         TCase *data = tcase_create("data set");
         tcase_add_checked_fixture(data, setup, teardown);

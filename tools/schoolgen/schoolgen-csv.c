@@ -105,7 +105,7 @@ static void write_school(const struct school *school, struct csv_file *csv) {
 }
 
 static void write_teachers(const struct school *school, struct csv_file *csv) {
-        csv_header(csv, "teacher_id,name,grade,email");
+        csv_header(csv, "teacher_id,name,grade,email,room");
         for (size_t i = 0; i < school->n_teachers; i++) {
                 const struct teacher *t = &school->teachers[i];
                 char grade[4];
@@ -114,6 +114,7 @@ static void write_teachers(const struct school *school, struct csv_file *csv) {
                 csv_field(csv, t->name);
                 csv_field(csv, grade);
                 csv_field(csv, t->email);
+                csv_field(csv, t->room);
                 csv_end_row(csv);
         }
 }

@@ -336,6 +336,8 @@ static int build_homerooms_and_students(struct builder *b, int students) {
                         teacher->id = dupf(b, "T%02d", index + 1);
                         adult_name(b, &teacher->name, &teacher->email);
                         teacher->grade = g;
+                        /* Ten rooms a floor: 101, 102, ... 201, ... */
+                        teacher->room = dupf(b, "%d", 100 * (1 + index / 10) + index % 10 + 1);
                         add_timetable(b, index, g, h);
                 }
                 for (int i = 0; i < per_grade[g]; i++) {
