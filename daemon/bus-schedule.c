@@ -2,6 +2,7 @@
  * worker ends), Schedule, SchedulePicture, Explain, Pin, Unpin and Move. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +14,28 @@
 
 /* Options arrive as a{sv} so that new ones never change the signature. */
 static int read_solve_options(sd_bus_message *message, struct solve_request *request, sd_bus_error *error) {
-        int fresh = 0;
+        int fresh = 0, publish = 0, allow_drop = 0;
+        const char *from = "";
         bool time_limit_given = false;
         const struct bus_option options[] = {
                 { .key = "time_limit", .type = "d", .value = &request->time_limit_seconds,
                   .given = &time_limit_given },
                 { .key = "seed", .type = "u", .value = &request->seed, .given = &request->seed_given },
                 { .key = "fresh", .type = "b", .value = &fresh },
+                { .key = "publish", .type = "b", .value = &publish },
+                { .key = "from", .type = "s", .value = &from },
+                { .key = "allow_drop", .type = "b", .value = &allow_drop },
         };
         int r = bus_read_options(message, "solve", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
         request->fresh = fresh;
+        request->publish = publish;
+        request->allow_drop = allow_drop;
+        if (strlen(from) >= sizeof request->publish_from)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "from must be today or a date YYYY-MM-DD");
+        snprintf(request->publish_from, sizeof request->publish_from, "%s", from);
         if (time_limit_given &&
             !(request->time_limit_seconds > 0 && request->time_limit_seconds <= SOLVE_TIME_LIMIT_MAX))
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
@@ -49,7 +60,7 @@ static void solve_done(void *userdata, const struct solve_result *result) {
                 sd_bus_reply_method_error(pending->call, &error);
                 sd_bus_error_free(&error);
         } else {
-                bus_reply_json(pending->call, schedule_summary_json(result->schedule, result->stats));
+                bus_reply_json(pending->call, result->report);
         }
         sd_bus_message_unref(pending->call);
         bus_rearm(pending->daemon);

@@ -12,10 +12,6 @@
 struct daemon;
 struct schedule;
 
-/* Stores schedule (taking ownership) as the new published version in one transaction, makes
- * it current and announces it (CHANGE_SCHEDULE). 0 or -errno (store_error says why). */
-int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed);
-
 /* The schedule of everyone (kind ""), of one interventionist ("staff"), of one homeroom
  * teacher's students ("teacher") or of one student ("student", not for the picture). */
 int schedule_show(struct daemon *daemon, const char *kind, const char *id, struct json_object **ret,

@@ -9,8 +9,8 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "service/schedule-service.h"
 #include "service/solve-service.h"
+#include "service/version-service.h"
 #include "solver/solver.h"
 
 struct solve_job {
@@ -20,6 +20,7 @@ struct solve_job {
         struct school *school;
         struct schedule *previous;
         struct solver_options options;
+        struct solve_request request;
         volatile int cancel;
         pthread_t thread;
         struct event *done;
@@ -55,10 +56,8 @@ static void *solve_thread(void *userdata) {
         return NULL;
 }
 
-static void tell(struct solve_job *job, int error, const char *why) {
-        struct solve_result result = { .error = error, .why = why, .stats = &job->stats };
-        if (error >= 0)
-                result.schedule = job->daemon->schedule;
+static void tell(struct solve_job *job, int error, const char *why, struct json_object *report) {
+        struct solve_result result = { .error = error, .why = why, .stats = &job->stats, .report = report };
         job->done_fn(job->userdata, &result);
 }
 
@@ -79,22 +78,28 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
                                                    "see the daemon's log)"
                                                  : strerror(-job->result));
                 /* Not the storage's: Failed, not StorageFailed. */
-                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why);
+                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why, NULL);
                 goto out;
         }
         struct schedule *schedule = job->schedule;
         job->schedule = NULL;
-        int r = schedule_publish(daemon, schedule, job->options.seed);
+        log_info("schedule version drafted: %zu groups, %zu needs unscheduled, penalty %ld, %.2f s",
+                 schedule->n_groups, schedule->n_unscheduled, schedule->metrics.penalty, job->stats.total_seconds);
+        struct publish_request publish = {
+                .from = job->request.publish_from,
+                .allow_drop = job->request.allow_drop,
+        };
+        struct json_object *report = NULL;
+        char *detail = NULL;
+        int r = versions_solved(daemon, schedule, job->options.seed, false, job->request.publish ? &publish : NULL,
+                                &report, &detail, why);
         if (r < 0) {
-                log_error("cannot store the schedule: %s", store_error(daemon->store));
-                why_set(why, r, "cannot store the schedule: %s", store_error(daemon->store));
-                tell(job, r, why);
+                log_info("solve: %s", why);
+                tell(job, r, detail ? detail : why, NULL);
+                free(detail);
                 goto out;
         }
-        log_info("schedule version %lld: %zu groups, %zu needs unscheduled, penalty %ld, %.2f s",
-                 (long long)daemon->schedule->version, daemon->schedule->n_groups, daemon->schedule->n_unscheduled,
-                 daemon->schedule->metrics.penalty, job->stats.total_seconds);
-        tell(job, 0, NULL);
+        tell(job, 0, NULL, report);
 out:
         solve_job_free(job);
 }
@@ -117,6 +122,7 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->daemon = daemon;
         job->done_fn = done;
         job->userdata = userdata;
+        job->request = *request;
         job->school = school_ref(daemon->school);
         if (daemon->schedule && !(job->previous = schedule_copy(daemon->schedule))) {
                 solve_job_free(job);
@@ -146,6 +152,6 @@ void solve_cancel(struct daemon *daemon) {
         __atomic_store_n(&job->cancel, 1, __ATOMIC_RELEASE);
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
-        tell(job, -ECANCELED, "pulloutd is shutting down; the solve was stopped");
+        tell(job, -ECANCELED, "pulloutd is shutting down; the solve was stopped", NULL);
         solve_job_free(job);
 }

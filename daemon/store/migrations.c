@@ -149,6 +149,26 @@ static const char migration_due_indexes[] =
         "CREATE INDEX sessions_due_start ON sessions(status, starts_at, session_id);"
         "CREATE INDEX sessions_due_end ON sessions(status, ends_at, session_id);";
 
+/* 6: schedule versions a person reviews before anyone sees them (DESIGN §4 "Versions"): every
+ * solve stores a draft; exactly one version is published. The versions stored before this
+ * step were each published when made, so the newest is the published one and the others are
+ * superseded. placed and needs are counted when stored; upper_bound stays NULL when the solver
+ * gave none. */
+static const char migration_versions[] =
+        "ALTER TABLE schedules ADD COLUMN state TEXT NOT NULL DEFAULT 'draft'"
+        "  CHECK (state IN ('draft', 'published', 'superseded', 'what-if'));"
+        "ALTER TABLE schedules ADD COLUMN published_at TEXT;"
+        "ALTER TABLE schedules ADD COLUMN effective_from TEXT;"
+        "ALTER TABLE schedules ADD COLUMN placed INTEGER;"
+        "ALTER TABLE schedules ADD COLUMN needs INTEGER;"
+        "ALTER TABLE schedules ADD COLUMN upper_bound INTEGER;"
+        "UPDATE schedules SET state = 'superseded', published_at = created_at;"
+        "UPDATE schedules SET state = 'published' WHERE version = (SELECT max(version) FROM schedules);"
+        "UPDATE schedules SET placed = (SELECT count(*) FROM group_members m WHERE m.version = schedules.version),"
+        "  needs = (SELECT count(*) FROM group_members m WHERE m.version = schedules.version)"
+        "        + (SELECT count(*) FROM unscheduled u WHERE u.version = schedules.version);"
+        "CREATE UNIQUE INDEX schedules_one_published ON schedules(state) WHERE state = 'published';";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -156,6 +176,7 @@ static const char *const migrations[] = {
         migration_sessions,
         migration_feeds,
         migration_due_indexes,
+        migration_versions,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
