@@ -9,9 +9,11 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "service/local-time.h"
 #include "service/solve-service.h"
 #include "service/version-service.h"
 #include "solver/solver.h"
+#include "store/session-store.h"
 
 struct solve_job {
         struct daemon *daemon;
@@ -20,6 +22,7 @@ struct solve_job {
         struct school *school;
         struct schedule *previous;
         struct solver_options options;
+        struct solver_busy *busy; /* booked make-ups ahead (options.busy) */
         struct solve_request request;
         volatile int cancel;
         pthread_t thread;
@@ -36,6 +39,7 @@ static void solve_job_free(struct solve_job *job) {
         if (!job)
                 return;
         school_unref(job->school);
+        free(job->busy);
         schedule_free(job->previous);
         schedule_free(job->schedule);
         solver_strings_free(job->violations, job->n_violations);
@@ -104,6 +108,35 @@ out:
         solve_job_free(job);
 }
 
+/* The booked make-ups of the stored weeks ahead: a new version is solved around them (their
+ * interventionist and students are busy then), so publishing it double-books nobody. */
+static int booked_spans(struct daemon *daemon, struct solve_job *job) {
+        struct store_booked *rows = NULL;
+        size_t n = 0;
+        civil_date today = local_today(daemon);
+        civil_date until = daemon->sessions_stored_to > today ? daemon->sessions_stored_to + 1 : today + 7;
+        int r = store_sessions_booked_makeups(daemon->store, today, until, &rows, &n);
+        if (r < 0)
+                return r;
+        if (n > 0 && !(job->busy = calloc(n, sizeof *job->busy))) {
+                store_booked_free(rows, n);
+                return -ENOMEM;
+        }
+        const struct school *school = job->school;
+        for (size_t i = 0; i < n; i++)
+                job->busy[i] = (struct solver_busy){
+                        .staff = rows[i].staff_id ? school_find_staff(school, rows[i].staff_id) : -1,
+                        .student = rows[i].student_id ? school_find_student(school, rows[i].student_id) : -1,
+                        .date = rows[i].date,
+                        .start = rows[i].start,
+                        .end = rows[i].end,
+                };
+        job->options.busy = job->busy;
+        job->options.n_busy = n;
+        store_booked_free(rows, n);
+        return 0;
+}
+
 bool solve_running(const struct daemon *daemon) {
         return daemon->solve != NULL;
 }
@@ -135,6 +168,11 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->options.seed = request->seed_given ? request->seed : daemon->conf.solver_seed;
         job->options.fresh = request->fresh;
         job->options.cancel = &job->cancel;
+        int r = booked_spans(daemon, job);
+        if (r < 0) {
+                solve_job_free(job);
+                return why_set(why, r, "cannot read the booked make-ups: %s", store_error(daemon->store));
+        }
         job->done = event_new(daemon->base, -1, 0, solve_done, job);
         if (!job->done || pthread_create(&job->thread, NULL, solve_thread, job) != 0) {
                 solve_job_free(job);

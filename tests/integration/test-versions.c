@@ -324,6 +324,79 @@ START_TEST(test_publish_refuses_what_is_not_a_draft) {
 }
 END_TEST
 
+static int minutes(const char *hhmm) {
+        return atoi(hhmm) * 60 + atoi(hhmm + 3);
+}
+
+/* No interventionist is in two sessions at once (cancelled ones aside). */
+static void assert_nobody_double_booked(struct json_object *list) {
+        struct json_object *sessions = json_object_object_get(list, "sessions");
+        size_t n = json_object_array_length(sessions);
+        for (size_t i = 0; i < n; i++)
+                for (size_t k = i + 1; k < n; k++) {
+                        struct json_object *a = json_object_array_get_idx(sessions, i),
+                                           *b = json_object_array_get_idx(sessions, k);
+#define F(o, key) json_object_get_string(json_object_object_get(o, key))
+                        if (strcmp(F(a, "status"), "cancelled") == 0 || strcmp(F(b, "status"), "cancelled") == 0 ||
+                            strcmp(F(a, "staff_id"), F(b, "staff_id")) != 0 || strcmp(F(a, "date"), F(b, "date")) != 0)
+                                continue;
+                        ck_assert_msg(minutes(F(a, "end")) <= minutes(F(b, "start")) ||
+                                              minutes(F(b, "end")) <= minutes(F(a, "start")),
+                                      "%s double-booked on %s: %s %s-%s and %s %s-%s", F(a, "staff_id"), F(a, "date"),
+                                      F(a, "session_id"), F(a, "start"), F(a, "end"), F(b, "session_id"), F(b, "start"),
+                                      F(b, "end"));
+#undef F
+                }
+}
+
+/* A make-up booked before a publication from today stands, and the new version is solved
+ * around it: its interventionist is not booked twice. */
+START_TEST(test_a_booked_makeup_stands_and_nobody_is_double_booked) {
+        struct json_object *schedule = harness_pullout_json(&h, "schedule", "--json", NULL);
+        struct json_object *monday = harness_pullout_json(&h, "sessions", "--date", "2026-09-14", "--json", NULL);
+        struct json_object *groups = json_object_object_get(schedule, "groups");
+        struct json_object *sessions = json_object_object_get(monday, "sessions");
+        char cancelled[64] = "";
+        for (size_t i = 0; i < json_object_array_length(sessions) && !*cancelled; i++) {
+                struct json_object *s = json_object_array_get_idx(sessions, i);
+                const char *group = json_object_get_string(json_object_object_get(s, "group_id"));
+                for (size_t g = 0; g < json_object_array_length(groups); g++) {
+                        struct json_object *gr = json_object_array_get_idx(groups, g);
+                        if (strcmp(json_object_get_string(json_object_object_get(gr, "group_id")), group) == 0 &&
+                            json_object_array_length(json_object_object_get(gr, "meetings")) < 5)
+                                snprintf(cancelled, sizeof cancelled, "%s",
+                                         json_object_get_string(json_object_object_get(s, "session_id")));
+                }
+        }
+        ck_assert_msg(*cancelled, "a Monday session of a group meeting under five times a week");
+        json_object_put(schedule), json_object_put(monday);
+        harness_pullout_ok(&h, NULL, "cancel", cancelled, "--reason", "assembly", NULL);
+        harness_pullout_ok(&h, NULL, "makeup", cancelled, "--book", "1", NULL);
+        struct json_object *week = week_sessions("2026-09-14");
+        char makeup[64] = "";
+        sessions = json_object_object_get(week, "sessions");
+        for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+                struct json_object *s = json_object_array_get_idx(sessions, i), *of = json_object_object_get(s, "makes_up");
+                if (of && strcmp(json_object_get_string(of), cancelled) == 0)
+                        snprintf(makeup, sizeof makeup, "%s",
+                                 json_object_get_string(json_object_object_get(s, "session_id")));
+        }
+        ck_assert_msg(*makeup, "the make-up of %s was booked", cancelled);
+        json_object_put(week);
+
+        for (const char *seed = "7"; seed; seed = strcmp(seed, "7") == 0 ? "8" : NULL) {
+                harness_pullout_ok(&h, NULL, "solve", "--fresh", "--seed", seed, "--time-limit", "2", "--publish",
+                                   "--from", "today", "--allow-drop", NULL);
+                week = week_sessions("2026-09-14");
+                struct json_object *m = session_named(week, makeup);
+                ck_assert_msg(m, "the booked make-up %s is gone", makeup);
+                ck_assert_str_eq(json_object_get_string(json_object_object_get(m, "status")), "scheduled");
+                assert_nobody_double_booked(week);
+                json_object_put(week);
+        }
+}
+END_TEST
+
 Suite *suite_versions(void) {
         Suite *suite = suite_create("versions");
         TCase *tcase = tcase_create("versions");
@@ -334,6 +407,7 @@ Suite *suite_versions(void) {
         tcase_add_test(tcase, test_publishing_a_drop_is_refused_naming_the_students);
         tcase_add_test(tcase, test_this_week_stays_and_what_happened_stands);
         tcase_add_test(tcase, test_revert_brings_the_old_meetings_back);
+        tcase_add_test(tcase, test_a_booked_makeup_stands_and_nobody_is_double_booked);
         tcase_add_test(tcase, test_publish_refuses_what_is_not_a_draft);
         suite_add_tcase(suite, tcase);
         return suite;
