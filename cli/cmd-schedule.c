@@ -45,10 +45,11 @@ static const char pin_help[] =
         "A pinned group keeps its students, interventionist and times through every re-solve.\n";
 
 static const char move_help[] =
-        "Usage: pullout move [--json] GROUP DAYS START\n"
+        "Usage: pullout move [--from DATE|today] [--json] GROUP DAYS START\n"
         "Move a group to new days (letters of MTWRF, as many as its sessions a week) at START\n"
         "(HH:MM). Applied only when no rule breaks (else the rules are named); the group is then\n"
-        "pinned so a re-solve keeps your decision. Example: pullout move G3 MTWRF 09:40\n";
+        "pinned so a re-solve keeps your decision. It takes effect today (--from: a later day) and\n"
+        "says what the week in progress loses. Example: pullout move G3 MTWRF 09:40\n";
 
 static void print_metrics(struct json_object *metrics) {
         printf("  student-minutes in avoid blocks     %lld\n", (long long)json_int_of(metrics, "avoid_minutes"));
@@ -441,23 +442,41 @@ int cmd_unpin(struct cli *cli, int argc, char **argv) {
 }
 
 int cmd_move(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "from", required_argument, NULL, 'f' },
+                { "json", no_argument, NULL, 'j' },
+                { 0 },
+        };
         bool json = false;
+        const char *from = "";
+        int c;
         if (wants_help(argc, argv, move_help))
                 return 0;
-        int usage = parse_json_option(argc, argv, "move", &json);
-        if (usage != 0)
-                return usage;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if (c == 'f')
+                        from = optarg;
+                else if (c == 'j')
+                        json = true;
+                else
+                        return usage_error("move", "unknown option");
+        }
         if (argc - optind != 3)
                 return usage_error("move", "give GROUP DAYS START, e.g. G3 MTWRF 09:40");
         struct json_object *summary;
-        int r = cli_call_json(cli, "Move", 0, &summary, "sss", argv[optind], argv[optind + 1], argv[optind + 2]);
+        int r = cli_call_json(cli, "Move", 0, &summary, "sssa{sv}", argv[optind], argv[optind + 1], argv[optind + 2],
+                              *from ? 1 : 0, "from", "s", from);
         if (r != 0)
                 return r;
-        if (json)
+        if (json) {
                 print_json(summary);
-        else
-                printf("%s moved to %s at %s and pinned; schedule version %lld\n", argv[optind], argv[optind + 1],
-                       argv[optind + 2], (long long)json_int_of(summary, "version"));
+        } else {
+                printf("%s moved to %s at %s and pinned; schedule version %lld, taking effect %s\n", argv[optind],
+                       argv[optind + 1], argv[optind + 2], (long long)json_int_of(summary, "version"),
+                       json_string_of(summary, "from"));
+                struct json_object *week = json_object_object_get(summary, "this_week");
+                for (size_t i = 0; i < json_object_array_length(week); i++)
+                        printf("%s\n", json_object_get_string(json_object_array_get_idx(week, i)));
+        }
         json_object_put(summary);
         return 0;
 }

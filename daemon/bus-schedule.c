@@ -145,13 +145,16 @@ static int method_unpin(sd_bus_message *message, void *userdata, sd_bus_error *e
 /* A manual change is applied only when it breaks no hard constraint; the moved group is pinned
  * so that the next solve keeps what a person decided. */
 static int method_move(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        const char *group_id, *days, *start;
+        const char *group_id, *days, *start, *from = "";
         char why[WHY_MAX] = "", *detail = NULL;
         struct json_object *o = NULL;
+        const struct bus_option options[] = { { .key = "from", .type = "s", .value = &from } };
         int r = sd_bus_message_read(message, "sss", &group_id, &days, &start);
         if (r < 0)
                 return r;
-        r = schedule_move(userdata, group_id, days, start, &o, &detail, why);
+        if ((r = bus_read_options(message, "move", options, 1, NULL, error)) < 0)
+                return r;
+        r = schedule_move(userdata, group_id, days, start, from, &o, &detail, why);
         r = bus_reply(message, error, r, o, detail ? detail : why);
         free(detail);
         return r;
@@ -171,7 +174,7 @@ static const sd_bus_vtable schedule_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Unpin", SD_BUS_ARGS("s", group_id), SD_BUS_NO_RESULT, method_unpin,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", group_id, "s", days, "s", start),
+        SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", group_id, "s", days, "s", start, "a{sv}", options),
                                 SD_BUS_RESULT("s", summary_json), method_move, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };

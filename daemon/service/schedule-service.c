@@ -129,7 +129,7 @@ static int broken_rules(const char *group_id, const char *days, const char *star
 }
 
 int schedule_move(struct daemon *daemon, const char *group_id, const char *days_text, const char *start_text,
-                  struct json_object **ret, char **ret_detail, char why[static WHY_MAX]) {
+                  const char *from, struct json_object **ret, char **ret_detail, char why[static WHY_MAX]) {
         int r = require_schedule(daemon, why);
         if (r < 0)
                 return r;
@@ -183,12 +183,13 @@ int schedule_move(struct daemon *daemon, const char *group_id, const char *days_
         /* Meetings changed from the published version: the moved group's. */
         moved->metrics.changed_meetings = (long)target->n_meetings;
         struct json_object *published = NULL;
-        if ((r = versions_publish_now(daemon, moved, &published, why)) < 0)
+        if ((r = versions_publish_now(daemon, moved, from, &published, why)) < 0)
                 return r;
         log_info("%s moved to %s %s by hand (schedule version %lld)", group_id, days_text, start_text,
                  (long long)daemon->schedule->version);
         *ret = schedule_summary_json(daemon->schedule, NULL);
         /* What the week in progress loses (a day already passed is not met again). */
+        json_object_object_add(*ret, "from", json_object_get(json_object_object_get(published, "from")));
         json_object_object_add(*ret, "this_week", json_object_get(json_object_object_get(published, "this_week")));
         json_object_put(published);
         return 0;

@@ -242,15 +242,19 @@ int versions_publish(struct daemon *daemon, const struct publish_request *reques
         return publish_schedule(daemon, schedule, request->from, request->allow_drop, ret, ret_detail, why);
 }
 
-int versions_publish_now(struct daemon *daemon, struct schedule *schedule, struct json_object **ret,
+int versions_publish_now(struct daemon *daemon, struct schedule *schedule, const char *from, struct json_object **ret,
                          char why[static WHY_MAX]) {
-        int r = store_version(daemon, schedule, 0, "draft", why);
+        civil_date date;
         char *detail = NULL;
+        /* Checked before anything is stored: a bad date stores no version. */
+        int r = effective_date(daemon, from && *from ? from : "today", &date, why);
+        if (r >= 0)
+                r = store_version(daemon, schedule, 0, "draft", why);
         if (r < 0) {
                 schedule_free(schedule);
                 return r;
         }
-        r = publish_schedule(daemon, schedule, "today", true, ret, &detail, why);
+        r = publish_schedule(daemon, schedule, from && *from ? from : "today", true, ret, &detail, why);
         free(detail);
         return r;
 }

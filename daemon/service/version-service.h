@@ -26,8 +26,9 @@ struct publish_request {
 int versions_solved(struct daemon *daemon, struct schedule *schedule, unsigned seed, bool what_if,
                     const struct publish_request *publish, struct json_object **ret, char **ret_detail,
                     char why[static WHY_MAX]);
-/* A hand change (move): schedule (taken) stored and published from today, nobody dropped. */
-int versions_publish_now(struct daemon *daemon, struct schedule *schedule, struct json_object **ret,
+/* A hand change (move): schedule (taken) stored and published from from (NULL or "": today;
+ * "today"; YYYY-MM-DD), nobody dropped. */
+int versions_publish_now(struct daemon *daemon, struct schedule *schedule, const char *from, struct json_object **ret,
                          char why[static WHY_MAX]);
 int versions_publish(struct daemon *daemon, const struct publish_request *request, struct json_object **ret,
                      char **ret_detail, char why[static WHY_MAX]);

@@ -397,6 +397,44 @@ START_TEST(test_a_booked_makeup_stands_and_nobody_is_double_booked) {
 }
 END_TEST
 
+/* Sessions of the week per group (cancelled ones and make-ups aside), as "G5=3" words. */
+static int week_count(struct json_object *list, const char *group) {
+        struct json_object *sessions = json_object_object_get(list, "sessions");
+        int n = 0;
+        for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+                struct json_object *s = json_object_array_get_idx(sessions, i);
+                n += strcmp(json_object_get_string(json_object_object_get(s, "group_id")), group) == 0 &&
+                     strcmp(json_object_get_string(json_object_object_get(s, "status")), "cancelled") != 0 &&
+                     !json_object_object_get(s, "makes_up");
+        }
+        return n;
+}
+
+/* On a Wednesday a version published from today says what the week in progress loses or
+ * gains, group by group, and what it says is what the sessions show. */
+START_TEST(test_a_publication_says_what_this_week_loses) {
+        harness_pullout_ok(&h, NULL, "clock", "advance", "2d4h", NULL); /* Wednesday 11:30 */
+        struct json_object *before = week_sessions("2026-09-14");
+        struct json_object *published = harness_pullout_json(&h, "solve", "--fresh", "--seed", "7", "--time-limit", "2",
+                                                             "--publish", "--from", "today", "--allow-drop", "--json",
+                                                             NULL);
+        struct json_object *after = week_sessions("2026-09-14");
+        struct json_object *week = json_object_object_get(published, "this_week");
+        ck_assert_int_gt(json_object_array_length(week), 0);
+        for (size_t i = 0; i < json_object_array_length(week); i++) {
+                char group[32] = "";
+                int now = 0, was = 0;
+                const char *line = json_object_get_string(json_object_array_get_idx(week, i));
+                ck_assert_msg(sscanf(line, "%31s meets %d %*s this week instead of %d", group, &now, &was) == 3,
+                              "%s", line);
+                ck_assert_msg(now == week_count(after, group) && was == week_count(before, group),
+                              "%s, but the sessions say %d instead of %d", line, week_count(after, group),
+                              week_count(before, group));
+        }
+        json_object_put(before), json_object_put(after), json_object_put(published);
+}
+END_TEST
+
 Suite *suite_versions(void) {
         Suite *suite = suite_create("versions");
         TCase *tcase = tcase_create("versions");
@@ -408,6 +446,7 @@ Suite *suite_versions(void) {
         tcase_add_test(tcase, test_this_week_stays_and_what_happened_stands);
         tcase_add_test(tcase, test_revert_brings_the_old_meetings_back);
         tcase_add_test(tcase, test_a_booked_makeup_stands_and_nobody_is_double_booked);
+        tcase_add_test(tcase, test_a_publication_says_what_this_week_loses);
         tcase_add_test(tcase, test_publish_refuses_what_is_not_a_draft);
         suite_add_tcase(suite, tcase);
         return suite;
