@@ -10,19 +10,27 @@
 #include "service/solve-service.h"
 
 static const char solve_help[] =
-        "Usage: pullout solve [--time-limit SECONDS] [--seed N] [--fresh] [--json]\n"
-        "Compute the weekly pull-out schedule and publish it as a new version. A re-solve keeps\n"
-        "the published schedule where it can; pinned groups never move.\n"
+        "Usage: pullout solve [--publish [--from DATE|today] [--allow-drop]] [--time-limit SECONDS]\n"
+        "                     [--seed N] [--fresh] [--json]\n"
+        "Compute the weekly pull-out schedule as a new draft version and show what it would change\n"
+        "against the published one. Nobody sees a draft until it is published (pullout schedule\n"
+        "publish). A re-solve keeps the published schedule where it can; pinned groups never move.\n"
         "\n"
+        "  --publish             publish the draft at once (the first schedule, scripts)\n"
+        "  --from DATE|today     with --publish: when it takes effect (default: today for the\n"
+        "                        first publication, else next Monday)\n"
+        "  --allow-drop          with --publish: even when a student loses a place\n"
         "  --time-limit SECONDS  search at most this long (default: pulloutd.conf solver.time_limit)\n"
         "  --seed N              the search's seed: same data and seed, same schedule\n"
         "  --fresh               start over instead of keeping the published meetings\n"
         "  --json                print the summary as JSON\n";
 
 static const char schedule_help[] =
-        "Usage: pullout schedule [--staff ID | --teacher ID | --student ID] [--json | --svg FILE]\n"
-        "Show the published schedule: a week grid per interventionist, and the needs that could\n"
-        "not be placed with the reason. --json prints the schedule format of pullout(1).\n"
+        "Usage: pullout schedule [--version N] [--staff ID | --teacher ID | --student ID] [--json | --svg FILE]\n"
+        "       pullout schedule history | diff [FROM [TO]] | publish [VERSION] | revert VERSION\n"
+        "Show the published schedule (or with --version N any stored version): a week grid per\n"
+        "interventionist, and the needs that could not be placed with the reason. --json prints\n"
+        "the schedule format of pullout(1).\n"
         "--svg FILE draws the week as a picture for a wall or a staff meeting (- for stdout):\n"
         "every interventionist's sessions, or with --teacher the class's pull-outs beside its\n"
         "own timetable, or with --staff one interventionist's week.\n";
@@ -37,10 +45,11 @@ static const char pin_help[] =
         "A pinned group keeps its students, interventionist and times through every re-solve.\n";
 
 static const char move_help[] =
-        "Usage: pullout move [--json] GROUP DAYS START\n"
+        "Usage: pullout move [--from DATE|today] [--json] GROUP DAYS START\n"
         "Move a group to new days (letters of MTWRF, as many as its sessions a week) at START\n"
         "(HH:MM). Applied only when no rule breaks (else the rules are named); the group is then\n"
-        "pinned so a re-solve keeps your decision. Example: pullout move G3 MTWRF 09:40\n";
+        "pinned so a re-solve keeps your decision. It takes effect today (--from: a later day) and\n"
+        "says what the week in progress loses. Example: pullout move G3 MTWRF 09:40\n";
 
 static void print_metrics(struct json_object *metrics) {
         printf("  student-minutes in avoid blocks     %lld\n", (long long)json_int_of(metrics, "avoid_minutes"));
@@ -58,7 +67,7 @@ static void print_summary(struct json_object *summary) {
         printf("schedule version %lld: %lld of %lld needs scheduled in %lld groups\n",
                (long long)json_int_of(summary, "version"), (long long)json_int_of(summary, "needs_scheduled"),
                (long long)json_int_of(summary, "needs_total"), (long long)json_int_of(summary, "groups"));
-        printf("meetings changed from the previous version: %lld\n\n",
+        printf("meetings changed from the published version: %lld\n\n",
                (long long)json_int_of(metrics, "changed_meetings"));
         struct table *table = table_new(6, "STAFF", "NAME", "GROUPS", "STUDENTS", "SESSIONS/WK", "MINUTES/WK");
         struct json_object *load = json_object_object_get(summary, "staff_load");
@@ -87,11 +96,15 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 { "seed", required_argument, NULL, 's' },
                 { "fresh", no_argument, NULL, 'f' },
                 { "json", no_argument, NULL, 'j' },
+                { "publish", no_argument, NULL, 'p' },
+                { "from", required_argument, NULL, 'F' },
+                { "allow-drop", no_argument, NULL, 'a' },
                 { 0 },
         };
         double time_limit = 0;
         unsigned long seed = 0;
-        bool seed_given = false, fresh = false, json = false;
+        bool seed_given = false, fresh = false, json = false, publish = false, allow_drop = false;
+        const char *from = NULL;
         int c;
         if (wants_help(argc, argv, solve_help))
                 return 0;
@@ -116,12 +129,23 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 case 'j':
                         json = true;
                         break;
+                case 'p':
+                        publish = true;
+                        break;
+                case 'F':
+                        from = optarg;
+                        break;
+                case 'a':
+                        allow_drop = true;
+                        break;
                 default:
                         return usage_error("solve", "unknown option");
                 }
         }
         if (optind < argc)
                 return usage_error("solve", "unexpected argument \"%s\"", argv[optind]);
+        if ((from || allow_drop) && !publish)
+                return usage_error("solve", "--from and --allow-drop go with --publish (or pullout schedule publish)");
 
         sd_bus_message *message = NULL;
         int r = cli_new_call(cli, "Solve", &message);
@@ -134,6 +158,12 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 a = sd_bus_message_append(message, "{sv}", "seed", "u", (uint32_t)seed);
         if (a >= 0 && fresh)
                 a = sd_bus_message_append(message, "{sv}", "fresh", "b", 1);
+        if (a >= 0 && publish)
+                a = sd_bus_message_append(message, "{sv}", "publish", "b", 1);
+        if (a >= 0 && from)
+                a = sd_bus_message_append(message, "{sv}", "from", "s", from);
+        if (a >= 0 && allow_drop)
+                a = sd_bus_message_append(message, "{sv}", "allow_drop", "b", 1);
         if (a >= 0)
                 a = sd_bus_message_close_container(message);
         if (a < 0) {
@@ -148,10 +178,18 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
         sd_bus_message_unref(message);
         if (r != 0)
                 return r;
-        if (json)
+        if (json) {
                 print_json(summary);
-        else
+        } else {
                 print_summary(summary);
+                printf("\n");
+                print_version_diff(json_object_object_get(summary, "diff"));
+                if (strcmp(json_string_of(summary, "state"), "published") == 0)
+                        print_publication(summary);
+                else
+                        printf("draft version %lld: nobody sees it until pullout schedule publish %lld\n",
+                               (long long)json_int_of(summary, "version"), (long long)json_int_of(summary, "version"));
+        }
         json_object_put(summary);
         return 0;
 }
@@ -258,11 +296,16 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
                 { "student", required_argument, NULL, 'u' },
                 { "json", no_argument, NULL, 'j' },
                 { "svg", required_argument, NULL, 'g' },
+                { "version", required_argument, NULL, 'v' },
                 { 0 },
         };
         const char *kind = "", *id = "", *svg_path = NULL;
         bool json = false;
+        long long version = 0;
         int c;
+        if (argc > 1 && (strcmp(argv[1], "history") == 0 || strcmp(argv[1], "diff") == 0 ||
+                         strcmp(argv[1], "publish") == 0 || strcmp(argv[1], "revert") == 0))
+                return cmd_schedule_versions(cli, argc - 1, argv + 1);
         if (wants_help(argc, argv, schedule_help))
                 return 0;
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -281,6 +324,13 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
                 case 'g':
                         svg_path = optarg;
                         break;
+                case 'v': {
+                        char *end;
+                        version = strtoll(optarg, &end, 10);
+                        if (*end || !*optarg || version <= 0)
+                                return usage_error("schedule", "--version takes a version number (pullout schedule history)");
+                        break;
+                }
                 default:
                         return usage_error("schedule", "unknown option");
                 }
@@ -299,8 +349,11 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
                         return usage_error("schedule", "--svg draws everyone, a --teacher or a --staff member");
                 return write_picture(cli, kind, id, svg_path);
         }
+        if (version > 0 && (*kind || svg_path))
+                return usage_error("schedule", "--version shows a whole version: no --staff, --teacher, --student, --svg");
         struct json_object *schedule;
-        int r = cli_call_json(cli, "Schedule", 0, &schedule, "ss", kind, id);
+        int r = version > 0 ? cli_call_json(cli, "ScheduleVersion", 0, &schedule, "x", (int64_t)version)
+                            : cli_call_json(cli, "Schedule", 0, &schedule, "ss", kind, id);
         if (r != 0)
                 return r;
         if (json) {
@@ -309,7 +362,8 @@ int cmd_schedule(struct cli *cli, int argc, char **argv) {
                 return 0;
         }
         struct json_object *groups = json_object_object_get(schedule, "groups");
-        printf("schedule version %lld\n\n", (long long)json_int_of(schedule, "version"));
+        const char *state = json_string_of(schedule, "state");
+        printf("schedule version %lld%s%s\n\n", (long long)json_int_of(schedule, "version"), *state ? ", " : "", state);
         /* One grid per interventionist, in the order they first appear. */
         const char *seen[256];
         size_t n_seen = 0;
@@ -399,23 +453,41 @@ int cmd_unpin(struct cli *cli, int argc, char **argv) {
 }
 
 int cmd_move(struct cli *cli, int argc, char **argv) {
+        static const struct option options[] = {
+                { "from", required_argument, NULL, 'f' },
+                { "json", no_argument, NULL, 'j' },
+                { 0 },
+        };
         bool json = false;
+        const char *from = "";
+        int c;
         if (wants_help(argc, argv, move_help))
                 return 0;
-        int usage = parse_json_option(argc, argv, "move", &json);
-        if (usage != 0)
-                return usage;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                if (c == 'f')
+                        from = optarg;
+                else if (c == 'j')
+                        json = true;
+                else
+                        return usage_error("move", "unknown option");
+        }
         if (argc - optind != 3)
                 return usage_error("move", "give GROUP DAYS START, e.g. G3 MTWRF 09:40");
         struct json_object *summary;
-        int r = cli_call_json(cli, "Move", 0, &summary, "sss", argv[optind], argv[optind + 1], argv[optind + 2]);
+        int r = cli_call_json(cli, "Move", 0, &summary, "sssa{sv}", argv[optind], argv[optind + 1], argv[optind + 2],
+                              *from ? 1 : 0, "from", "s", from);
         if (r != 0)
                 return r;
-        if (json)
+        if (json) {
                 print_json(summary);
-        else
-                printf("%s moved to %s at %s and pinned; schedule version %lld\n", argv[optind], argv[optind + 1],
-                       argv[optind + 2], (long long)json_int_of(summary, "version"));
+        } else {
+                printf("%s moved to %s at %s and pinned; schedule version %lld, taking effect %s\n", argv[optind],
+                       argv[optind + 1], argv[optind + 2], (long long)json_int_of(summary, "version"),
+                       json_string_of(summary, "from"));
+                struct json_object *week = json_object_object_get(summary, "this_week");
+                for (size_t i = 0; i < json_object_array_length(week); i++)
+                        printf("%s\n", json_object_get_string(json_object_array_get_idx(week, i)));
+        }
         json_object_put(summary);
         return 0;
 }

@@ -9,8 +9,8 @@
 static const struct command commands[] = {
         { "status", cmd_status, "the daemon, its database and what it holds" },
         { "import", cmd_import, "load a school's data set (a folder of CSV files)" },
-        { "solve", cmd_solve, "compute the weekly schedule and publish it" },
-        { "schedule", cmd_schedule, "show the published schedule" },
+        { "solve", cmd_solve, "compute the weekly schedule as a draft (--publish: at once)" },
+        { "schedule", cmd_schedule, "the published schedule; history, diff, publish, revert" },
         { "explain", cmd_explain, "why a student's sessions sit where they sit" },
         { "pin", cmd_pin, "keep a group as it is through re-solves" },
         { "unpin", cmd_unpin, "let re-solves change a group again" },

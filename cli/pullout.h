@@ -80,6 +80,10 @@ int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_solve(struct cli *cli, int argc, char **argv);
 int cmd_schedule(struct cli *cli, int argc, char **argv);
+/* cmd-versions.c: `schedule history|diff|publish|revert` (argv[0] the subcommand). */
+int cmd_schedule_versions(struct cli *cli, int argc, char **argv);
+void print_version_diff(struct json_object *diff);
+void print_publication(struct json_object *publication);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_pin(struct cli *cli, int argc, char **argv);
 int cmd_unpin(struct cli *cli, int argc, char **argv);

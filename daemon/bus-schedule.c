@@ -2,6 +2,7 @@
  * worker ends), Schedule, SchedulePicture, Explain, Pin, Unpin and Move. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +14,28 @@
 
 /* Options arrive as a{sv} so that new ones never change the signature. */
 static int read_solve_options(sd_bus_message *message, struct solve_request *request, sd_bus_error *error) {
-        int fresh = 0;
+        int fresh = 0, publish = 0, allow_drop = 0;
+        const char *from = "";
         bool time_limit_given = false;
         const struct bus_option options[] = {
                 { .key = "time_limit", .type = "d", .value = &request->time_limit_seconds,
                   .given = &time_limit_given },
                 { .key = "seed", .type = "u", .value = &request->seed, .given = &request->seed_given },
                 { .key = "fresh", .type = "b", .value = &fresh },
+                { .key = "publish", .type = "b", .value = &publish },
+                { .key = "from", .type = "s", .value = &from },
+                { .key = "allow_drop", .type = "b", .value = &allow_drop },
         };
         int r = bus_read_options(message, "solve", options, sizeof options / sizeof options[0], NULL, error);
         if (r < 0)
                 return r;
         request->fresh = fresh;
+        request->publish = publish;
+        request->allow_drop = allow_drop;
+        if (strlen(from) >= sizeof request->publish_from)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "from must be today or a date YYYY-MM-DD");
+        snprintf(request->publish_from, sizeof request->publish_from, "%s", from);
         if (time_limit_given &&
             !(request->time_limit_seconds > 0 && request->time_limit_seconds <= SOLVE_TIME_LIMIT_MAX))
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
@@ -49,7 +60,7 @@ static void solve_done(void *userdata, const struct solve_result *result) {
                 sd_bus_reply_method_error(pending->call, &error);
                 sd_bus_error_free(&error);
         } else {
-                bus_reply_json(pending->call, schedule_summary_json(result->schedule, result->stats));
+                bus_reply_json(pending->call, result->report);
         }
         sd_bus_message_unref(pending->call);
         bus_rearm(pending->daemon);
@@ -134,13 +145,16 @@ static int method_unpin(sd_bus_message *message, void *userdata, sd_bus_error *e
 /* A manual change is applied only when it breaks no hard constraint; the moved group is pinned
  * so that the next solve keeps what a person decided. */
 static int method_move(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        const char *group_id, *days, *start;
+        const char *group_id, *days, *start, *from = "";
         char why[WHY_MAX] = "", *detail = NULL;
         struct json_object *o = NULL;
+        const struct bus_option options[] = { { .key = "from", .type = "s", .value = &from } };
         int r = sd_bus_message_read(message, "sss", &group_id, &days, &start);
         if (r < 0)
                 return r;
-        r = schedule_move(userdata, group_id, days, start, &o, &detail, why);
+        if ((r = bus_read_options(message, "move", options, 1, NULL, error)) < 0)
+                return r;
+        r = schedule_move(userdata, group_id, days, start, from, &o, &detail, why);
         r = bus_reply(message, error, r, o, detail ? detail : why);
         free(detail);
         return r;
@@ -160,7 +174,7 @@ static const sd_bus_vtable schedule_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Unpin", SD_BUS_ARGS("s", group_id), SD_BUS_NO_RESULT, method_unpin,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", group_id, "s", days, "s", start),
+        SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", group_id, "s", days, "s", start, "a{sv}", options),
                                 SD_BUS_RESULT("s", summary_json), method_move, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };

@@ -21,6 +21,7 @@ typedef int (*bus_register_fn)(struct daemon *daemon);
 static const bus_register_fn bus_registrations[] = {
         bus_scheduler_register,
         bus_schedule_register,
+        bus_versions_register,
         bus_progress_register,
         bus_sessions_register,
         bus_feeds_register,

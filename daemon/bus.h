@@ -86,6 +86,7 @@ int bus_read_options(sd_bus_message *message, const char *what, const struct bus
 /* Each interface file registers its vtable on BUS_PATH/BUS_INTERFACE. */
 int bus_scheduler_register(struct daemon *daemon);
 int bus_schedule_register(struct daemon *daemon);
+int bus_versions_register(struct daemon *daemon);
 int bus_progress_register(struct daemon *daemon);
 int bus_sessions_register(struct daemon *daemon);
 int bus_feeds_register(struct daemon *daemon);

@@ -30,7 +30,8 @@ struct daemon {
 
         struct store *store;
         struct school *school; /* the current data set, NULL before the first import */
-        struct schedule *schedule; /* the latest schedule version, NULL before the first solve */
+        struct schedule *schedule; /* the published schedule version, NULL before the first publication */
+        civil_date published_from; /* the day it took effect: sessions before it stay the earlier version's */
 
         struct bus *bus; /* bus.c: the connection and its watch on the loop; NULL off the bus */
         struct http_server *http; /* http.c */

@@ -23,6 +23,7 @@
 #include "service/session-timer.h"
 #include "service/feed-service.h"
 #include "service/solve-service.h"
+#include "service/version-service.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
 #define SYSTEM_DATABASE "/var/lib/pullout/pullout.db"
@@ -309,6 +310,8 @@ static int load_state(struct daemon *daemon) {
         struct schedule *schedule = NULL;
         if (store_load_schedule(daemon->store, daemon->school, 0, &schedule) >= 0)
                 daemon_set_schedule(daemon, schedule);
+        if ((r = versions_load(daemon)) < 0)
+                log_error("cannot read the published version's date: %s", store_error(daemon->store));
         return 0;
 }
 

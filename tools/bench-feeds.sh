@@ -52,7 +52,7 @@ for _ in $(seq 50); do
         sleep 0.1
 done
 "$build/pullout" --user import "$here/examples/sample-school" >/dev/null
-"$build/pullout" --user solve --time-limit 2 --seed 1 >/dev/null
+"$build/pullout" --user solve --publish --time-limit 2 --seed 1 >/dev/null
 teacher=$(sed -n 2p "$here/examples/sample-school/teachers.csv" | cut -d, -f1)
 url=$("$build/pullout" --user feed create --teacher "$teacher" --privacy full --json |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["url"])')

@@ -51,8 +51,17 @@ echo
 echo "\$ pullout status"
 pullout status
 echo
-echo "\$ pullout solve"
+echo "\$ pullout solve                     # a draft: nobody sees it yet"
 pullout solve
+echo
+echo "\$ pullout schedule diff             # what it would change against the published one"
+pullout schedule diff
+echo
+echo "\$ pullout schedule publish          # the first publication takes effect today"
+pullout schedule publish
+echo
+echo "\$ pullout schedule history"
+pullout schedule history
 echo
 echo "\$ pullout schedule --staff S1"
 pullout schedule --staff S1

@@ -11,25 +11,8 @@
 #include "service/changes.h"
 #include "service/schedule-json.h"
 #include "service/schedule-service.h"
+#include "service/version-service.h"
 #include "solver/solver.h"
-
-int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed) {
-        char now[32];
-        daemon_format_time(clock_now(&daemon->clock), now);
-        int r = store_begin(daemon->store);
-        if (r >= 0)
-                r = store_save_schedule(daemon->store, schedule, now, seed);
-        if (r >= 0)
-                r = store_commit(daemon->store);
-        if (r < 0) {
-                store_rollback(daemon->store);
-                schedule_free(schedule);
-                return r;
-        }
-        daemon_set_schedule(daemon, schedule);
-        changes_announce(daemon, CHANGE_SCHEDULE);
-        return 0;
-}
 
 static int require_schedule(struct daemon *daemon, char why[static WHY_MAX]) {
         if (!daemon->school)
@@ -146,7 +129,7 @@ static int broken_rules(const char *group_id, const char *days, const char *star
 }
 
 int schedule_move(struct daemon *daemon, const char *group_id, const char *days_text, const char *start_text,
-                  struct json_object **ret, char **ret_detail, char why[static WHY_MAX]) {
+                  const char *from, struct json_object **ret, char **ret_detail, char why[static WHY_MAX]) {
         int r = require_schedule(daemon, why);
         if (r < 0)
                 return r;
@@ -199,10 +182,15 @@ int schedule_move(struct daemon *daemon, const char *group_id, const char *days_
         solver_strings_free(violations, n);
         /* Meetings changed from the published version: the moved group's. */
         moved->metrics.changed_meetings = (long)target->n_meetings;
-        if ((r = schedule_publish(daemon, moved, 0)) < 0)
-                return why_set(why, r, "cannot store the schedule: %s", store_error(daemon->store));
+        struct json_object *published = NULL;
+        if ((r = versions_publish_now(daemon, moved, from, &published, why)) < 0)
+                return r;
         log_info("%s moved to %s %s by hand (schedule version %lld)", group_id, days_text, start_text,
                  (long long)daemon->schedule->version);
         *ret = schedule_summary_json(daemon->schedule, NULL);
+        /* What the week in progress loses (a day already passed is not met again). */
+        json_object_object_add(*ret, "from", json_object_get(json_object_object_get(published, "from")));
+        json_object_object_add(*ret, "this_week", json_object_get(json_object_object_get(published, "this_week")));
+        json_object_put(published);
         return 0;
 }

@@ -12,10 +12,6 @@
 struct daemon;
 struct schedule;
 
-/* Stores schedule (taking ownership) as the new published version in one transaction, makes
- * it current and announces it (CHANGE_SCHEDULE). 0 or -errno (store_error says why). */
-int schedule_publish(struct daemon *daemon, struct schedule *schedule, unsigned seed);
-
 /* The schedule of everyone (kind ""), of one interventionist ("staff"), of one homeroom
  * teacher's students ("teacher") or of one student ("student", not for the picture). */
 int schedule_show(struct daemon *daemon, const char *kind, const char *id, struct json_object **ret,
@@ -29,7 +25,8 @@ int schedule_explain(struct daemon *daemon, const char *student_id, struct json_
 /* Keeps (or stops keeping) a group through re-solves. */
 int schedule_pin(struct daemon *daemon, const char *group_id, bool pinned, char why[static WHY_MAX]);
 /* Moves a group to days (letters of MTWRF) at start (HH:MM) when that breaks no rule, as a new
- * version with the group pinned; answered with the new version's summary. A move that breaks
+ * version with the group pinned, published from from (as versions_publish_now); answered with
+ * the new version's summary and what the week in progress loses ("this_week"). A move that breaks
  * rules is -EEXIST with every rule, one a line, in *ret_detail (malloc'd). */
-int schedule_move(struct daemon *daemon, const char *group_id, const char *days, const char *start,
+int schedule_move(struct daemon *daemon, const char *group_id, const char *days, const char *start, const char *from,
                   struct json_object **ret, char **ret_detail, char why[static WHY_MAX]);

@@ -139,16 +139,19 @@ static int hold_new_week(struct daemon *daemon, const struct schedule *schedule,
 }
 
 /* The stored future brought to schedule, inside the caller's transaction; the last day it
- * stored in *ret_until. */
+ * stored in *ret_until. A version published from a later day leaves the days before it as the
+ * earlier version stored them (the week in progress stays as teachers were told). */
 static int sync_within(struct daemon *daemon, const struct schedule *schedule, civil_date *ret_until) {
-        time_t now = clock_now(&daemon->clock);
+        time_t clock = clock_now(&daemon->clock), now = clock;
         char now_text[32];
-        daemon_format_time(now, now_text);
+        daemon_format_time(clock, now_text);
+        if (daemon->published_from > 0 && local_time_of(daemon->published_from, 0) > now)
+                now = local_time_of(daemon->published_from, 0) - 1;
         struct occurrence *list = NULL;
         size_t n = 0;
         /* The horizon ahead, and any later day stored already (a week listed, a session
          * cancelled in advance): all of it follows the new schedule. */
-        civil_date today = local_date_of(now, NULL), until = horizon_end(daemon, today);
+        civil_date today = local_date_of(now, NULL), until = horizon_end(daemon, local_date_of(clock, NULL));
         int64_t last = 0;
         int r = store_sessions_last_start(daemon->store, (int64_t)now, &last);
         if (r < 0)

@@ -9,9 +9,11 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "service/schedule-service.h"
+#include "service/local-time.h"
 #include "service/solve-service.h"
+#include "service/version-service.h"
 #include "solver/solver.h"
+#include "store/session-store.h"
 
 struct solve_job {
         struct daemon *daemon;
@@ -20,6 +22,8 @@ struct solve_job {
         struct school *school;
         struct schedule *previous;
         struct solver_options options;
+        struct solver_busy *busy; /* booked make-ups ahead (options.busy) */
+        struct solve_request request;
         volatile int cancel;
         pthread_t thread;
         struct event *done;
@@ -35,6 +39,7 @@ static void solve_job_free(struct solve_job *job) {
         if (!job)
                 return;
         school_unref(job->school);
+        free(job->busy);
         schedule_free(job->previous);
         schedule_free(job->schedule);
         solver_strings_free(job->violations, job->n_violations);
@@ -55,10 +60,8 @@ static void *solve_thread(void *userdata) {
         return NULL;
 }
 
-static void tell(struct solve_job *job, int error, const char *why) {
-        struct solve_result result = { .error = error, .why = why, .stats = &job->stats };
-        if (error >= 0)
-                result.schedule = job->daemon->schedule;
+static void tell(struct solve_job *job, int error, const char *why, struct json_object *report) {
+        struct solve_result result = { .error = error, .why = why, .stats = &job->stats, .report = report };
         job->done_fn(job->userdata, &result);
 }
 
@@ -79,24 +82,59 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
                                                    "see the daemon's log)"
                                                  : strerror(-job->result));
                 /* Not the storage's: Failed, not StorageFailed. */
-                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why);
+                tell(job, job->result == -ENOMEM ? -ENOMEM : -EPROTO, why, NULL);
                 goto out;
         }
         struct schedule *schedule = job->schedule;
         job->schedule = NULL;
-        int r = schedule_publish(daemon, schedule, job->options.seed);
+        log_info("schedule version drafted: %zu groups, %zu needs unscheduled, penalty %ld, %.2f s",
+                 schedule->n_groups, schedule->n_unscheduled, schedule->metrics.penalty, job->stats.total_seconds);
+        struct publish_request publish = {
+                .from = job->request.publish_from,
+                .allow_drop = job->request.allow_drop,
+        };
+        struct json_object *report = NULL;
+        char *detail = NULL;
+        int r = versions_solved(daemon, schedule, job->options.seed, false, job->request.publish ? &publish : NULL,
+                                &report, &detail, why);
         if (r < 0) {
-                log_error("cannot store the schedule: %s", store_error(daemon->store));
-                why_set(why, r, "cannot store the schedule: %s", store_error(daemon->store));
-                tell(job, r, why);
+                log_info("solve: %s", why);
+                tell(job, r, detail ? detail : why, NULL);
+                free(detail);
                 goto out;
         }
-        log_info("schedule version %lld: %zu groups, %zu needs unscheduled, penalty %ld, %.2f s",
-                 (long long)daemon->schedule->version, daemon->schedule->n_groups, daemon->schedule->n_unscheduled,
-                 daemon->schedule->metrics.penalty, job->stats.total_seconds);
-        tell(job, 0, NULL);
+        tell(job, 0, NULL, report);
 out:
         solve_job_free(job);
+}
+
+/* The booked make-ups of the stored weeks ahead: a new version is solved around them (their
+ * interventionist and students are busy then), so publishing it double-books nobody. */
+static int booked_spans(struct daemon *daemon, struct solve_job *job) {
+        struct store_booked *rows = NULL;
+        size_t n = 0;
+        civil_date today = local_today(daemon);
+        civil_date until = daemon->sessions_stored_to > today ? daemon->sessions_stored_to + 1 : today + 7;
+        int r = store_sessions_booked_makeups(daemon->store, today, until, &rows, &n);
+        if (r < 0)
+                return r;
+        if (n > 0 && !(job->busy = calloc(n, sizeof *job->busy))) {
+                store_booked_free(rows, n);
+                return -ENOMEM;
+        }
+        const struct school *school = job->school;
+        for (size_t i = 0; i < n; i++)
+                job->busy[i] = (struct solver_busy){
+                        .staff = rows[i].staff_id ? school_find_staff(school, rows[i].staff_id) : -1,
+                        .student = rows[i].student_id ? school_find_student(school, rows[i].student_id) : -1,
+                        .date = rows[i].date,
+                        .start = rows[i].start,
+                        .end = rows[i].end,
+                };
+        job->options.busy = job->busy;
+        job->options.n_busy = n;
+        store_booked_free(rows, n);
+        return 0;
 }
 
 bool solve_running(const struct daemon *daemon) {
@@ -117,6 +155,7 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->daemon = daemon;
         job->done_fn = done;
         job->userdata = userdata;
+        job->request = *request;
         job->school = school_ref(daemon->school);
         if (daemon->schedule && !(job->previous = schedule_copy(daemon->schedule))) {
                 solve_job_free(job);
@@ -129,6 +168,11 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->options.seed = request->seed_given ? request->seed : daemon->conf.solver_seed;
         job->options.fresh = request->fresh;
         job->options.cancel = &job->cancel;
+        int r = booked_spans(daemon, job);
+        if (r < 0) {
+                solve_job_free(job);
+                return why_set(why, r, "cannot read the booked make-ups: %s", store_error(daemon->store));
+        }
         job->done = event_new(daemon->base, -1, 0, solve_done, job);
         if (!job->done || pthread_create(&job->thread, NULL, solve_thread, job) != 0) {
                 solve_job_free(job);
@@ -146,6 +190,6 @@ void solve_cancel(struct daemon *daemon) {
         __atomic_store_n(&job->cancel, 1, __ATOMIC_RELEASE);
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
-        tell(job, -ECANCELED, "pulloutd is shutting down; the solve was stopped");
+        tell(job, -ECANCELED, "pulloutd is shutting down; the solve was stopped", NULL);
         solve_job_free(job);
 }

@@ -1,8 +1,9 @@
 /* solve-service.h: a solve on a worker thread over a snapshot of the school, its result
- * published as a new schedule version back on the loop and reported through a completion
+ * stored as a draft schedule version (published only when asked) back on the loop and reported through a completion
  * callback (the bus layer keeps the method call and answers it there). */
 #pragma once
 
+#include <json-c/json.h>
 #include <stdbool.h>
 
 #include "service/why.h"
@@ -18,14 +19,18 @@ struct solve_request {
         unsigned seed;
         bool seed_given;
         bool fresh;
+        bool publish; /* publish the draft at once, with publish_from and allow_drop */
+        char publish_from[16]; /* "" (the default), "today" or YYYY-MM-DD */
+        bool allow_drop;
 };
 
-/* How a solve ended: error 0 and the published schedule with the search's statistics, or a
- * negative errno with why (-ECANCELED when the daemon stopped it). */
+/* How a solve ended: error 0 and the draft's report (version-service.h; the callback takes
+ * it) with the search's statistics, or a negative errno with why (-ECANCELED when the daemon
+ * stopped it). */
 struct solve_result {
         int error;
         const char *why;
-        const struct schedule *schedule;
+        struct json_object *report;
         const struct solver_stats *stats;
 };
 typedef void (*solve_done_fn)(void *userdata, const struct solve_result *result);

@@ -116,6 +116,28 @@ int ctx_preferred_minutes(const struct solver_ctx *ctx, int teacher, int day, in
         return prefix_range(ctx, ctx->preferred_prefix, teacher, day, start, end);
 }
 
+void ctx_mark_busy_spans(struct solver_ctx *ctx, const struct solver_busy *busy, size_t n) {
+        const struct school *school = ctx->school;
+        for (size_t i = 0; i < n; i++) {
+                const struct solver_busy *b = &busy[i];
+                int day = date_weekday(b->date);
+                if (day >= DAY_COUNT || b->end <= ctx->day_start || b->start >= ctx->day_end)
+                        continue;
+                if (b->staff >= 0 && (size_t)b->staff < school->n_staff) {
+                        int to = ctx_slot_ceil(ctx, b->end + ctx->transition);
+                        daybits_clear(&ctx->staff_avail[b->staff].d[day], ctx_slot_floor(ctx, b->start - ctx->transition),
+                                      to < ctx->nslots ? to : ctx->nslots);
+                }
+                if (b->student < 0 || (size_t)b->student >= school->n_students)
+                        continue;
+                int to = ctx_slot_ceil(ctx, b->end);
+                for (size_t k = 0; k < school->n_needs; k++)
+                        if (school->needs[k].student == b->student)
+                                daybits_clear(&ctx->need_free[k].d[day], ctx_slot_floor(ctx, b->start),
+                                              to < ctx->nslots ? to : ctx->nslots);
+        }
+}
+
 int solver_ctx_new(const struct school *school, struct solver_ctx **ret_ctx) {
         int r = -ENOMEM;
         struct solver_ctx *ctx = calloc(1, sizeof *ctx);

@@ -229,6 +229,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
                 return r;
+        ctx_mark_busy_spans(ctx, options->busy, options->n_busy);
         r = state_init(&st, ctx, &options->weights, options->seed);
         if (r < 0)
                 goto finish;

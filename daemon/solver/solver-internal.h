@@ -40,6 +40,8 @@ struct solver_ctx {
 
 int solver_ctx_new(const struct school *school, struct solver_ctx **ret_ctx);
 struct solver_ctx *solver_ctx_free(struct solver_ctx *ctx);
+/* Takes the busy spans out of the staff's availability and the students' free time. */
+void ctx_mark_busy_spans(struct solver_ctx *ctx, const struct solver_busy *busy, size_t n);
 
 /* Slot arithmetic. A busy interval covers every slot it touches; a free one only whole slots. */
 int ctx_slot_floor(const struct solver_ctx *ctx, int minute);

@@ -30,6 +30,8 @@ int solver_weight_set(struct solver_weights *w, const char *name, int value);
 /* The names, comma-separated, for messages. */
 extern const char solver_weight_names[];
 
+struct solver_busy;
+
 struct solver_options {
         double time_limit_seconds; /* wall-clock cap; <= 0: 10 s */
         unsigned seed;
@@ -37,6 +39,10 @@ struct solver_options {
         long max_iterations; /* local-search cap; 0: automatic (stops when it converges) */
         struct solver_weights weights;
         const volatile int *cancel; /* may be NULL; another thread sets it non-zero to stop early */
+        /* Booked make-ups of the weeks the solve covers: no weekly meeting on that weekday may
+         * take their interventionist (within the transition) or their students then. */
+        const struct solver_busy *busy;
+        size_t n_busy;
 };
 
 /* Fills options with the defaults (10 s, seed 1, default weights). */

@@ -187,6 +187,26 @@ static const char migration_records[] =
         "CREATE UNIQUE INDEX scores_one_a_day ON scores(student_id, measure, date);"
         "ALTER TABLE teachers ADD COLUMN room TEXT;";
 
+/* 8: schedule versions a person reviews before anyone sees them (DESIGN §4 "Versions"): every
+ * solve stores a draft; exactly one version is published. The versions stored before this
+ * step were each published when made, so the newest is the published one and the others are
+ * superseded. placed and needs are counted when stored; upper_bound stays NULL when the solver
+ * gave none. */
+static const char migration_versions[] =
+        "ALTER TABLE schedules ADD COLUMN state TEXT NOT NULL DEFAULT 'draft'"
+        "  CHECK (state IN ('draft', 'published', 'superseded', 'what-if'));"
+        "ALTER TABLE schedules ADD COLUMN published_at TEXT;"
+        "ALTER TABLE schedules ADD COLUMN effective_from TEXT;"
+        "ALTER TABLE schedules ADD COLUMN placed INTEGER;"
+        "ALTER TABLE schedules ADD COLUMN needs INTEGER;"
+        "ALTER TABLE schedules ADD COLUMN upper_bound INTEGER;"
+        "UPDATE schedules SET state = 'superseded', published_at = created_at;"
+        "UPDATE schedules SET state = 'published' WHERE version = (SELECT max(version) FROM schedules);"
+        "UPDATE schedules SET placed = (SELECT count(*) FROM group_members m WHERE m.version = schedules.version),"
+        "  needs = (SELECT count(*) FROM group_members m WHERE m.version = schedules.version)"
+        "        + (SELECT count(*) FROM unscheduled u WHERE u.version = schedules.version);"
+        "CREATE UNIQUE INDEX schedules_one_published ON schedules(state) WHERE state = 'published';";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -196,6 +216,7 @@ static const char *const migrations[] = {
         migration_due_indexes,
         migration_alert_state,
         migration_records,
+        migration_versions,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -18,14 +18,15 @@ static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size
 }
 
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
-                        unsigned seed) {
+                        unsigned seed, const char *state) {
         const struct school *school = schedule->school;
         sqlite3_stmt *version_stmt = NULL, *group = NULL, *member = NULL, *meeting = NULL, *unscheduled = NULL;
         char metrics[512];
         int r;
 
         metrics_text(&schedule->metrics, metrics, sizeof metrics);
-        if ((r = store_prepare(store, "INSERT INTO schedules (created_at, seed, metrics) VALUES (?, ?, ?)",
+        if ((r = store_prepare(store, "INSERT INTO schedules (created_at, seed, metrics, state, placed, needs)"
+                                      " VALUES (?, ?, ?, ?, ?, ?)",
                                &version_stmt)) < 0 ||
             (r = store_prepare(store, "INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)", &group)) < 0 ||
             (r = store_prepare(store, "INSERT INTO group_members VALUES (?, ?, ?, ?, ?)", &member)) < 0 ||
@@ -33,7 +34,11 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
             (r = store_prepare(store, "INSERT INTO unscheduled VALUES (?, ?, ?, ?)", &unscheduled)) < 0)
                 goto out;
 
-        if ((r = store_save_row(store, version_stmt, "save schedule", "tit", created_at, (int64_t)seed, metrics)) < 0)
+        int64_t placed = 0;
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                placed += (int64_t)schedule->groups[g].n_needs;
+        if ((r = store_save_row(store, version_stmt, "save schedule", "tittii", created_at, (int64_t)seed, metrics,
+                                state, placed, placed + (int64_t)schedule->n_unscheduled)) < 0)
                 goto out;
         int64_t version = store_last_insert_id(store);
 
@@ -118,7 +123,8 @@ int store_load_schedule(struct store *store, struct school *school, int64_t vers
         struct schedule *schedule = NULL;
         int r;
 
-        if (version == 0 && (r = store_int(store, 0, &version, "SELECT coalesce(max(version), 0) FROM schedules",
+        if (version == 0 && (r = store_int(store, 0, &version,
+                                           "SELECT coalesce(max(version), 0) FROM schedules WHERE state = 'published'",
                                            "")) < 0)
                 return r;
         if (version <= 0)
@@ -192,7 +198,8 @@ out:
 
 int store_set_pinned(struct store *store, const char *group_id, int pinned) {
         int r = store_run(store,
-                          "UPDATE groups SET pinned = ? WHERE group_id = ? AND version = (SELECT max(version) FROM schedules)",
+                          "UPDATE groups SET pinned = ? WHERE group_id = ? AND version = "
+                          "(SELECT max(version) FROM schedules WHERE state = 'published')",
                           "dt", pinned, group_id);
         return r == 0 ? -ENOENT : r < 0 ? r : 0;
 }

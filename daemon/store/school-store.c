@@ -438,7 +438,7 @@ int store_count(struct store *store, struct store_counts *ret_counts) {
                 "SELECT count(*) FROM services",
                 "SELECT count(*) FROM availability",
                 "SELECT count(*) FROM calendar",
-                "SELECT coalesce(max(version), 0) FROM schedules",
+                "SELECT coalesce(max(version), 0) FROM schedules WHERE state = 'published'",
         };
         int64_t n[sizeof sql / sizeof sql[0]];
         for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {

@@ -75,12 +75,13 @@ int store_save_school(struct store *store, const struct school *school, const ch
 int store_load_school(struct store *store, struct school **ret_school);
 int store_count(struct store *store, struct store_counts *ret_counts);
 
-/* Stores schedule as a new version inside the caller's transaction; sets schedule->version. */
+/* Stores schedule as a new version in state ("draft", "what-if"; "published" only through
+ * store_version_publish) inside the caller's transaction; sets schedule->version. */
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
-                        unsigned seed);
-/* Loads version (0: the latest) against school, mapping ids to school's indices; members or
+                        unsigned seed, const char *state);
+/* Loads version (0: the published one) against school, mapping ids to school's indices; members or
  * staff that are no longer in the school are dropped. -ENOENT when there is none. */
 int store_load_schedule(struct store *store, struct school *school, int64_t version,
                         struct schedule **ret_schedule);
-/* Sets or clears a group's pin in the latest version (in place: pins are not a new version). */
+/* Sets or clears a group's pin in the published version (in place: pins are not a new version). */
 int store_set_pinned(struct store *store, const char *group_id, int pinned);

@@ -126,9 +126,14 @@ END_TEST
 START_TEST(test_a_copy_is_kept_before_a_migration) {
         ck_assert_int_eq(harness_stop_daemon(&h), 0);
         /* The database as the previous release left it: schema 4, without the due indexes of 5
-         * and the score key and rooms of 6. */
+         * and what 6 (alert states), 7 (the score key and rooms) and 8 (version states) added. */
         char *ignored = sqlite(h.db, "DROP INDEX sessions_due_start; DROP INDEX sessions_due_end; "
                                      "DROP INDEX scores_one_a_day; ALTER TABLE teachers DROP COLUMN room; "
+                                     "DROP INDEX schedules_one_published; ALTER TABLE schedules DROP COLUMN state; "
+                                     "ALTER TABLE schedules DROP COLUMN published_at; "
+                                     "ALTER TABLE schedules DROP COLUMN effective_from; "
+                                     "ALTER TABLE schedules DROP COLUMN placed; ALTER TABLE schedules DROP COLUMN needs; "
+                                     "ALTER TABLE schedules DROP COLUMN upper_bound; "
                                      "PRAGMA user_version = 4");
         free(ignored);
         harness_start_daemon(&h, NULL);

@@ -164,7 +164,7 @@ static void setup(void) {
         ck_assert_int_eq(json_object_array_length(json_object_object_get(district, "ignored")), 1);
         json_object_put(report);
         free(out);
-        free(pullout_ok("solve", "--time-limit", "2", "--seed", "1", NULL));
+        free(pullout_ok("solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", "--seed", "1", NULL));
 }
 
 static void teardown(void) {
@@ -840,7 +840,7 @@ START_TEST(test_feed_keeps_the_past_across_a_new_schedule) {
         json_object_put(schedule);
         char *path = create_feed("--teacher", school->teachers[teacher].id, "full", NULL);
         free(pullout_ok("clock", "advance", "2d", NULL)); /* Wednesday 07:30 */
-        free(pullout_ok("solve", "--fresh", "--seed", "99", "--time-limit", "2", NULL));
+        free(pullout_ok("solve", "--publish", "--from", "today", "--allow-drop", "--fresh", "--seed", "99", "--time-limit", "2", NULL));
 
         char *calendar = fetch(path), *text, **got;
         size_t n_got = expand_feed(calendar, &text, &got);
@@ -886,7 +886,7 @@ START_TEST(test_feed_served_while_a_long_solve_runs) {
         ck_assert_int_ge(child, 0);
         if (child == 0) {
                 char *out = NULL, *err = NULL;
-                int code = harness_pullout(&h, &out, &err, "solve", "--time-limit", "6", "--fresh", "--seed", "5",
+                int code = harness_pullout(&h, &out, &err, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "6", "--fresh", "--seed", "5",
                                            NULL);
                 _exit(code);
         }

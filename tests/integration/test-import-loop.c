@@ -172,7 +172,7 @@ static double seconds_now(void) {
 START_TEST(test_killed_at_any_moment_of_an_import_that_closes_a_day) {
         char template[400], calendar[480], school_csv[480];
         harness_pullout_ok(&h, NULL, "import", school, NULL);
-        harness_pullout_ok(&h, NULL, "solve", "--time-limit", "2", NULL);
+        harness_pullout_ok(&h, NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", NULL);
         int before = sessions_on(CLOSED_DAY);
         ck_assert_int_gt(before, 0);
         ck_assert_int_eq(harness_stop_daemon(&h), 0);

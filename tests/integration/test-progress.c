@@ -309,7 +309,7 @@ END_TEST
  * is withheld, because the plan was not delivered — from the daemon's own session records. */
 START_TEST(test_intensify_is_withheld_when_sessions_were_not_delivered) {
         char *out = NULL, *err = NULL;
-        int code = harness_pullout(&h, &out, &err, "solve", "--time-limit", "3", "--json", NULL);
+        int code = harness_pullout(&h, &out, &err, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "3", "--json", NULL);
         ck_assert_msg(code == 0, "solve: %s", err);
         free(out);
         free(err);

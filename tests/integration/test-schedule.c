@@ -246,7 +246,7 @@ START_TEST(test_solves_a_school_never_seen_without_breaking_a_rule) {
         generate(dir, "500", "77");
         run_ok("import", NULL, "import", dir, NULL);
         char *out;
-        run_ok("solve", &out, "solve", "--time-limit", "5", NULL);
+        run_ok("solve", &out, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "5", NULL);
         ck_assert_msg(strstr(out, "schedule version 1:"), "solve printed: %s", out);
         free(out);
         struct school *school = load_school(dir);
@@ -288,7 +288,7 @@ START_TEST(test_overloaded_school_places_what_time_allows_and_explains_the_rest)
         const char *argv[] = { harness_gen_school(), "--students", "300", "--seed", "3", "--overloaded", dir, NULL };
         ck_assert_int_eq(harness_command(&h, NULL, NULL, argv), 0);
         run_ok("import", NULL, "import", dir, NULL);
-        run_ok("solve", NULL, "solve", "--time-limit", "5", NULL);
+        run_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "5", NULL);
         struct school *school = load_school(dir);
         struct json_object *schedule = schedule_json();
         check_hard_constraints(school, schedule);
@@ -315,7 +315,7 @@ START_TEST(test_loop_answers_during_a_long_solve_and_refuses_a_second) {
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
                 char *out = NULL, *err = NULL;
-                int code = harness_pullout(&h, &out, &err, "solve", "--time-limit", "30", "--fresh", NULL);
+                int code = harness_pullout(&h, &out, &err, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "30", "--fresh", NULL);
                 _exit(code);
         }
         /* While the solve runs, status answers and says so, and a second solve is refused. */
@@ -330,7 +330,7 @@ START_TEST(test_loop_answers_during_a_long_solve_and_refuses_a_second) {
                 free(err);
                 if (solving) {
                         seen_solving = true;
-                        int code = harness_pullout(&h, NULL, &err, "solve", "--time-limit", "1", NULL);
+                        int code = harness_pullout(&h, NULL, &err, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "1", NULL);
                         if (code == 1 && err && strstr(err, "already running"))
                                 refused = true;
                         free(err);
@@ -366,7 +366,7 @@ START_TEST(test_pins_moves_and_resolves) {
         char sample[400];
         snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
         run_ok("import", NULL, "import", sample, NULL);
-        run_ok("solve", NULL, "solve", "--time-limit", "3", NULL);
+        run_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "3", NULL);
         struct json_object *first = schedule_json();
         struct json_object *g0 = json_object_array_get_idx(json_object_object_get(first, "groups"), 0);
         char group_id[16];
@@ -376,7 +376,7 @@ START_TEST(test_pins_moves_and_resolves) {
 
         /* Pinned: a fresh re-solve with another seed leaves it exactly as it was. */
         run_ok("pin", NULL, "pin", group_id, NULL);
-        run_ok("solve", NULL, "solve", "--time-limit", "2", "--fresh", "--seed", "99", NULL);
+        run_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", "--fresh", "--seed", "99", NULL);
         struct json_object *second = schedule_json();
         struct json_object *pinned = group_of(second, group_id);
         ck_assert_ptr_nonnull(pinned);
@@ -418,7 +418,7 @@ START_TEST(test_pins_moves_and_resolves) {
         }
         for (int round = 0; round < 2; round++) {
                 char *out;
-                run_ok("solve", &out, "solve", "--time-limit", "2", "--json", NULL);
+                run_ok("solve", &out, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", "--json", NULL);
                 struct json_object *summary = json_tokener_parse(out);
                 free(out);
                 long changed = json_object_get_int64(
@@ -448,13 +448,13 @@ START_TEST(test_errors_before_data_and_for_unknown_ids) {
         char sample[400];
         snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
         run_ok("import", NULL, "import", sample, NULL);
-        run_ok("solve", NULL, "solve", "--time-limit", "2", NULL);
+        run_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", NULL);
         ck_assert_int_eq(harness_pullout(&h, NULL, &err, "explain", "no-such-student", NULL), 1);
         ck_assert_msg(strstr(err, "no student"), "got: %s", err);
         free(err);
         ck_assert_int_eq(harness_pullout(&h, NULL, &err, "pin", "G999", NULL), 1);
         free(err);
-        ck_assert_int_eq(harness_pullout(&h, NULL, NULL, "solve", "--time-limit", "abc", NULL), 2);
+        ck_assert_int_eq(harness_pullout(&h, NULL, NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "abc", NULL), 2);
         ck_assert_int_eq(harness_pullout(&h, NULL, NULL, "schedule", "--staff", "S1", "--teacher", "T01", NULL), 2);
         char *out;
         run_ok("schedule --staff", &out, "schedule", "--staff", "S1", "--json", NULL);
@@ -477,7 +477,7 @@ START_TEST(test_one_schedule_one_penalty) {
         char sample[400], *out = NULL;
         snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
         run_ok("import", NULL, "import", sample, NULL);
-        run_ok("solve", &out, "solve", "--time-limit", "2", "--json", NULL);
+        run_ok("solve", &out, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", "--json", NULL);
         struct json_object *solved = json_tokener_parse(out);
         free(out);
         struct json_object *metrics = json_object_object_get(solved, "metrics");

@@ -157,7 +157,7 @@ static void import_generated_school(void) {
                                dir, NULL };
         ck_assert_int_eq(harness_command(&h, NULL, NULL, argv), 0);
         pullout_ok("import", NULL, "import", dir, (char *)NULL);
-        pullout_ok("solve", NULL, "solve", "--time-limit", "3", (char *)NULL);
+        pullout_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "3", (char *)NULL);
         listen_drain();
 }
 
@@ -453,7 +453,7 @@ START_TEST(test_watch_prints_each_signal_as_it_comes) {
         char sample[400], out_path[400];
         snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
         pullout_ok("import", NULL, "import", sample, (char *)NULL);
-        pullout_ok("solve", NULL, "solve", "--time-limit", "2", (char *)NULL);
+        pullout_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", (char *)NULL);
         snprintf(out_path, sizeof out_path, "%s/watch.out", h.dir);
         const char *argv[] = { harness_pullout_path(), "--user", "watch", "--json", NULL };
         pid_t watch = harness_spawn(&h, argv, out_path);
@@ -462,7 +462,7 @@ START_TEST(test_watch_prints_each_signal_as_it_comes) {
         char *printed = NULL;
         for (int i = 0; i < 50 && !(printed && strstr(printed, "ScheduleChanged")); i++) {
                 free(printed);
-                pullout_ok("solve", NULL, "solve", "--time-limit", "1", (char *)NULL);
+                pullout_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "1", (char *)NULL);
                 usleep(50000);
                 printed = harness_read_file(out_path);
         }
@@ -498,7 +498,7 @@ START_TEST(test_weeks_ahead_are_listed_and_cancelled_on_demand) {
         char sample[400];
         snprintf(sample, sizeof sample, "%s/examples/sample-school", harness_source());
         pullout_ok("import", NULL, "import", sample, (char *)NULL);
-        pullout_ok("solve", NULL, "solve", "--time-limit", "2", (char *)NULL);
+        pullout_ok("solve", NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", (char *)NULL);
         char *out = NULL;
         pullout_ok("sessions far ahead", &out, "sessions", "--week", "2027-03-01", "--json", (char *)NULL);
         struct json_object *week = json_tokener_parse(out);

@@ -38,7 +38,7 @@ static void school_with_sessions(char session_id[static 64]) {
         char school[400];
         snprintf(school, sizeof school, "%s/tests/fixtures/tiny-school", harness_source());
         harness_pullout_ok(&h, NULL, "import", school, NULL);
-        harness_pullout_ok(&h, NULL, "solve", "--time-limit", "2", NULL);
+        harness_pullout_ok(&h, NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "2", NULL);
         struct json_object *o = harness_pullout_json(&h, "sessions", "--date", "2026-09-14", "--json", NULL);
         struct json_object *first = json_object_array_get_idx(json_object_object_get(o, "sessions"), 0);
         ck_assert_msg(first, "no sessions on Monday");
