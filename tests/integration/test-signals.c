@@ -83,7 +83,7 @@ static pid_t start_watch(const char *path, const char *a, const char *b) {
         char *printed = NULL;
         for (int i = 0; i < 50 && !(printed && strstr(printed, "ScheduleChanged")); i++) {
                 free(printed);
-                harness_pullout_ok(&h, NULL, "solve", "--time-limit", "1", NULL);
+                harness_pullout_ok(&h, NULL, "solve", "--publish", "--from", "today", "--allow-drop", "--time-limit", "1", NULL);
                 usleep(50000);
                 printed = harness_read_file(path);
         }
