@@ -209,6 +209,7 @@ bench: deps
 install: $(PULLOUTD) $(PULLOUT) man
 	install -Dm755 $(PULLOUTD) $(DESTDIR)$(SBINDIR)/pulloutd
 	install -Dm755 $(PULLOUT) $(DESTDIR)$(BINDIR)/pullout
+	install -Dm755 scripts/pullout-alert-mail $(DESTDIR)$(BINDIR)/pullout-alert-mail
 	for page in $(MAN_PAGES); do \
 		test -f $$page || continue; \
 		section=$${page##*.}; \
@@ -233,7 +234,7 @@ install: $(PULLOUTD) $(PULLOUT) man
 	install -Dm644 tools/pullout.bash-completion $(DESTDIR)$(BASH_COMPLETION_DIR)/pullout
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/pulloutd $(DESTDIR)$(BINDIR)/pullout
+	rm -f $(DESTDIR)$(SBINDIR)/pulloutd $(DESTDIR)$(BINDIR)/pullout $(DESTDIR)$(BINDIR)/pullout-alert-mail
 	for page in $(MAN_SRC); do \
 		name=$$(basename $$page .scd); section=$${name##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$section/$$name; \

@@ -29,6 +29,7 @@ int conf_init(struct conf *conf) {
                 .fidelity_threshold_percent = 80,
                 .repeated_miss_count = 3,
                 .alert_command_timeout_seconds = 30,
+                .alert_digest_minute = -1,
                 .solver_time_limit_seconds = 10.0,
                 .solver_seed = 1,
                 .closed_keywords = strdup("No School;Holiday;Break;Teacher Workday;"
@@ -154,6 +155,13 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 if (parse_long(value, 1, 100, &number) < 0)
                         FAIL("repeated_misses: \"%s\" is not a count 1..100", value);
                 conf->repeated_miss_count = (int)number;
+                return 0;
+        }
+        if (KEY("alerts", "digest")) {
+                int minute = -1;
+                if (time_parse(value, &minute) < 0 || minute < 0 || minute >= 24 * 60)
+                        FAIL("digest: \"%s\" is not a time of day HH:MM", value);
+                conf->alert_digest_minute = minute;
                 return 0;
         }
         if (KEY("alerts", "command"))

@@ -28,6 +28,7 @@ struct conf {
         int repeated_miss_count; /* alert when one student misses this many in the window */
         char *alert_command; /* run with the alert as JSON on stdin; NULL: none */
         long long alert_command_timeout_seconds;
+        int alert_digest_minute; /* [alerts] digest = HH:MM: minutes after midnight; -1: one run per alert */
         /* [solver] */
         double solver_time_limit_seconds;
         unsigned solver_seed;

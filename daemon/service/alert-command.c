@@ -14,6 +14,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "service/alert-command.h"
+#include "service/alert-digest.h"
+#include "service/local-time.h"
 #include "store/alert-store.h"
 
 #define ALERT_COMMAND_ATTEMPTS_MAX 5
@@ -26,7 +28,45 @@ struct alert_command {
         struct event *child_event; /* SIGCHLD */
         struct event *child_timeout;
         struct event *retry_timer;
+        struct event *digest_timer; /* the next digest, on a real clock */
+        bool digest_wanted; /* due while another child ran: next when it ends */
+        struct store_alert *digest; /* what the running digest reports (child_alert 0) */
+        size_t n_digest;
 };
+
+static int spawn(struct daemon *daemon, int64_t id, const char *document);
+
+/* Hands the digest to the command now; nothing to report is no run. */
+static void start_digest(struct daemon *daemon) {
+        struct alert_command *rt = daemon->alert_command;
+        rt->digest_wanted = false;
+        struct store_alert *alerts = NULL;
+        size_t n = 0;
+        struct json_object *doc = alert_digest_build(daemon, &alerts, &n);
+        if (!doc)
+                return;
+        int r = spawn(daemon, 0, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+        json_object_put(doc);
+        if (r < 0) {
+                log_error("alert digest: cannot start the alert command: %s", strerror(-r));
+                store_alerts_free(alerts, n);
+                return;
+        }
+        log_info("alert digest: %zu alert%s handed to the alert command", n, n == 1 ? "" : "s");
+        rt->digest = alerts;
+        rt->n_digest = n;
+}
+
+static void digest_finished(struct daemon *daemon, bool ok) {
+        struct alert_command *rt = daemon->alert_command;
+        if (ok)
+                alert_digest_done(daemon, rt->digest, rt->n_digest, true);
+        else
+                log_warning("alert digest: the alert command failed; its alerts go in the next digest");
+        store_alerts_free(rt->digest, rt->n_digest);
+        rt->digest = NULL;
+        rt->n_digest = 0;
+}
 
 static void on_child(evutil_socket_t fd, short what, void *userdata);
 
@@ -51,7 +91,9 @@ static void finished(struct daemon *daemon, int status) {
         bool ok = !rt->child_timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
         rt->child = 0;
         evtimer_del(rt->child_timeout);
-        if (ok) {
+        if (id == 0) {
+                digest_finished(daemon, ok);
+        } else if (ok) {
                 if (store_alert_command_done(daemon->store, id) < 0)
                         log_warning("alert %lld: cannot record that the alert command ran: %s", (long long)id,
                                     store_error(daemon->store));
@@ -89,6 +131,34 @@ static void on_child(evutil_socket_t fd, short what, void *userdata) {
         pid_t pid = waitpid(rt->child, &status, WNOHANG);
         if (pid == rt->child)
                 finished(daemon, status);
+}
+
+static int ensure_runtime(struct daemon *daemon);
+
+static void on_digest_timer(evutil_socket_t fd, short what, void *userdata) {
+        alert_digest_run_due(userdata);
+        alert_command_kick(userdata);
+}
+
+int alert_digest_run_due(struct daemon *daemon) {
+        time_t next = alert_digest_next(daemon);
+        if (next == 0 || next > clock_now(&daemon->clock))
+                return 0;
+        int r = ensure_runtime(daemon);
+        if (r < 0)
+                return r;
+        /* The day is made once, whatever follows: the manual clock's loop moves on. */
+        char today[11];
+        date_format(local_date_of(clock_now(&daemon->clock), NULL), today);
+        alert_digest_done(daemon, NULL, 0, false);
+        char last[11] = "";
+        if (store_alert_digest_last(daemon->store, last) < 0 || strcmp(last, today) != 0)
+                return -EIO;
+        if (daemon->alert_command->child > 0)
+                daemon->alert_command->digest_wanted = true;
+        else
+                start_digest(daemon);
+        return 1;
 }
 
 static int spawn(struct daemon *daemon, int64_t id, const char *document) {
@@ -134,25 +204,48 @@ static int spawn(struct daemon *daemon, int64_t id, const char *document) {
         return 0;
 }
 
-void alert_command_kick(struct daemon *daemon) {
-        if (!daemon->base || !daemon->conf.alert_command || !daemon->conf.alert_command[0])
-                return;
+static int ensure_runtime(struct daemon *daemon) {
+        if (!daemon->base)
+                return -ENXIO;
         if (!daemon->alert_command && !(daemon->alert_command = calloc(1, sizeof *daemon->alert_command)))
-                return;
+                return -ENOMEM;
         struct alert_command *rt = daemon->alert_command;
-        if (rt->child > 0)
-                return;
         if (!rt->child_event) {
                 rt->child_event = evsignal_new(daemon->base, SIGCHLD, on_child, daemon);
                 rt->child_timeout = evtimer_new(daemon->base, on_timeout, daemon);
                 rt->retry_timer = evtimer_new(daemon->base, on_retry, daemon);
-                if (!rt->child_event || !rt->child_timeout || !rt->retry_timer ||
+                rt->digest_timer = evtimer_new(daemon->base, on_digest_timer, daemon);
+                if (!rt->child_event || !rt->child_timeout || !rt->retry_timer || !rt->digest_timer ||
                     evsignal_add(rt->child_event, NULL) < 0) {
                         log_error("alert command: cannot watch child processes");
-                        return;
+                        return -ENOMEM;
                 }
         }
+        return 0;
+}
+
+void alert_command_kick(struct daemon *daemon) {
+        if (!daemon->base || !daemon->conf.alert_command || !daemon->conf.alert_command[0])
+                return;
+        if (ensure_runtime(daemon) < 0)
+                return;
+        struct alert_command *rt = daemon->alert_command;
         time_t now = clock_now(&daemon->clock);
+        /* The next digest, on a real clock (a manual one moves only with ClockAdvance, which
+         * makes the digests it passes). */
+        time_t digest = alert_digest_next(daemon);
+        evtimer_del(rt->digest_timer);
+        if (digest && !daemon->clock.manual) {
+                struct timeval tv = { .tv_sec = digest > now ? digest - now : 0, .tv_usec = 1000 };
+                evtimer_add(rt->digest_timer, &tv);
+        }
+        if (rt->child > 0)
+                return;
+        if (rt->digest_wanted) {
+                start_digest(daemon);
+                if (rt->child > 0)
+                        return;
+        }
         struct store_alert alert = { 0 };
         int r = store_alert_next_command(daemon->store, &alert);
         if (r < 0)
@@ -186,6 +279,9 @@ void alert_command_stop(struct daemon *daemon) {
                 event_free(rt->child_timeout);
         if (rt->retry_timer)
                 event_free(rt->retry_timer);
+        if (rt->digest_timer)
+                event_free(rt->digest_timer);
+        store_alerts_free(rt->digest, rt->n_digest);
         free(rt);
         daemon->alert_command = NULL;
 }

@@ -8,6 +8,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "service/alert-digest.h"
 #include "service/alert-json.h"
 #include "service/alert-rules.h"
 #include "service/local-time.h"
@@ -25,6 +26,8 @@ static int document_of(struct daemon *daemon, int64_t id, bool new_alert) {
                 return r;
         struct json_object *document =
                 alert_document_json(&alert, daemon->school ? daemon->school->info.name : NULL);
+        /* Whom the alert command (pullout-alert-mail) writes to. */
+        json_object_object_add(document, "coordinators", alert_coordinators_json(daemon));
         r = store_alert_set_document(daemon->store, id,
                                      json_object_to_json_string_ext(document, JSON_C_TO_STRING_PLAIN));
         if (r >= 0 && new_alert) {
@@ -43,7 +46,9 @@ int alerts_raise(struct daemon *daemon, const char *kind, const char *key, const
         char now[32];
         time_t now_time = clock_now(&daemon->clock);
         daemon_format_time(now_time, now);
-        bool command = daemon->conf.alert_command && daemon->conf.alert_command[0];
+        /* With a digest the command runs once a day for all of them instead. */
+        bool command = daemon->conf.alert_command && daemon->conf.alert_command[0] &&
+                       daemon->conf.alert_digest_minute < 0;
         struct store_alert alert = {
                 .kind = (char *)kind, .key = (char *)key, .created_at = now, .session_id = (char *)session_id,
                 .student_id = (char *)student_id, .group_id = (char *)group_id, .staff_id = (char *)staff_id,

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "service/alert-command.h"
+#include "service/alert-digest.h"
 #include "service/alert-rules.h"
 #include "service/local-time.h"
 #include "service/session-json.h"
@@ -250,6 +251,15 @@ int sessions_advance(struct daemon *daemon, long long seconds, struct json_objec
                 if (next_due(daemon, &due) < 0)
                         break;
                 time_t now = clock_now(&daemon->clock), midnight = local_next_midnight(now);
+                /* The day's digest at its own time, between the events around it. */
+                time_t digest = alert_digest_next(daemon);
+                if (digest && digest <= target && digest < midnight && (!due.any || digest <= due.when)) {
+                        if (digest > now)
+                                clock_advance(&daemon->clock, digest - now);
+                        if (alert_digest_run_due(daemon) <= 0)
+                                break;
+                        continue;
+                }
                 /* The days pass one by one, so the horizon is stored before their events. */
                 if ((!due.any || due.when >= midnight) && midnight <= target) {
                         clock_advance(&daemon->clock, midnight - now);

@@ -2,6 +2,7 @@
  * index on key); the row carries its occurrences, its state, the alert command's attempts and
  * what the digest last said of it. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,24 @@ int store_alert_command_failed(struct store *store, int64_t id, int attempts, bo
         int r = store_run(store,
                           "UPDATE alerts SET command_state = ?, command_attempts = ?, command_next_at = ? WHERE id = ?",
                           "tdii", give_up ? "failed" : "pending", attempts, next_at, id);
+        return r < 0 ? r : 0;
+}
+
+int store_alert_digest_last(struct store *store, char day[static 11]) {
+        sqlite3_stmt *stmt = NULL;
+        day[0] = '\0';
+        int r = store_query(store, &stmt, "SELECT MAX(day) FROM alert_digests", "");
+        if (r < 0)
+                return r;
+        r = store_step(store, stmt, "read the last digest");
+        if (r > 0)
+                snprintf(day, 11, "%s", store_column_text(stmt, 0));
+        sqlite3_finalize(stmt);
+        return r < 0 ? r : 0;
+}
+
+int store_alert_digest_record(struct store *store, const char *day, const char *at) {
+        int r = store_run(store, "INSERT OR REPLACE INTO alert_digests (day, at) VALUES (?, ?)", "tt", day, at);
         return r < 0 ? r : 0;
 }
 

@@ -86,6 +86,9 @@ int store_alert_ack_kind(struct store *store, const char *kind, const char *befo
  * record of what it said. */
 int store_alert_digest_list(struct store *store, struct store_alert **ret_alerts, size_t *ret_n);
 int store_alert_digested(struct store *store, int64_t id, enum alert_state state);
+/* The last day (YYYY-MM-DD) a digest was made, "" when none; recording one. */
+int store_alert_digest_last(struct store *store, char day[static 11]);
+int store_alert_digest_record(struct store *store, const char *day, const char *at);
 
 /* The pending alert whose command is due first: 1 and *ret_alert, or 0 when none is pending. */
 int store_alert_next_command(struct store *store, struct store_alert *ret_alert);

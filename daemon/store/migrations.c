@@ -152,7 +152,8 @@ static const char migration_due_indexes[] =
 /* 6: one alert per cause (DESIGN §6). key is the cause; it is unique among the alerts not yet
  * resolved (a partial index), so a cause that comes back after it resolved opens a new alert and
  * the old one stays as history. count, first_seen and last_seen follow the occurrences;
- * digested_state is the state the last digest reported (NULL: not in a digest yet). The table is
+ * digested_state is the state the last digest reported (NULL: not in a digest yet), and
+ * alert_digests the school days a digest was made, so a restart neither repeats nor skips one. The table is
  * rebuilt because sqlite cannot drop the old UNIQUE (key). The alerts of earlier versions were
  * one per occurrence; they are kept as resolved history, and the rules raise each cause that
  * still holds again. */
@@ -175,7 +176,8 @@ static const char migration_alert_state[] =
         "DROP TABLE alerts;"
         "ALTER TABLE alerts_by_cause RENAME TO alerts;"
         "CREATE UNIQUE INDEX alerts_open_cause ON alerts(key) WHERE state != 'resolved';"
-        "CREATE INDEX alerts_by_state ON alerts(state, id);";
+        "CREATE INDEX alerts_by_state ON alerts(state, id);"
+        "CREATE TABLE IF NOT EXISTS alert_digests (day TEXT PRIMARY KEY, at TEXT NOT NULL);";
 
 /* 7: records that can be corrected and sessions that say where the students are (#14). One
  * score per student, measure and date: a second probe on the same day was a typo or a
