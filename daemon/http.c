@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -263,9 +265,16 @@ static void on_written(struct bufferevent *bev, void *userdata) {
 }
 
 static void on_event(struct bufferevent *bev, short what, void *userdata) {
-        (void)bev;
+        struct http_conn *conn = userdata;
+        if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+            evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+                /* A client that closed its side after the request still gets the answer. */
+                conn->closing = true;
+                bufferevent_disable(bev, EV_READ);
+                return;
+        }
         if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-                conn_free(userdata);
+                conn_free(conn);
 }
 
 static int conn_new(struct http_server *server, evutil_socket_t fd) {
@@ -385,9 +394,20 @@ int http_start(struct daemon *daemon) {
         char address[HTTP_ADDRESS_MAX];
         unsigned port;
         int r = split_listen(daemon->conf.listen, address, &port);
-        struct sockaddr_storage sa;
-        int sa_length = sizeof sa;
-        if (r < 0 || evutil_parse_sockaddr_port(daemon->conf.listen, (struct sockaddr *)&sa, &sa_length) < 0) {
+        struct sockaddr_storage sa = { 0 };
+        int sa_length = 0;
+        struct sockaddr_in *v4 = (struct sockaddr_in *)&sa;
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&sa;
+        if (r == 0 && inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
+                v4->sin_family = AF_INET;
+                v4->sin_port = htons((uint16_t)port);
+                sa_length = sizeof *v4;
+        } else if (r == 0 && inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
+                v6->sin6_family = AF_INET6;
+                v6->sin6_port = htons((uint16_t)port);
+                sa_length = sizeof *v6;
+        }
+        if (sa_length == 0) {
                 log_error("http: listen address \"%s\" is not ADDRESS:PORT", daemon->conf.listen);
                 return -EINVAL;
         }

@@ -66,6 +66,8 @@ int date_parse(const char *text, civil_date *ret_date) {
         int day = (text[8] - '0') * 10 + (text[9] - '0');
         if (year < 1970 || month < 1 || month > 12 || day < 1)
                 return -EINVAL;
+        if (date_from_ymd(year, month, day) > date_from_ymd(9999, 12, 31) - DATE_MARGIN_DAYS)
+                return -EINVAL; /* a week or horizon from it would print past 9999 */
         /* Round-trip to reject 2026-02-30 and friends. */
         civil_date date = date_from_ymd(year, month, day);
         int y, m, d;
@@ -80,7 +82,11 @@ char *date_format(civil_date date, char buf[static 11]) {
         int y, m, d;
         date_to_ymd(date, &y, &m, &d);
         char text[48];
-        snprintf(text, sizeof text, "%04d-%02d-%02d", y % 10000, m, d);
+        /* Only 0000..9999 fit; date_parse keeps what is derived from input inside (it printed
+         * the year modulo 10000: "to":"0000-01-03" for the week of 9999-12-31). */
+        if (y < 0 || y > 9999)
+                y = y < 0 ? 0 : 9999, m = y ? 12 : 1, d = y ? 31 : 1;
+        snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
         memcpy(buf, text, 10);
         buf[10] = '\0';
         return buf;

@@ -18,9 +18,14 @@ int time_parse(const char *text, int *ret_minutes);
 /* Writes "HH:MM" into buf (at least 6 bytes). Returns buf. */
 char *time_format(int minutes, char buf[static 6]);
 
-/* "YYYY-MM-DD" (a real calendar date). Returns 0 and sets *ret_date, or -EINVAL. */
+/* Days a date from outside keeps from 9999-12-31: the longest span derived from one (a
+ * horizon of at most 366 days and a week) still prints as YYYY-MM-DD. */
+#define DATE_MARGIN_DAYS 400
+/* "YYYY-MM-DD" (a real calendar date from 1970-01-01 to DATE_MARGIN_DAYS before 9999-12-31,
+ * i.e. 9998-11-26). Returns 0 and sets *ret_date, or -EINVAL. */
 int date_parse(const char *text, civil_date *ret_date);
-/* Writes "YYYY-MM-DD" into buf (at least 11 bytes). Returns buf. */
+/* Writes "YYYY-MM-DD" into buf (at least 11 bytes). Returns buf. A date outside the years
+ * 0000..9999 is written as the nearest end of that range (none from date_parse gets there). */
 char *date_format(civil_date date, char buf[static 11]);
 civil_date date_from_ymd(int year, int month, int day);
 void date_to_ymd(civil_date date, int *ret_year, int *ret_month, int *ret_day);

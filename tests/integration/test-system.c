@@ -230,6 +230,31 @@ END_TEST
 
 /* Creates the service user with the installed sysusers.d snippet, as systemd-sysusers does at
  * boot, and two people: one in the group pullout, one outside it. */
+/* The users this process made, removed again at the end of the test case: make check leaves
+ * the machine's user database as it found it (those already there stay). Members before
+ * the group's owner, so that userdel can drop the groups too. */
+static const char *const made_names[] = { MEMBER, OUTSIDER, SERVICE_USER };
+static bool made[3];
+
+static void remove_made_users(void) {
+        struct harness quiet = { 0 };
+        snprintf(quiet.dir, sizeof quiet.dir, "%s", root);
+        for (size_t i = 0; i < 3; i++) {
+                if (!made[i] || !getpwnam(made_names[i]))
+                        continue;
+                const char *userdel[] = { "userdel", made_names[i], NULL };
+                const char *groupdel[] = { "groupdel", made_names[i], NULL };
+                char *err = NULL;
+                int code = harness_command(&quiet, NULL, &err, userdel);
+                if (code != 0)
+                        fprintf(stderr, "test-system: userdel %s: exit %d: %s", made_names[i], code, err ? err : "");
+                free(err);
+                if (getgrnam(made_names[i]))
+                        harness_command(&quiet, NULL, NULL, groupdel);
+                made[i] = false;
+        }
+}
+
 static void ensure_users(void) {
         if (users_ready)
                 return;
@@ -268,6 +293,8 @@ static void ensure_users(void) {
 
 /* Once per test case: the installed tree (programs, policy, sysusers snippet). */
 static void users_case_setup(void) {
+        for (size_t i = 0; i < 3; i++)
+                made[i] = !getpwnam(made_names[i]);
         snprintf(root, sizeof root, "%s/pullout-system-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
         ck_assert(mkdtemp(root));
         ck_assert_int_eq(chmod(root, 0755), 0);
@@ -277,6 +304,9 @@ static void users_case_setup(void) {
 }
 
 static void users_case_teardown(void) {
+        /* In check's parent process: the tests that made the users ran in children. */
+        remove_made_users();
+        users_ready = false;
         if (root[0])
                 remove_tree(root);
         root[0] = '\0';

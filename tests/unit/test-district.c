@@ -238,7 +238,7 @@ START_TEST(test_summaries_are_checked_like_cells) {
         memset(text + n, 'a', big);
         strcpy(text + n + big, "\r\nEND:VEVENT\r\n" TAIL);
         ck_assert_int_eq(read_bad(text, NULL, &error), -EINVAL);
-        ck_assert_msg(strstr(error, "line 4: SUMMARY is 3145736 bytes long, more than the limit of 4096"), "%s", error);
+        ck_assert_msg(strstr(error, "line 7: SUMMARY is 3145736 bytes long, more than the limit of 4096"), "%s", error);
         free(error);
         free(text);
 }

@@ -32,6 +32,15 @@ START_TEST(test_date_round_trip_and_weekday) {
         ck_assert_int_eq(date_parse("2026-13-01", &date), -EINVAL);
         ck_assert_int_eq(date_parse("2026/09/14", &date), -EINVAL);
         ck_assert_int_eq(date_parse("1970-01-01", &date), 0);
+        /* The week of the last date accepted prints right; 9999-12-31 itself is refused (its
+         * week printed "0000-01-03"). */
+        char text[11];
+        ck_assert_int_eq(date_parse("9998-11-26", &date), 0);
+        ck_assert_str_eq(date_format(date_week_start(date) + 6 + 366, text), "9999-11-30");
+        ck_assert_int_eq(date_parse("9998-11-27", &date), -EINVAL);
+        ck_assert_int_eq(date_parse("9999-12-31", &date), -EINVAL);
+        ck_assert_str_eq(date_format(date_from_ymd(10000, 1, 3), text), "9999-12-31");
+        ck_assert_int_eq(date_parse("1970-01-01", &date), 0);
         ck_assert_int_eq(date, 0);
 }
 END_TEST
