@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "model/occurrence.h"
 #include "service/feed-items.h"
+#include "service/session-sync.h"
 #include "service/local-time.h"
 #include "store/session-store.h"
 
@@ -77,7 +78,9 @@ static int group_past(struct daemon *daemon, const struct schedule *schedule, si
  * other times is shown on its own, so a feed shows what happened and what will. */
 static int past_items(struct daemon *daemon, const struct schedule *schedule, struct ical_feed_item **items,
                       size_t *n) {
-        time_t now = clock_now(&daemon->clock);
+        /* Before a version published from a later day takes effect, the sessions stored stand
+         * as they are, as the past does. */
+        time_t now = sessions_settled_until(daemon);
         int64_t earliest = -1;
         int r = store_sessions_first_start(daemon->store, &earliest);
         if (r < 0 || earliest < 0 || earliest > (int64_t)now)

@@ -14,6 +14,7 @@
 #include "service/feed-items.h"
 #include "service/feed-json.h"
 #include "service/feed-service.h"
+#include "service/session-sync.h"
 #include "store/session-store.h"
 
 #define FLUSH_INTERVAL_SECONDS 60
@@ -208,7 +209,7 @@ static int schedule_with_history(struct daemon *daemon, struct schedule **ret_ow
         int64_t older_version = 0;
         size_t n = 0;
         *ret_owned = NULL;
-        int r = store_sessions_held_groups(daemon->store, (int64_t)clock_now(&daemon->clock), &held, &n);
+        int r = store_sessions_held_groups(daemon->store, (int64_t)sessions_settled_until(daemon), &held, &n);
         for (size_t i = 0; i < n && r >= 0; i++) {
                 const char *group_id = held[i].group_id;
                 if (schedule_find_group(merged ? merged : daemon->schedule, group_id) >= 0)

@@ -138,15 +138,20 @@ static int hold_new_week(struct daemon *daemon, const struct schedule *schedule,
         return r;
 }
 
+time_t sessions_settled_until(const struct daemon *daemon) {
+        time_t now = clock_now(&daemon->clock);
+        if (daemon->published_from > 0 && local_time_of(daemon->published_from, 0) > now)
+                return local_time_of(daemon->published_from, 0) - 1;
+        return now;
+}
+
 /* The stored future brought to schedule, inside the caller's transaction; the last day it
  * stored in *ret_until. A version published from a later day leaves the days before it as the
  * earlier version stored them (the week in progress stays as teachers were told). */
 static int sync_within(struct daemon *daemon, const struct schedule *schedule, civil_date *ret_until) {
-        time_t clock = clock_now(&daemon->clock), now = clock;
+        time_t clock = clock_now(&daemon->clock), now = sessions_settled_until(daemon);
         char now_text[32];
         daemon_format_time(clock, now_text);
-        if (daemon->published_from > 0 && local_time_of(daemon->published_from, 0) > now)
-                now = local_time_of(daemon->published_from, 0) - 1;
         struct occurrence *list = NULL;
         size_t n = 0;
         /* The horizon ahead, and any later day stored already (a week listed, a session

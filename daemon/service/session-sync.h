@@ -3,10 +3,16 @@
  * and later days when someone looks at them. */
 #pragma once
 
+#include <time.h>
+
 #include "model/timeutil.h"
 
 struct daemon;
 
+/* The moment before which the stored sessions stand as they are: now, or the start of the
+ * day the published version took effect when that is later (the days before it stay as the
+ * earlier version stored them). Feeds draw the weekly series from it on. */
+time_t sessions_settled_until(const struct daemon *daemon);
 /* Brings the stored future to the published schedule: sessions that have not started are
  * replaced where the schedule or the calendar changed them, the past is kept as it is. One
  * transaction. 0 or -errno (logged). */

@@ -871,6 +871,49 @@ START_TEST(test_feed_keeps_the_past_across_a_new_schedule) {
 }
 END_TEST
 
+/* The feed's sessions of the week from monday to saturday (excluded) are the daemon's. */
+static void assert_week_is_held(const char *path, int teacher, const char *monday, const char *saturday) {
+        char *calendar = fetch(path), *text, **got;
+        size_t n_got = expand_feed(calendar, &text, &got);
+        char **want;
+        size_t n_want = held_lines(monday, teacher, &want);
+        ck_assert_msg(n_want > 0, "the teacher's students have sessions the week of %s", monday);
+        char **week = NULL;
+        size_t n_week = 0;
+        for (size_t i = 0; i < n_got; i++)
+                if (strncmp(got[i], monday, 10) >= 0 && strncmp(got[i], saturday, 10) < 0) {
+                        week = realloc(week, (n_week + 1) * sizeof *week);
+                        week[n_week++] = got[i];
+                }
+        qsort(week, n_week, sizeof *week, compare_strings);
+        for (size_t i = 0; i < n_want && i < n_week; i++)
+                ck_assert_msg(strcmp(want[i], week[i]) == 0, "session %zu of the week of %s: the daemon holds %s, the feed %s",
+                              i, monday, want[i], week[i]);
+        ck_assert_msg(n_week == n_want, "the feed has %zu sessions the week of %s, the daemon %zu", n_week, monday, n_want);
+        for (size_t i = 0; i < n_want; i++)
+                free(want[i]);
+        free(want);
+        free(week);
+        free(got);
+        free(text);
+        free(calendar);
+}
+
+/* Midweek a new version is published from next Monday: the feed keeps this week as the
+ * daemon holds it (the earlier version's) and shows the new one from Monday. */
+START_TEST(test_feed_follows_a_version_published_from_next_monday) {
+        struct json_object *schedule = schedule_json();
+        int teacher = busiest_teacher(schedule);
+        json_object_put(schedule);
+        char *path = create_feed("--teacher", school->teachers[teacher].id, "full", NULL);
+        free(pullout_ok("clock", "advance", "2d", NULL)); /* Wednesday 07:30 */
+        free(pullout_ok("solve", "--publish", "--allow-drop", "--fresh", "--seed", "99", "--time-limit", "2", NULL));
+        assert_week_is_held(path, teacher, "2026-09-14", "2026-09-19");
+        assert_week_is_held(path, teacher, "2026-09-21", "2026-09-26");
+        free(path);
+}
+END_TEST
+
 static bool solving_now(void) {
         char *out = pullout_ok("status", "--json", NULL);
         struct json_object *status = json_tokener_parse(out);
@@ -958,6 +1001,7 @@ Suite *suite_feeds(void) {
         tcase_add_test(t, test_export_and_publish);
         tcase_add_test(t, test_cancellation_and_makeup_follow_into_the_feed);
         tcase_add_test(t, test_feed_keeps_the_past_across_a_new_schedule);
+        tcase_add_test(t, test_feed_follows_a_version_published_from_next_monday);
         suite_add_tcase(s, t);
         return s;
 }
