@@ -156,12 +156,24 @@ int cli_send_json(struct cli *cli, sd_bus_message *message, uint64_t timeout_use
 }
 
 int cli_student_id(struct cli *cli, const char *text, char id[static CLI_STUDENT_ID_MAX]) {
-        sd_bus_message *reply = NULL;
-        const char *found;
-        int r = cli_call(cli, "FindStudent", 0, &reply, "s", text);
+        sd_bus_message *message = NULL, *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *found = text;
+        int r = cli_new_call(cli, "FindStudent", &message);
         if (r != 0)
                 return r;
-        if (sd_bus_message_read(reply, "s", &found) < 0) {
+        if ((r = sd_bus_message_append(message, "s", text)) >= 0)
+                r = sd_bus_call(cli_bus(cli), message, 0, &error, &reply);
+        sd_bus_message_unref(message);
+        if (r < 0 && !sd_bus_error_has_name(&error, "org.pullout.Error.NotFound")) {
+                r = report_error(&error, r);
+                sd_bus_error_free(&error);
+                return r;
+        }
+        /* Not in the data set: the text goes on as an id, so the records of a student who left
+         * stay reachable and the command says itself what it does not know. */
+        sd_bus_error_free(&error);
+        if (reply && sd_bus_message_read(reply, "s", &found) < 0) {
                 fprintf(stderr, "pullout: unexpected reply from pulloutd\n");
                 sd_bus_message_unref(reply);
                 return EXIT_DAEMON_ERROR;

@@ -37,7 +37,9 @@ int cli_new_call(struct cli *cli, const char *method, sd_bus_message **ret_messa
 int cli_send(struct cli *cli, sd_bus_message *message, uint64_t timeout_usec, sd_bus_message **ret_reply);
 /* A student as a person names one (the id, the name or an unambiguous part of it, any case):
  * the daemon's FindStudent resolves it, so the CLI never holds the school's names. 0 with the
- * id in id, or EXIT_DAEMON_ERROR after printing why (none, or the candidates). */
+ * id in id (text itself when no current student matches: the command then says what it does
+ * not know, and a student who left keeps their records), or EXIT_DAEMON_ERROR after printing
+ * why (several candidates, or the daemon unreachable). */
 #define CLI_STUDENT_ID_MAX 65
 int cli_student_id(struct cli *cli, const char *text, char id[static CLI_STUDENT_ID_MAX]);
 /* For methods whose single result is a JSON document. */

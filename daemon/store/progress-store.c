@@ -37,7 +37,7 @@ int store_put_score(struct store *store, const char *student_id, const char *mea
         } else {
                 r = store_run(store,
                               "UPDATE scores SET value = ?, entered_at = ? WHERE student_id = ? AND measure = ? AND date = ?",
-                              "fttt" "t", value, entered_at, student_id, measure, day);
+                              "ftttt", value, entered_at, student_id, measure, day);
                 *ret_outcome = STORE_SCORE_REPLACED;
         }
         return r < 0 ? r : 0;
