@@ -44,7 +44,7 @@ static void setup(void) {
         char dir[512];
         snprintf(dir, sizeof dir, "%s/tests/fixtures/tiny-school", harness_source());
         harness_pullout_ok(&h, NULL, "import", dir, NULL);
-        harness_pullout_ok(&h, NULL, "solve", "--time-limit", "3", NULL);
+        harness_pullout_ok(&h, NULL, "solve", "--publish", "--time-limit", "3", NULL);
 }
 
 static void teardown(void) {
