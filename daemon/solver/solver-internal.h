@@ -93,3 +93,7 @@ int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule
                    const struct schedule *previous, const struct solver_weights *w, bool weigh_changed,
                    struct schedule_metrics *m);
 long solver_penalty(const struct schedule_metrics *m, const struct solver_weights *w, bool weigh_changed);
+
+/* bound.c: the upper bound of ctx's school; *ret_proven (may be NULL) says whether the LP was
+ * solved (false: the loose count of needs that fit the day). 0 or -ENOMEM. */
+int bound_compute(const struct solver_ctx *ctx, double max_seconds, long *ret_bound, bool *ret_proven);
