@@ -9,6 +9,10 @@
 #include "solver/search.h"
 
 #define LATE_ACCEPTANCE 400
+/* At most this share of the time limit goes to the LP bound. */
+#define BOUND_SHARE 0.3
+/* Per mille of moves that ruin and recreate while needs are unplaced. */
+#define LNS_PER_MILLE 20
 
 static double now_seconds(void) {
         struct timespec ts;
@@ -225,6 +229,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         int *order = NULL;
         long *keys = NULL;
         long *history = NULL;
+        int *scratch = NULL;
         size_t nbest = 0, capbest = 0;
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
@@ -287,6 +292,22 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         if (stop_requested(options)) {
                 stats.cancelled = true;
         }
+        /* The bound tells the search when to stop: no schedule places more. When every need
+         * that fits the day at all is placed it is that count, no LP needed. */
+        long possible = (long)school->n_needs - st.n_impossible;
+        long bound = possible;
+        if (!stats.cancelled && st.n_unplaced > st.n_impossible) {
+                double tb = now_seconds();
+                r = bound_compute(ctx, limit * BOUND_SHARE, (long)school->n_needs - st.n_unplaced, &bound,
+                                  &stats.bound_proven);
+                if (r < 0)
+                        goto finish;
+                stats.bound_seconds = now_seconds() - tb;
+                bound = bound < possible ? bound : possible;
+        } else {
+                stats.bound_proven = true;
+        }
+        stats.upper_bound = bound;
 
         /* Late acceptance local search; the best schedule seen is kept. */
         long cost = state_cost(&st), best_cost = cost;
@@ -324,7 +345,37 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         bool has_movable = false;
         for (size_t i = 0; i < st.ng; i++)
                 has_movable |= st.g[i].alive && !st.g[i].pinned;
-        while (!stats.cancelled && it < max_iter && since_best < idle_limit && (has_movable || st.n_unplaced > st.n_impossible)) {
+        /* Adaptive weights of the ruin-and-recreate neighbourhoods: those that pay are picked
+         * more often (reaction 0.1; a new best scores 10, an accepted move 1). */
+        double lns_weight[LNS_COUNT];
+        for (int k = 0; k < LNS_COUNT; k++)
+                lns_weight[k] = 1;
+        scratch = malloc((school->n_needs + 1) * sizeof *scratch);
+        if (!scratch) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        while (!stats.cancelled && it < max_iter && (has_movable || st.n_unplaced > st.n_impossible)) {
+                if (since_best >= idle_limit) {
+                        /* Settled. Done when no schedule places more; otherwise the time is
+                         * used: restart from the best with the large moves. */
+                        if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
+                            best_unplaced <= st.n_impossible)
+                                break;
+                        if (now_seconds() - t0 > limit) {
+                                stats.timed_out = true;
+                                break;
+                        }
+                        memcpy(st.g, best, nbest * sizeof *best);
+                        st.ng = nbest;
+                        move_begin(&st);
+                        state_compact(&st);
+                        cost = state_cost(&st);
+                        for (int i = 0; i < LATE_ACCEPTANCE; i++)
+                                history[i] = cost;
+                        since_best = 0;
+                        stats.restarts++;
+                }
                 if ((it & 255) == 0) {
                         if (stop_requested(options)) {
                                 stats.cancelled = true;
@@ -343,7 +394,17 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 int kind = rng_below(&st, 100);
                 bool unplaced = st.n_unplaced > st.n_impossible;
                 bool done;
-                if (unplaced && kind < 30)
+                int lns = -1;
+                if (unplaced && rng_below(&st, 1000) < LNS_PER_MILLE) {
+                        double total = 0;
+                        for (int k = 0; k < LNS_COUNT; k++)
+                                total += lns_weight[k];
+                        double x = (double)(rng_next(&st) >> 11) / 9007199254740992.0 * total;
+                        for (lns = 0; lns < LNS_COUNT - 1 && x >= lns_weight[lns]; lns++)
+                                x -= lns_weight[lns];
+                        done = move_ruin_recreate(&st, lns, scratch);
+                        kind = 100;
+                } else if (unplaced && kind < 30)
                         done = move_insert(&st);
                 else if (kind < 60)
                         done = move_relocate(&st);
@@ -365,7 +426,10 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 debug_verify(&st, kind < 30 && unplaced ? "insert" : kind < 60 ? "relocate" : kind < 82 ? "student" : kind < 92 ? "swap" : "merge");
                 long next = state_cost(&st);
                 int slot = (int)(it % LATE_ACCEPTANCE);
-                if (next <= cost || next < history[slot]) {
+                bool accepted = next <= cost || next < history[slot];
+                if (lns >= 0)
+                        lns_weight[lns] = 0.9 * lns_weight[lns] + 0.1 * (next < best_cost ? 10 : accepted ? 1 : 0.05);
+                if (accepted) {
                         cost = next;
                 } else {
                         move_rollback(&st);
@@ -387,11 +451,14 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
 #undef SAVE_BEST
         stats.iterations = it;
         r = build_schedule(&st, best, nbest, school, previous, ret_schedule);
+        if (r >= 0)
+                (*ret_schedule)->metrics.upper_bound = bound;
         stats.total_seconds = now_seconds() - t0;
         if (r >= 0 && ret_stats)
                 *ret_stats = stats;
 finish:
         free(history);
+        free(scratch);
         free(best);
         free(order);
         free(keys);

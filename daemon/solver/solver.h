@@ -48,6 +48,10 @@ struct solver_stats {
         double best_seconds; /* when the returned schedule was found */
         double total_seconds;
         long iterations;
+        long restarts; /* from the best schedule, once the search had settled short of the bound */
+        long upper_bound; /* no schedule places more needs (bound.c) */
+        bool bound_proven; /* the LP was solved (false: the count of needs that fit the day) */
+        double bound_seconds;
         bool cancelled, timed_out;
 };
 

@@ -11,10 +11,11 @@ static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size
         return snprintf(buf, size,
                         "{\"avoid_minutes\":%ld,\"preferred_minutes\":%ld,\"inconsistent_groups\":%ld,"
                         "\"back_to_back_days\":%ld,\"level_spread\":%ld,\"idle_minutes\":%ld,"
-                        "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld}",
+                        "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld,"
+                        "\"placed\":%ld,\"upper_bound\":%ld}",
                         m->avoid_minutes, m->preferred_minutes, m->inconsistent_groups,
                         m->back_to_back_days, m->level_spread, m->idle_minutes, m->interruptions,
-                        m->changed_meetings, m->penalty);
+                        m->changed_meetings, m->penalty, m->placed, m->upper_bound);
 }
 
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
@@ -79,6 +80,10 @@ static void parse_metrics(const char *text, struct schedule_metrics *m) {
                "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld}",
                &m->avoid_minutes, &m->preferred_minutes, &m->inconsistent_groups, &m->back_to_back_days,
                &m->level_spread, &m->idle_minutes, &m->interruptions, &m->changed_meetings, &m->penalty);
+        /* Added later (#11): rows written before have neither; placed is counted by the loader
+         * from the groups anyway (today's data may have lost some), the bound stays unknown. */
+        const char *p = strstr(text, "\"upper_bound\":");
+        m->upper_bound = p ? strtol(p + 14, NULL, 10) : -1;
 }
 
 /* One group's members and meetings of version into group (needs into needs[64]). */
@@ -177,6 +182,9 @@ int store_load_schedule(struct store *store, struct school *school, int64_t vers
         }
         if (r < 0)
                 goto out;
+        schedule->metrics.placed = 0;
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                schedule->metrics.placed += (long)schedule->groups[g].n_needs;
         *ret_schedule = schedule;
         schedule = NULL;
         r = 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "solver/solver-internal.h"
 #include "solver/solver.h"
 #include "tests/unit/solver-school.h"
 
@@ -208,6 +209,15 @@ START_TEST(test_bound_never_below_brute_force) {
                 int best = brute_force(s);
                 ck_assert_msg(bound >= best, "seed %u: bound %ld below a schedule placing %d of %zu", seed, bound, best,
                               s->n_needs);
+                /* Each model on its own is valid too (the large schools use the day model only). */
+                struct solver_ctx *ctx = NULL;
+                ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
+                for (int m = BOUND_TIME; m <= BOUND_DAY; m++) {
+                        long v = -1;
+                        ck_assert_int_eq(bound_model(ctx, (enum bound_model)m, 0, &v), 0);
+                        ck_assert_msg(v >= best, "seed %u: model %d gives %ld below %d", seed, m, v, best);
+                }
+                solver_ctx_free(ctx);
                 ck_assert_int_le(bound, (long)s->n_needs);
                 tight += bound == best;
                 school_unref(s);
