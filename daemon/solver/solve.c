@@ -1,6 +1,8 @@
 /* solve.c: the driver. A group's week is a day pattern plus one start time; needs are placed
  * hardest first, then late-acceptance local search improves the schedule with journaled moves. */
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,8 +220,10 @@ static bool stop_requested(const struct solver_options *o) {
         return o->cancel && *o->cancel;
 }
 
-int solver_solve(struct school *school, const struct schedule *previous, const struct solver_options *options,
-                 struct schedule **ret_schedule, struct solver_stats *ret_stats) {
+/* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
+ * every meeting changed from previous, so it competes with the others on equal terms. */
+static int solve_one(struct school *school, const struct schedule *previous, const struct solver_options *options,
+                     bool start_fresh, struct schedule **ret_schedule, struct solver_stats *ret_stats) {
         double t0 = now_seconds();
         double limit = options->time_limit_seconds > 0 ? options->time_limit_seconds : 10;
         struct solver_stats stats = { 0 };
@@ -239,7 +243,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 goto finish;
         st.weigh_changed = previous && !options->fresh;
         if (previous) {
-                r = adopt_previous(&st, previous, options->fresh);
+                r = adopt_previous(&st, previous, options->fresh || start_fresh);
                 if (r < 0)
                         goto finish;
         }
@@ -464,5 +468,106 @@ finish:
         free(keys);
         state_free(&st);
         solver_ctx_free(ctx);
+        return r;
+}
+
+/* ---- the portfolio ---------------------------------------------------------------------- */
+
+struct searcher {
+        struct school *school;
+        const struct schedule *previous;
+        struct solver_options options;
+        bool start_fresh;
+        struct schedule *schedule;
+        struct solver_stats stats;
+        int result;
+};
+
+static void *searcher_run(void *data) {
+        struct searcher *s = data;
+        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, &s->schedule, &s->stats);
+        return NULL;
+}
+
+static bool better(const struct searcher *a, const struct searcher *b) {
+        if (a->schedule->n_unscheduled != b->schedule->n_unscheduled)
+                return a->schedule->n_unscheduled < b->schedule->n_unscheduled;
+        return a->schedule->metrics.penalty < b->schedule->metrics.penalty;
+}
+
+int solver_solve(struct school *school, const struct schedule *previous, const struct solver_options *options,
+                 struct schedule **ret_schedule, struct solver_stats *ret_stats) {
+        int threads = options->threads;
+        if (threads <= 0) {
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = cpus > 0 ? (int)(cpus > 64 ? 64 : cpus) : 1;
+        }
+        if (threads == 1) {
+                int r = solve_one(school, previous, options, false, ret_schedule, ret_stats);
+                if (r >= 0 && ret_stats)
+                        ret_stats->threads = 1;
+                return r;
+        }
+        struct searcher *s = calloc((size_t)threads, sizeof *s);
+        pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+        bool *started = calloc((size_t)threads, sizeof *started);
+        int r = 0;
+        if (!s || !tid || !started) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        /* Searcher k runs with seed + k, on its own: nothing is shared while they run but the
+         * school (read only) and the cancel flag, so the result depends on the seed and the
+         * thread count only. Searcher 0 runs on this thread. */
+        for (int k = 0; k < threads; k++) {
+                s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options };
+                s[k].options.seed = options->seed + (unsigned)k;
+                s[k].options.threads = 1;
+        }
+        /* A placement outweighs keeping the published meetings: on a re-solve one searcher
+         * starts from scratch, so the result places at least what a fresh start finds. */
+        if (previous && !options->fresh)
+                s[1].start_fresh = true;
+        for (int k = 1; k < threads; k++)
+                started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
+        searcher_run(&s[0]);
+        for (int k = 1; k < threads; k++)
+                if (started[k])
+                        pthread_join(tid[k], NULL);
+        int best = -1;
+        for (int k = 0; k < threads; k++) {
+                if (s[k].result < 0 || !s[k].schedule) {
+                        if (s[k].result < 0 && (k == 0 || started[k]))
+                                r = s[k].result;
+                        continue;
+                }
+                if (best < 0 || better(&s[k], &s[best]))
+                        best = k;
+        }
+        if (best < 0) {
+                r = r < 0 ? r : -ENOMEM;
+                goto finish;
+        }
+        r = 0;
+        *ret_schedule = s[best].schedule;
+        s[best].schedule = NULL;
+        if (ret_stats) {
+                *ret_stats = s[best].stats;
+                ret_stats->threads = threads;
+                /* The bound is the smallest proven by any searcher (each is valid). */
+                for (int k = 0; k < threads; k++)
+                        if (s[k].schedule && s[k].stats.upper_bound < ret_stats->upper_bound)
+                                ret_stats->upper_bound = s[k].stats.upper_bound;
+        }
+        for (int k = 0; k < threads; k++)
+                if (s[k].schedule && s[k].stats.upper_bound < (*ret_schedule)->metrics.upper_bound)
+                        (*ret_schedule)->metrics.upper_bound = s[k].stats.upper_bound;
+finish:
+        if (s)
+                for (int k = 0; k < threads; k++)
+                        schedule_free(s[k].schedule);
+        free(s);
+        free(tid);
+        free(started);
         return r;
 }

@@ -37,6 +37,7 @@ struct solver_options {
         long max_iterations; /* local-search cap; 0: automatic (stops when it converges) */
         struct solver_weights weights;
         const volatile int *cancel; /* may be NULL; another thread sets it non-zero to stop early */
+        int threads; /* searches run side by side with seeds seed, seed + 1, ...; 0: one per CPU */
 };
 
 /* Fills options with the defaults (10 s, seed 1, default weights). */
@@ -52,6 +53,7 @@ struct solver_stats {
         long upper_bound; /* no schedule places more needs (bound.c) */
         bool bound_proven; /* the LP was solved (false: the count of needs that fit the day) */
         double bound_seconds;
+        int threads; /* searches run; the result is the best of them */
         bool cancelled, timed_out;
 };
 
@@ -59,7 +61,8 @@ struct solver_stats {
  * school object: groups are matched by id, needs by student id + program id, staff by id.
  * Its pinned groups are kept exactly (less students who no longer fit or left); unless
  * options->fresh, its other meetings are kept where they still fit, at a cost per change.
- * Deterministic for a seed unless the time limit or cancel is what stopped it.
+ * Deterministic for a seed and thread count unless the time limit or cancel is what stopped it:
+ * each thread searches on its own, the best result wins (ties: the lowest seed).
  * On cancel or time limit it returns the best schedule so far (ret_stats says which stopped it).
  * ret_stats may be NULL. Returns 0, -EINVAL (a school day empty or longer than 24 h) or -ENOMEM. */
 int solver_solve(struct school *school, const struct schedule *previous,
