@@ -216,8 +216,11 @@ void solver_options_default(struct solver_options *options) {
         solver_weights_default(&options->weights);
 }
 
+/* The portfolio's own stop (another searcher has placed every need that fits). */
+static __thread const volatile int *portfolio_stop;
+
 static bool stop_requested(const struct solver_options *o) {
-        return o->cancel && *o->cancel;
+        return (o->cancel && *o->cancel) || (portfolio_stop && *portfolio_stop);
 }
 
 /* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
@@ -296,22 +299,24 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         if (stop_requested(options)) {
                 stats.cancelled = true;
         }
-        /* The bound tells the search when to stop: no schedule places more. When every need
-         * that fits the day at all is placed it is that count, no LP needed. */
+        /* The bound tells the search when to stop: no schedule places more. Until the search
+         * settles short of every need that fits the day at all, that count is the bound and no
+         * LP is solved, which keeps schools where everything fits as fast as ever. */
         long possible = (long)school->n_needs - st.n_impossible;
         long bound = possible;
-        if (!stats.cancelled && st.n_unplaced > st.n_impossible) {
-                double tb = now_seconds();
-                r = bound_compute(ctx, limit * BOUND_SHARE, (long)school->n_needs - st.n_unplaced, &bound,
-                                  &stats.bound_proven);
-                if (r < 0)
-                        goto finish;
-                stats.bound_seconds = now_seconds() - tb;
-                bound = bound < possible ? bound : possible;
-        } else {
-                stats.bound_proven = true;
-        }
-        stats.upper_bound = bound;
+        bool bound_known = false;
+#define KNOW_BOUND(placed_now)                                                                            \
+        do {                                                                                          \
+                if (!bound_known && (placed_now) < possible) {                                        \
+                        double tb = now_seconds();                                                    \
+                        r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
+                        if (r < 0)                                                                    \
+                                goto finish;                                                          \
+                        stats.bound_seconds = now_seconds() - tb;                                     \
+                        bound = bound < possible ? bound : possible;                                  \
+                        bound_known = true;                                                           \
+                }                                                                                     \
+        } while (0)
 
         /* Late acceptance local search; the best schedule seen is kept. */
         long cost = state_cost(&st), best_cost = cost;
@@ -354,6 +359,9 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         double lns_weight[LNS_COUNT];
         for (int k = 0; k < LNS_COUNT; k++)
                 lns_weight[k] = 1;
+        /* The large moves start once the local search stagnates short of the bound: before
+         * that they would only slow down schools where everything fits. */
+        bool lns_on = false;
         scratch = malloc((school->n_needs + 1) * sizeof *scratch);
         if (!scratch) {
                 r = -ENOMEM;
@@ -363,6 +371,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 if (since_best >= idle_limit) {
                         /* Settled. Done when no schedule places more; otherwise the time is
                          * used: restart from the best with the large moves. */
+                        KNOW_BOUND((long)school->n_needs - best_unplaced);
                         if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
                             best_unplaced <= st.n_impossible)
                                 break;
@@ -379,6 +388,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                                 history[i] = cost;
                         since_best = 0;
                         stats.restarts++;
+                        lns_on = true;
                 }
                 if ((it & 255) == 0) {
                         if (stop_requested(options)) {
@@ -399,7 +409,9 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 bool unplaced = st.n_unplaced > st.n_impossible;
                 bool done;
                 int lns = -1;
-                if (unplaced && rng_below(&st, 1000) < LNS_PER_MILLE) {
+                if (!lns_on && since_best >= idle_limit / 8)
+                        lns_on = true; /* stagnating */
+                if (unplaced && lns_on && rng_below(&st, 1000) < LNS_PER_MILLE) {
                         double total = 0;
                         for (int k = 0; k < LNS_COUNT; k++)
                                 total += lns_weight[k];
@@ -454,6 +466,13 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         }
 #undef SAVE_BEST
         stats.iterations = it;
+        if (!stats.cancelled)
+                KNOW_BOUND((long)school->n_needs - best_unplaced);
+#undef KNOW_BOUND
+        if (!bound_known)
+                stats.bound_proven = best_unplaced <= st.n_impossible;
+        stats.upper_bound = bound;
+        stats.all_placed = best_unplaced <= st.n_impossible;
         r = build_schedule(&st, best, nbest, school, previous, ret_schedule);
         if (r >= 0)
                 (*ret_schedule)->metrics.upper_bound = bound;
@@ -474,6 +493,7 @@ finish:
 /* ---- the portfolio ---------------------------------------------------------------------- */
 
 struct searcher {
+        const volatile int *stop;
         struct school *school;
         const struct schedule *previous;
         struct solver_options options;
@@ -485,6 +505,7 @@ struct searcher {
 
 static void *searcher_run(void *data) {
         struct searcher *s = data;
+        portfolio_stop = s->stop;
         s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, &s->schedule, &s->stats);
         return NULL;
 }
@@ -528,9 +549,19 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
          * starts from scratch, so the result places at least what a fresh start finds. */
         if (previous && !options->fresh)
                 s[1].start_fresh = true;
-        for (int k = 1; k < threads; k++)
+        volatile int stop = 0;
+        for (int k = 1; k < threads; k++) {
+                s[k].stop = &stop;
                 started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
+        }
         searcher_run(&s[0]);
+        portfolio_stop = NULL;
+        /* Searcher 0 placed every need that fits: nobody places more, its schedule is the
+         * answer (the others are stopped and not looked at, so timing cannot change it). This
+         * keeps re-solves of schools where everything fits as fast as one search. */
+        bool zero_wins = s[0].result >= 0 && s[0].schedule && s[0].stats.all_placed;
+        if (zero_wins)
+                stop = 1;
         for (int k = 1; k < threads; k++)
                 if (started[k])
                         pthread_join(tid[k], NULL);
@@ -541,7 +572,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                                 r = s[k].result;
                         continue;
                 }
-                if (best < 0 || better(&s[k], &s[best]))
+                if (best < 0 || (!zero_wins && better(&s[k], &s[best])))
                         best = k;
         }
         if (best < 0) {
@@ -555,11 +586,11 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 *ret_stats = s[best].stats;
                 ret_stats->threads = threads;
                 /* The bound is the smallest proven by any searcher (each is valid). */
-                for (int k = 0; k < threads; k++)
+                for (int k = 0; k < threads && !zero_wins; k++)
                         if (s[k].schedule && s[k].stats.upper_bound < ret_stats->upper_bound)
                                 ret_stats->upper_bound = s[k].stats.upper_bound;
         }
-        for (int k = 0; k < threads; k++)
+        for (int k = 0; k < threads && !zero_wins; k++)
                 if (s[k].schedule && s[k].stats.upper_bound < (*ret_schedule)->metrics.upper_bound)
                         (*ret_schedule)->metrics.upper_bound = s[k].stats.upper_bound;
 finish:

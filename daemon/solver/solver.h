@@ -54,6 +54,7 @@ struct solver_stats {
         bool bound_proven; /* the LP was solved (false: the count of needs that fit the day) */
         double bound_seconds;
         int threads; /* searches run; the result is the best of them */
+        bool all_placed; /* every need that fits the school day at all is placed */
         bool cancelled, timed_out;
 };
 
