@@ -47,7 +47,7 @@ SANITIZE_FLAGS =
 endif
 
 # Everything is found with pkg-config; libcsv ships no .pc file, so it is checked by header.
-DAEMON_PKGS = libevent libevent_pthreads sqlite3 libical libsystemd json-c inih libcrypto
+DAEMON_PKGS = libevent libevent_pthreads sqlite3 libical libsystemd json-c inih libcrypto clp
 CLI_PKGS = libsystemd json-c
 TEST_PKGS = check
 ALL_PKGS = $(sort $(DAEMON_PKGS) $(CLI_PKGS) $(TEST_PKGS))

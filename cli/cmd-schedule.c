@@ -67,6 +67,13 @@ static void print_summary(struct json_object *summary) {
         printf("schedule version %lld: %lld of %lld needs scheduled in %lld groups\n",
                (long long)json_int_of(summary, "version"), (long long)json_int_of(summary, "needs_scheduled"),
                (long long)json_int_of(summary, "needs_total"), (long long)json_int_of(summary, "groups"));
+        long long placed = json_int_of(summary, "placed"), needs = json_int_of(summary, "needs");
+        struct json_object *bound = json_object_object_get(summary, "upper_bound");
+        if (bound)
+                printf("placed %lld of %lld needs; no schedule can place more than %lld\n", placed, needs,
+                       (long long)json_object_get_int64(bound));
+        else
+                printf("placed %lld of %lld needs\n", placed, needs);
         printf("meetings changed from the published version: %lld\n\n",
                (long long)json_int_of(metrics, "changed_meetings"));
         struct table *table = table_new(6, "STAFF", "NAME", "GROUPS", "STUDENTS", "SESSIONS/WK", "MINUTES/WK");

@@ -178,6 +178,12 @@ static int conf_apply(struct conf *conf, const char *section, const char *key, c
                 conf->solver_time_limit_seconds = (double)seconds;
                 return 0;
         }
+        if (KEY("solver", "threads")) {
+                if (parse_long(value, 0, 64, &number) < 0)
+                        FAIL("threads: \"%s\" is not a number of threads 0..64 (0: one per CPU)", value);
+                conf->solver_threads = (int)number;
+                return 0;
+        }
         if (KEY("solver", "seed")) {
                 if (parse_long(value, 0, UINT_MAX > LONG_MAX ? LONG_MAX : (long)UINT_MAX, &number) < 0)
                         FAIL("seed: \"%s\" is not a non-negative integer", value);

@@ -32,6 +32,7 @@ struct conf {
         /* [solver] */
         double solver_time_limit_seconds;
         unsigned solver_seed;
+        int solver_threads; /* 0: one per CPU */
         struct conf_weight weights[CONF_WEIGHTS_MAX];
         int n_weights;
         /* [calendar] */

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 build-essential pkg-config
 libevent-dev libsqlite3-dev libical-dev libsystemd-dev libjson-c-dev libinih-dev libcsv-dev
-libssl-dev check libsubunit-dev
+libssl-dev check libsubunit-dev coinor-libclp-dev
 dbus scdoc sqlite3 systemd
 python3 python3-vobject curl
 "

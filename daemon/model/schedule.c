@@ -7,8 +7,10 @@
 
 struct schedule *schedule_new(struct school *school) {
         struct schedule *schedule = calloc(1, sizeof *schedule);
-        if (schedule)
+        if (schedule) {
                 schedule->school = school_ref(school);
+                schedule->metrics.upper_bound = -1;
+        }
         return schedule;
 }
 

@@ -43,6 +43,8 @@ struct schedule_metrics {
         long interruptions; /* distinct (homeroom, day, start) moments a class is interrupted */
         long changed_meetings; /* meetings differing from the previous schedule */
         long penalty; /* weighted sum; lower is better */
+        long placed; /* needs in a group */
+        long upper_bound; /* no schedule of the data places more (the solver's proof); -1: unknown */
 };
 
 struct schedule {

@@ -16,6 +16,9 @@ struct json_object *schedule_metrics_json(const struct schedule_metrics *m) {
         json_object_object_add(o, "interruptions", json_object_new_int64(m->interruptions));
         json_object_object_add(o, "changed_meetings", json_object_new_int64(m->changed_meetings));
         json_object_object_add(o, "penalty", json_object_new_int64(m->penalty));
+        json_object_object_add(o, "placed", json_object_new_int64(m->placed));
+        if (m->upper_bound >= 0)
+                json_object_object_add(o, "upper_bound", json_object_new_int64(m->upper_bound));
         return o;
 }
 
@@ -111,6 +114,11 @@ struct json_object *schedule_summary_json(const struct schedule *schedule, const
         json_object_object_add(o, "needs_total", json_object_new_int64((int64_t)school->n_needs));
         json_object_object_add(o, "groups", json_object_new_int64((int64_t)schedule->n_groups));
         json_object_object_add(o, "unscheduled", json_object_new_int64((int64_t)schedule->n_unscheduled));
+        /* DESIGN §4: placed and upper_bound side by side wherever a schedule is summed up. */
+        json_object_object_add(o, "placed", json_object_new_int64((int64_t)placed));
+        json_object_object_add(o, "needs", json_object_new_int64((int64_t)school->n_needs));
+        if (schedule->metrics.upper_bound >= 0)
+                json_object_object_add(o, "upper_bound", json_object_new_int64(schedule->metrics.upper_bound));
 
         struct json_object *load = json_object_new_array();
         for (size_t s = 0; s < school->n_staff; s++) {

@@ -167,6 +167,7 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
                                                                          : daemon->conf.solver_time_limit_seconds;
         job->options.seed = request->seed_given ? request->seed : daemon->conf.solver_seed;
         job->options.fresh = request->fresh;
+        job->options.threads = daemon->conf.solver_threads;
         job->options.cancel = &job->cancel;
         int r = booked_spans(daemon, job);
         if (r < 0) {

@@ -340,7 +340,8 @@ int versions_solved(struct daemon *daemon, struct schedule *schedule, unsigned s
         json_object_object_add(o, "state", json_object_new_string(what_if ? "what-if" : "draft"));
         json_object_object_add(o, "placed", json_object_new_int64((int64_t)placed));
         json_object_object_add(o, "needs", json_object_new_int64((int64_t)needs));
-        json_object_object_add(o, "upper_bound", NULL); /* the solver proves none yet */
+        long bound = schedule->metrics.upper_bound; /* -1: every need placed, or none computed */
+        json_object_object_add(o, "upper_bound", bound >= 0 ? json_object_new_int64(bound) : NULL);
         json_object_object_add(o, "diff", version_diff_json(daemon->schedule ? daemon->schedule->version : 0,
                                                             version, &diff));
         schedule_diff_done(&diff);

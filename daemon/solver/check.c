@@ -215,6 +215,10 @@ int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule
                                 out.changed_meetings += (long)previous->groups[p].n_meetings;
         }
         out.penalty = solver_penalty(&out, w, weigh_changed);
+        /* Placed is counted here; the bound is the solver's proof, kept from the schedule. */
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                out.placed += (long)schedule->groups[g].n_needs;
+        out.upper_bound = schedule->metrics.upper_bound;
         *m = out;
         return 0;
 }

@@ -238,6 +238,16 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
                         free_staff = staff_list[i];
                 }
         }
+        long bound = schedule->metrics.upper_bound;
+        if (someone_free && bound >= 0 && schedule->metrics.placed >= bound) {
+                /* Proven: no schedule of this data places more needs than this one. */
+                const struct staff *st = &school->staff[free_staff];
+                textbuf_printf(sb, "lost to capacity: %s and %s (%s) share a free time, but no schedule of this data "
+                              "places more than %ld needs and this one places %ld, so seating %s takes the place "
+                              "of another student",
+                              s->name, st->name, st->id, bound, schedule->metrics.placed, s->name);
+                return CAUSE_STAFF_FULL;
+        }
         if (someone_free) {
                 const struct staff *st = &school->staff[free_staff];
                 textbuf_printf(sb, "%s and %s (%s) are both free at a common time, but the search ended before "
@@ -245,7 +255,7 @@ static enum cause diagnose(const struct solver_ctx *ctx, const struct schedule *
                               s->name, st->name, st->id);
                 return CAUSE_SEARCH;
         }
-        textbuf_printf(sb, "%s is free ", s->name);
+        textbuf_printf(sb, "lost to capacity: %s is free ", s->name);
         ctx_print_windows(sb, ctx, &left, minutes, 4);
         textbuf_printf(sb, ", but every interventionist trained for %s is full then (", p->id);
         for (int i = 0; i < ns && i < 4; i++) {
@@ -357,7 +367,16 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
                                       n->minutes);
                         enum cause cause = diagnose(ctx, schedule, (int)i, &sb);
                         lines_take(&out, &sb);
-                        lines_add(&out, "  what would free it: %s", advice(cause));
+                        if (cause == CAUSE_STAFF_FULL)
+                                /* The kind and amount of time that would seat it. */
+                                lines_add(&out,
+                                          "  what would free it: %d × %d min a week more of an interventionist trained "
+                                          "for %s (plus %d min transition each), at the student's free times above; "
+                                          "or room in a group: raise %s's max_group (now %d)",
+                                          n->sessions_per_week, n->minutes, p->id, school->info.transition_minutes, p->id,
+                                          p->max_group);
+                        else
+                                lines_add(&out, "  what would free it: %s", advice(cause));
                         continue;
                 }
                 const struct group *gr = &schedule->groups[g];

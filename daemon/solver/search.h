@@ -174,3 +174,11 @@ bool move_swap(struct state *st);
 bool move_merge(struct state *st);
 bool move_eject(struct state *st, int need);
 bool move_insert(struct state *st);
+
+/* ---- lns.c: ruin and recreate ---- */
+
+enum { LNS_STAFF, LNS_PROGRAM, LNS_BAND, LNS_GRADE, LNS_NEED, LNS_COUNT };
+extern const char *const lns_names[LNS_COUNT];
+/* Ruins one part of the schedule of the kind (around a random group or unplaced need) and
+ * re-seats its students and every unplaced need. scratch holds n_needs ints. */
+bool move_ruin_recreate(struct state *st, int kind, int *scratch);

@@ -1,6 +1,8 @@
 /* solve.c: the driver. A group's week is a day pattern plus one start time; needs are placed
  * hardest first, then late-acceptance local search improves the schedule with journaled moves. */
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,10 @@
 #include "solver/search.h"
 
 #define LATE_ACCEPTANCE 400
+/* At most this share of the time limit goes to the LP bound. */
+#define BOUND_SHARE 0.3
+/* Per mille of moves that ruin and recreate while needs are unplaced. */
+#define LNS_PER_MILLE 20
 
 static double now_seconds(void) {
         struct timespec ts;
@@ -210,12 +216,17 @@ void solver_options_default(struct solver_options *options) {
         solver_weights_default(&options->weights);
 }
 
+/* The portfolio's own stop (another searcher has placed every need that fits). */
+static __thread const volatile int *portfolio_stop;
+
 static bool stop_requested(const struct solver_options *o) {
-        return o->cancel && *o->cancel;
+        return (o->cancel && *o->cancel) || (portfolio_stop && *portfolio_stop);
 }
 
-int solver_solve(struct school *school, const struct schedule *previous, const struct solver_options *options,
-                 struct schedule **ret_schedule, struct solver_stats *ret_stats) {
+/* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
+ * every meeting changed from previous, so it competes with the others on equal terms. */
+static int solve_one(struct school *school, const struct schedule *previous, const struct solver_options *options,
+                     bool start_fresh, struct schedule **ret_schedule, struct solver_stats *ret_stats) {
         double t0 = now_seconds();
         double limit = options->time_limit_seconds > 0 ? options->time_limit_seconds : 10;
         struct solver_stats stats = { 0 };
@@ -225,6 +236,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         int *order = NULL;
         long *keys = NULL;
         long *history = NULL;
+        int *scratch = NULL;
         size_t nbest = 0, capbest = 0;
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
@@ -235,7 +247,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 goto finish;
         st.weigh_changed = previous && !options->fresh;
         if (previous) {
-                r = adopt_previous(&st, previous, options->fresh);
+                r = adopt_previous(&st, previous, options->fresh || start_fresh);
                 if (r < 0)
                         goto finish;
         }
@@ -288,6 +300,24 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         if (stop_requested(options)) {
                 stats.cancelled = true;
         }
+        /* The bound tells the search when to stop: no schedule places more. Until the search
+         * settles short of every need that fits the day at all, that count is the bound and no
+         * LP is solved, which keeps schools where everything fits as fast as ever. */
+        long possible = (long)school->n_needs - st.n_impossible;
+        long bound = possible;
+        bool bound_known = false;
+#define KNOW_BOUND(placed_now)                                                                            \
+        do {                                                                                          \
+                if (!bound_known && (placed_now) < possible) {                                        \
+                        double tb = now_seconds();                                                    \
+                        r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
+                        if (r < 0)                                                                    \
+                                goto finish;                                                          \
+                        stats.bound_seconds = now_seconds() - tb;                                     \
+                        bound = bound < possible ? bound : possible;                                  \
+                        bound_known = true;                                                           \
+                }                                                                                     \
+        } while (0)
 
         /* Late acceptance local search; the best schedule seen is kept. */
         long cost = state_cost(&st), best_cost = cost;
@@ -325,7 +355,42 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         bool has_movable = false;
         for (size_t i = 0; i < st.ng; i++)
                 has_movable |= st.g[i].alive && !st.g[i].pinned;
-        while (!stats.cancelled && it < max_iter && since_best < idle_limit && (has_movable || st.n_unplaced > st.n_impossible)) {
+        /* Adaptive weights of the ruin-and-recreate neighbourhoods: those that pay are picked
+         * more often (reaction 0.1; a new best scores 10, an accepted move 1). */
+        double lns_weight[LNS_COUNT];
+        for (int k = 0; k < LNS_COUNT; k++)
+                lns_weight[k] = 1;
+        /* The large moves start once the local search stagnates short of the bound: before
+         * that they would only slow down schools where everything fits. */
+        bool lns_on = false;
+        scratch = malloc((school->n_needs + 1) * sizeof *scratch);
+        if (!scratch) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        while (!stats.cancelled && it < max_iter && (has_movable || st.n_unplaced > st.n_impossible)) {
+                if (since_best >= idle_limit) {
+                        /* Settled. Done when no schedule places more; otherwise the time is
+                         * used: restart from the best with the large moves. */
+                        KNOW_BOUND((long)school->n_needs - best_unplaced);
+                        if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
+                            best_unplaced <= st.n_impossible)
+                                break;
+                        if (now_seconds() - t0 > limit) {
+                                stats.timed_out = true;
+                                break;
+                        }
+                        memcpy(st.g, best, nbest * sizeof *best);
+                        st.ng = nbest;
+                        move_begin(&st);
+                        state_compact(&st);
+                        cost = state_cost(&st);
+                        for (int i = 0; i < LATE_ACCEPTANCE; i++)
+                                history[i] = cost;
+                        since_best = 0;
+                        stats.restarts++;
+                        lns_on = true;
+                }
                 if ((it & 255) == 0) {
                         if (stop_requested(options)) {
                                 stats.cancelled = true;
@@ -344,7 +409,19 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 int kind = rng_below(&st, 100);
                 bool unplaced = st.n_unplaced > st.n_impossible;
                 bool done;
-                if (unplaced && kind < 30)
+                int lns = -1;
+                if (!lns_on && since_best >= idle_limit / 8)
+                        lns_on = true; /* stagnating */
+                if (unplaced && lns_on && rng_below(&st, 1000) < LNS_PER_MILLE) {
+                        double total = 0;
+                        for (int k = 0; k < LNS_COUNT; k++)
+                                total += lns_weight[k];
+                        double x = (double)(rng_next(&st) >> 11) / 9007199254740992.0 * total;
+                        for (lns = 0; lns < LNS_COUNT - 1 && x >= lns_weight[lns]; lns++)
+                                x -= lns_weight[lns];
+                        done = move_ruin_recreate(&st, lns, scratch);
+                        kind = 100;
+                } else if (unplaced && kind < 30)
                         done = move_insert(&st);
                 else if (kind < 60)
                         done = move_relocate(&st);
@@ -366,7 +443,10 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 debug_verify(&st, kind < 30 && unplaced ? "insert" : kind < 60 ? "relocate" : kind < 82 ? "student" : kind < 92 ? "swap" : "merge");
                 long next = state_cost(&st);
                 int slot = (int)(it % LATE_ACCEPTANCE);
-                if (next <= cost || next < history[slot]) {
+                bool accepted = next <= cost || next < history[slot];
+                if (lns >= 0)
+                        lns_weight[lns] = 0.9 * lns_weight[lns] + 0.1 * (next < best_cost ? 10 : accepted ? 1 : 0.05);
+                if (accepted) {
                         cost = next;
                 } else {
                         move_rollback(&st);
@@ -387,16 +467,139 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         }
 #undef SAVE_BEST
         stats.iterations = it;
+        if (!stats.cancelled)
+                KNOW_BOUND((long)school->n_needs - best_unplaced);
+#undef KNOW_BOUND
+        if (!bound_known)
+                stats.bound_proven = best_unplaced <= st.n_impossible;
+        stats.upper_bound = bound;
+        stats.all_placed = best_unplaced <= st.n_impossible;
         r = build_schedule(&st, best, nbest, school, previous, ret_schedule);
+        if (r >= 0)
+                (*ret_schedule)->metrics.upper_bound = bound;
         stats.total_seconds = now_seconds() - t0;
         if (r >= 0 && ret_stats)
                 *ret_stats = stats;
 finish:
         free(history);
+        free(scratch);
         free(best);
         free(order);
         free(keys);
         state_free(&st);
         solver_ctx_free(ctx);
+        return r;
+}
+
+/* ---- the portfolio ---------------------------------------------------------------------- */
+
+struct searcher {
+        const volatile int *stop;
+        struct school *school;
+        const struct schedule *previous;
+        struct solver_options options;
+        bool start_fresh;
+        struct schedule *schedule;
+        struct solver_stats stats;
+        int result;
+};
+
+static void *searcher_run(void *data) {
+        struct searcher *s = data;
+        portfolio_stop = s->stop;
+        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, &s->schedule, &s->stats);
+        return NULL;
+}
+
+static bool better(const struct searcher *a, const struct searcher *b) {
+        if (a->schedule->n_unscheduled != b->schedule->n_unscheduled)
+                return a->schedule->n_unscheduled < b->schedule->n_unscheduled;
+        return a->schedule->metrics.penalty < b->schedule->metrics.penalty;
+}
+
+int solver_solve(struct school *school, const struct schedule *previous, const struct solver_options *options,
+                 struct schedule **ret_schedule, struct solver_stats *ret_stats) {
+        int threads = options->threads;
+        if (threads <= 0) {
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = cpus > 0 ? (int)(cpus > 64 ? 64 : cpus) : 1;
+        }
+        if (threads == 1) {
+                int r = solve_one(school, previous, options, false, ret_schedule, ret_stats);
+                if (r >= 0 && ret_stats)
+                        ret_stats->threads = 1;
+                return r;
+        }
+        struct searcher *s = calloc((size_t)threads, sizeof *s);
+        pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+        bool *started = calloc((size_t)threads, sizeof *started);
+        int r = 0;
+        if (!s || !tid || !started) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        /* Searcher k runs with seed + k, on its own: nothing is shared while they run but the
+         * school (read only) and the cancel flag, so the result depends on the seed and the
+         * thread count only. Searcher 0 runs on this thread. */
+        for (int k = 0; k < threads; k++) {
+                s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options };
+                s[k].options.seed = options->seed + (unsigned)k;
+                s[k].options.threads = 1;
+        }
+        /* A placement outweighs keeping the published meetings: on a re-solve one searcher
+         * starts from scratch, so the result places at least what a fresh start finds. */
+        if (previous && !options->fresh)
+                s[1].start_fresh = true;
+        volatile int stop = 0;
+        for (int k = 1; k < threads; k++) {
+                s[k].stop = &stop;
+                started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
+        }
+        searcher_run(&s[0]);
+        portfolio_stop = NULL;
+        /* Searcher 0 placed every need that fits: nobody places more, its schedule is the
+         * answer (the others are stopped and not looked at, so timing cannot change it). This
+         * keeps re-solves of schools where everything fits as fast as one search. */
+        bool zero_wins = s[0].result >= 0 && s[0].schedule && s[0].stats.all_placed;
+        if (zero_wins)
+                stop = 1;
+        for (int k = 1; k < threads; k++)
+                if (started[k])
+                        pthread_join(tid[k], NULL);
+        int best = -1;
+        for (int k = 0; k < threads; k++) {
+                if (s[k].result < 0 || !s[k].schedule) {
+                        if (s[k].result < 0 && (k == 0 || started[k]))
+                                r = s[k].result;
+                        continue;
+                }
+                if (best < 0 || (!zero_wins && better(&s[k], &s[best])))
+                        best = k;
+        }
+        if (best < 0) {
+                r = r < 0 ? r : -ENOMEM;
+                goto finish;
+        }
+        r = 0;
+        *ret_schedule = s[best].schedule;
+        s[best].schedule = NULL;
+        if (ret_stats) {
+                *ret_stats = s[best].stats;
+                ret_stats->threads = threads;
+                /* The bound is the smallest proven by any searcher (each is valid). */
+                for (int k = 0; k < threads && !zero_wins; k++)
+                        if (s[k].schedule && s[k].stats.upper_bound < ret_stats->upper_bound)
+                                ret_stats->upper_bound = s[k].stats.upper_bound;
+        }
+        for (int k = 0; k < threads && !zero_wins; k++)
+                if (s[k].schedule && s[k].stats.upper_bound < (*ret_schedule)->metrics.upper_bound)
+                        (*ret_schedule)->metrics.upper_bound = s[k].stats.upper_bound;
+finish:
+        if (s)
+                for (int k = 0; k < threads; k++)
+                        schedule_free(s[k].schedule);
+        free(s);
+        free(tid);
+        free(started);
         return r;
 }

@@ -95,3 +95,12 @@ int solver_measure(const struct solver_ctx *ctx, const struct schedule *schedule
                    const struct schedule *previous, const struct solver_weights *w, bool weigh_changed,
                    struct schedule_metrics *m);
 long solver_penalty(const struct schedule_metrics *m, const struct solver_weights *w, bool weigh_changed);
+
+/* bound.c: the upper bound of ctx's school (known: a count some schedule places, -1 if none;
+ * the slow model is skipped when the fast one already meets it); *ret_proven (may be NULL) says whether the LP was
+ * solved (false: the loose count of needs that fit the day). 0 or -ENOMEM. */
+int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
+/* One model of bound.c: the time-indexed LP (-E2BIG when too large), the day LP, or the count
+ * of needs that fit the day. -EAGAIN when CLP did not prove the optimum in max_seconds. */
+enum bound_model { BOUND_TIME, BOUND_DAY, BOUND_COUNT_ONLY };
+int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max_seconds, long *ret);

@@ -43,6 +43,7 @@ struct solver_options {
          * take their interventionist (within the transition) or their students then. */
         const struct solver_busy *busy;
         size_t n_busy;
+        int threads; /* searches run side by side with seeds seed, seed + 1, ...; 0: one per CPU */
 };
 
 /* Fills options with the defaults (10 s, seed 1, default weights). */
@@ -54,6 +55,12 @@ struct solver_stats {
         double best_seconds; /* when the returned schedule was found */
         double total_seconds;
         long iterations;
+        long restarts; /* from the best schedule, once the search had settled short of the bound */
+        long upper_bound; /* no schedule places more needs (bound.c) */
+        bool bound_proven; /* the LP was solved (false: the count of needs that fit the day) */
+        double bound_seconds;
+        int threads; /* searches run; the result is the best of them */
+        bool all_placed; /* every need that fits the school day at all is placed */
         bool cancelled, timed_out;
 };
 
@@ -61,7 +68,8 @@ struct solver_stats {
  * school object: groups are matched by id, needs by student id + program id, staff by id.
  * Its pinned groups are kept exactly (less students who no longer fit or left); unless
  * options->fresh, its other meetings are kept where they still fit, at a cost per change.
- * Deterministic for a seed unless the time limit or cancel is what stopped it.
+ * Deterministic for a seed and thread count unless the time limit or cancel is what stopped it:
+ * each thread searches on its own, the best result wins (ties: the lowest seed).
  * On cancel or time limit it returns the best schedule so far (ret_stats says which stopped it).
  * ret_stats may be NULL. Returns 0, -EINVAL (a school day empty or longer than 24 h) or -ENOMEM. */
 int solver_solve(struct school *school, const struct schedule *previous,
@@ -82,6 +90,11 @@ int solver_check(const struct schedule *schedule, const struct schedule *previou
  * sits and why, or why it could not be placed and what would free it. Lines are malloc'd.
  * Returns 0, -EINVAL (no such student) or -ENOMEM. */
 int solver_explain(const struct schedule *schedule, int student, char ***ret_lines, size_t *ret_n);
+
+/* A proven upper bound on the needs any schedule of school can place (bound.c: the floor of
+ * a linear relaxation solved with CLP, given at most max_seconds, <= 0 for no limit; a looser
+ * count when the LP is too large or not solved in time). Returns 0 or -ENOMEM. */
+int solver_upper_bound(const struct school *school, double max_seconds, long *ret_bound);
 
 /* Frees an array of n strings as returned above. Accepts NULL. */
 void solver_strings_free(char **strings, size_t n);

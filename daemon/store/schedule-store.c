@@ -11,10 +11,11 @@ static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size
         return snprintf(buf, size,
                         "{\"avoid_minutes\":%ld,\"preferred_minutes\":%ld,\"inconsistent_groups\":%ld,"
                         "\"back_to_back_days\":%ld,\"level_spread\":%ld,\"idle_minutes\":%ld,"
-                        "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld}",
+                        "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld,"
+                        "\"placed\":%ld,\"upper_bound\":%ld}",
                         m->avoid_minutes, m->preferred_minutes, m->inconsistent_groups,
                         m->back_to_back_days, m->level_spread, m->idle_minutes, m->interruptions,
-                        m->changed_meetings, m->penalty);
+                        m->changed_meetings, m->penalty, m->placed, m->upper_bound);
 }
 
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
@@ -25,8 +26,8 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
         int r;
 
         metrics_text(&schedule->metrics, metrics, sizeof metrics);
-        if ((r = store_prepare(store, "INSERT INTO schedules (created_at, seed, metrics, state, placed, needs)"
-                                      " VALUES (?, ?, ?, ?, ?, ?)",
+        if ((r = store_prepare(store, "INSERT INTO schedules (created_at, seed, metrics, state, placed, needs, upper_bound)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, -1))", /* -1: no bound */
                                &version_stmt)) < 0 ||
             (r = store_prepare(store, "INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)", &group)) < 0 ||
             (r = store_prepare(store, "INSERT INTO group_members VALUES (?, ?, ?, ?, ?)", &member)) < 0 ||
@@ -37,8 +38,9 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
         int64_t placed = 0;
         for (size_t g = 0; g < schedule->n_groups; g++)
                 placed += (int64_t)schedule->groups[g].n_needs;
-        if ((r = store_save_row(store, version_stmt, "save schedule", "tittii", created_at, (int64_t)seed, metrics,
-                                state, placed, placed + (int64_t)schedule->n_unscheduled)) < 0)
+        if ((r = store_save_row(store, version_stmt, "save schedule", "tittiii", created_at, (int64_t)seed, metrics,
+                                state, placed, placed + (int64_t)schedule->n_unscheduled,
+                                (int64_t)schedule->metrics.upper_bound)) < 0)
                 goto out;
         int64_t version = store_last_insert_id(store);
 
@@ -84,6 +86,10 @@ static void parse_metrics(const char *text, struct schedule_metrics *m) {
                "\"interruptions\":%ld,\"changed_meetings\":%ld,\"penalty\":%ld}",
                &m->avoid_minutes, &m->preferred_minutes, &m->inconsistent_groups, &m->back_to_back_days,
                &m->level_spread, &m->idle_minutes, &m->interruptions, &m->changed_meetings, &m->penalty);
+        /* Added later (#11): rows written before have neither; placed is counted by the loader
+         * from the groups anyway (today's data may have lost some), the bound stays unknown. */
+        const char *p = strstr(text, "\"upper_bound\":");
+        m->upper_bound = p ? strtol(p + 14, NULL, 10) : -1;
 }
 
 /* One group's members and meetings of version into group (needs into needs[64]). */
@@ -183,6 +189,9 @@ int store_load_schedule(struct store *store, struct school *school, int64_t vers
         }
         if (r < 0)
                 goto out;
+        schedule->metrics.placed = 0;
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                schedule->metrics.placed += (long)schedule->groups[g].n_needs;
         *ret_schedule = schedule;
         schedule = NULL;
         r = 0;

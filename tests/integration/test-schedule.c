@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -282,6 +283,57 @@ START_TEST(test_solves_a_school_never_seen_without_breaking_a_rule) {
 }
 END_TEST
 
+/* #11: the solve says how many it placed against the proven bound, uses its time when short of
+ * it, and explain says which needs are lost to capacity and what time would seat them. */
+START_TEST(test_overloaded_solve_reports_bound_and_uses_its_time) {
+        char dir[400];
+        snprintf(dir, sizeof dir, "%s/school", h.dir);
+        const char *argv[] = { harness_gen_school(), "--students", "300", "--seed", "3", "--overloaded", dir, NULL };
+        ck_assert_int_eq(harness_command(&h, NULL, NULL, argv), 0);
+        run_ok("import", NULL, "import", dir, NULL);
+        char *out;
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        run_ok("solve", &out, "solve", "--time-limit", "3", NULL);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+        long placed = -1, needs = -1, bound = -1;
+        const char *line = strstr(out, "placed ");
+        ck_assert_msg(line && sscanf(line, "placed %ld of %ld needs; no schedule can place more than %ld", &placed, &needs,
+                                     &bound) == 3,
+                      "%s", out);
+        ck_assert_int_le(placed, bound);
+        ck_assert_int_le(bound, needs);
+        ck_assert_int_lt(bound, needs); /* overloaded: the bound knows it */
+        free(out);
+        /* Short of the bound, the search ran to its limit instead of stopping after a second. */
+        if (placed < bound)
+                ck_assert_msg(took >= 2.5, "stopped after %.2f s of 3 with %ld placed of at most %ld", took, placed, bound);
+
+        struct json_object *schedule = schedule_json();
+        struct json_object *metrics = json_object_object_get(schedule, "metrics");
+        ck_assert_int_eq(json_object_get_int64(json_object_object_get(metrics, "placed")), placed);
+        ck_assert_int_eq(json_object_get_int64(json_object_object_get(metrics, "upper_bound")), bound);
+        struct json_object *unscheduled = json_object_object_get(schedule, "unscheduled");
+        ck_assert_int_eq((long)json_object_array_length(unscheduled), needs - placed);
+        int lost = 0;
+        for (size_t i = 0; i < json_object_array_length(unscheduled) && lost == 0; i++) {
+                struct json_object *u = json_object_array_get_idx(unscheduled, i);
+                if (!strstr(json_object_get_string(json_object_object_get(u, "reason")), "lost to capacity"))
+                        continue;
+                lost++;
+                const char *program = json_object_get_string(json_object_object_get(u, "program_id"));
+                run_ok("explain", &out, "explain", json_object_get_string(json_object_object_get(u, "student_id")), NULL);
+                char want[160];
+                snprintf(want, sizeof want, "more of an interventionist trained for %s", program);
+                ck_assert_msg(strstr(out, "lost to capacity") && strstr(out, want), "%s", out);
+                free(out);
+        }
+        ck_assert_int_gt(lost, 0);
+        json_object_put(schedule);
+}
+END_TEST
+
 START_TEST(test_overloaded_school_places_what_time_allows_and_explains_the_rest) {
         char dir[400];
         snprintf(dir, sizeof dir, "%s/school", h.dir);
@@ -524,6 +576,7 @@ Suite *suite_schedule(void) {
         tcase_add_checked_fixture(tcase, setup, teardown);
         tcase_add_test(tcase, test_solves_a_school_never_seen_without_breaking_a_rule);
         tcase_add_test(tcase, test_overloaded_school_places_what_time_allows_and_explains_the_rest);
+        tcase_add_test(tcase, test_overloaded_solve_reports_bound_and_uses_its_time);
         tcase_add_test(tcase, test_loop_answers_during_a_long_solve_and_refuses_a_second);
         tcase_add_test(tcase, test_pins_moves_and_resolves);
         tcase_add_test(tcase, test_one_schedule_one_penalty);

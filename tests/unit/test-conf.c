@@ -28,6 +28,8 @@ START_TEST(test_defaults) {
         ck_assert_int_eq(conf.dosage_threshold_percent, 80);
         ck_assert_int_eq(conf.dosage_window_seconds, 14 * 86400);
         ck_assert_ptr_null(conf.alert_command);
+        ck_assert_double_eq(conf.solver_time_limit_seconds, 10.0);
+        ck_assert_int_eq(conf.solver_threads, 0);
         conf_clear(&conf);
 }
 END_TEST
@@ -36,6 +38,7 @@ START_TEST(test_reads_values) {
         write_conf("[daemon]\nlisten = 0.0.0.0:9000\nbase_url = https://feeds.example.org\n"
                    "[sessions]\nreminder_lead = 15m\ngrace_period = 2d\nhorizon = 6w\n"
                    "[alerts]\ndosage_threshold = 75\ncommand = /usr/local/bin/notify\n"
+                   "[solver]\ntime_limit = 30s\nthreads = 3\n"
                    "[weights]\navoid_minute = 7\n");
         struct conf conf;
         char *error = NULL;
@@ -48,6 +51,8 @@ START_TEST(test_reads_values) {
         ck_assert_int_eq(conf.horizon_seconds, 42 * 86400);
         ck_assert_int_eq(conf.dosage_threshold_percent, 75);
         ck_assert_str_eq(conf.alert_command, "/usr/local/bin/notify");
+        ck_assert_double_eq(conf.solver_time_limit_seconds, 30.0);
+        ck_assert_int_eq(conf.solver_threads, 3);
         ck_assert_int_eq(conf.n_weights, 1);
         ck_assert_str_eq(conf.weights[0].name, "avoid_minute");
         ck_assert_int_eq(conf.weights[0].value, 7);

@@ -1,0 +1,94 @@
+/* test-search.c: the search of #11 — the portfolio is deterministic for a seed and thread count,
+ * a re-solve places at least what a fresh solve places, and an overloaded solve uses its time
+ * limit when it is short of the proven bound. */
+#include <check.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "solver/solver.h"
+#include "tools/schoolgen/schoolgen.h"
+
+static struct school *overloaded(unsigned seed, int students) {
+        struct schoolgen_params p = { .seed = seed, .students = students, .overloaded = true };
+        struct school *s = NULL;
+        ck_assert_int_eq(schoolgen_build(&p, &s), 0);
+        return s;
+}
+
+static struct schedule *solve(struct school *school, const struct schedule *previous, unsigned seed, int threads,
+                              long iterations, double limit, struct solver_stats *stats) {
+        struct solver_options o;
+        solver_options_default(&o);
+        o.seed = seed;
+        o.threads = threads;
+        o.max_iterations = iterations;
+        o.time_limit_seconds = limit;
+        struct schedule *s = NULL;
+        ck_assert_int_eq(solver_solve(school, previous, &o, &s, stats), 0);
+        return s;
+}
+
+static long placed(const struct schedule *s) {
+        return (long)(s->school->n_needs - s->n_unscheduled);
+}
+
+START_TEST(test_same_seed_and_threads_same_schedule) {
+        struct school *school = overloaded(2, 100);
+        struct schedule *a = solve(school, NULL, 7, 2, 20000, 60, NULL);
+        struct schedule *b = solve(school, NULL, 7, 2, 20000, 60, NULL);
+        ck_assert_int_eq(placed(a), placed(b));
+        ck_assert_int_eq(a->n_groups, b->n_groups);
+        ck_assert_int_eq(a->metrics.penalty, b->metrics.penalty);
+        for (size_t g = 0; g < a->n_groups; g++) {
+                ck_assert_int_eq(a->groups[g].n_needs, b->groups[g].n_needs);
+                ck_assert_int_eq(a->groups[g].meetings[0].start, b->groups[g].meetings[0].start);
+        }
+        schedule_free(a);
+        schedule_free(b);
+        school_unref(school);
+}
+END_TEST
+
+/* The defect: a re-solve stopped after ~900 moves and kept the published meetings at the cost
+ * of 4-15 placements. */
+START_TEST(test_resolve_places_what_a_fresh_solve_places) {
+        for (unsigned seed = 1; seed <= 2; seed++) {
+                struct school *school = overloaded(seed, 100);
+                struct schedule *first = solve(school, NULL, seed, 2, 0, 1, NULL);
+                struct schedule *again = solve(school, first, seed, 2, 0, 1, NULL);
+                struct schedule *fresh = solve(school, NULL, seed + 10, 2, 0, 1, NULL);
+                ck_assert_msg(placed(again) >= placed(fresh), "seed %u: re-solve %ld, fresh %ld", seed, placed(again),
+                              placed(fresh));
+                ck_assert_int_ge(placed(again), placed(first));
+                schedule_free(first);
+                schedule_free(again);
+                schedule_free(fresh);
+                school_unref(school);
+        }
+}
+END_TEST
+
+/* The defect: the search stopped after about a second whatever the time limit said. */
+START_TEST(test_overloaded_solve_uses_its_time) {
+        struct school *school = overloaded(3, 100);
+        struct solver_stats stats;
+        struct schedule *s = solve(school, NULL, 1, 1, 0, 2, &stats);
+        ck_assert_int_le(placed(s), stats.upper_bound);
+        ck_assert_int_eq(s->metrics.upper_bound, stats.upper_bound);
+        if (placed(s) < stats.upper_bound)
+                ck_assert_msg(stats.total_seconds >= 1.9, "stopped after %.2f s", stats.total_seconds);
+        schedule_free(s);
+        school_unref(school);
+}
+END_TEST
+
+Suite *suite_search(void) {
+        Suite *suite = suite_create("search");
+        TCase *tc = tcase_create("search");
+        tcase_set_timeout(tc, 120);
+        tcase_add_test(tc, test_same_seed_and_threads_same_schedule);
+        tcase_add_test(tc, test_resolve_places_what_a_fresh_solve_places);
+        tcase_add_test(tc, test_overloaded_solve_uses_its_time);
+        suite_add_tcase(suite, tc);
+        return suite;
+}
