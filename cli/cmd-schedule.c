@@ -23,6 +23,9 @@ static const char solve_help[] =
         "  --time-limit SECONDS  search at most this long (default: pulloutd.conf solver.time_limit)\n"
         "  --seed N              the search's seed: same data and seed, same schedule\n"
         "  --fresh               start over instead of keeping the published meetings\n"
+        "  --what-if DIR         solve on the stored data set with DIR's staff.csv and/or\n"
+        "                        availability.csv laid over it; stored as a what-if version,\n"
+        "                        never published; the stored data set is not touched\n"
         "  --json                print the summary as JSON\n";
 
 static const char schedule_help[] =
@@ -106,12 +109,13 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 { "publish", no_argument, NULL, 'p' },
                 { "from", required_argument, NULL, 'F' },
                 { "allow-drop", no_argument, NULL, 'a' },
+                { "what-if", required_argument, NULL, 'w' },
                 { 0 },
         };
         double time_limit = 0;
         unsigned long seed = 0;
         bool seed_given = false, fresh = false, json = false, publish = false, allow_drop = false;
-        const char *from = NULL;
+        const char *from = NULL, *what_if = NULL;
         int c;
         if (wants_help(argc, argv, solve_help))
                 return 0;
@@ -145,6 +149,9 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 case 'a':
                         allow_drop = true;
                         break;
+                case 'w':
+                        what_if = optarg;
+                        break;
                 default:
                         return usage_error("solve", "unknown option");
                 }
@@ -153,6 +160,8 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 return usage_error("solve", "unexpected argument \"%s\"", argv[optind]);
         if ((from || allow_drop) && !publish)
                 return usage_error("solve", "--from and --allow-drop go with --publish (or pullout schedule publish)");
+        if (what_if && publish)
+                return usage_error("solve", "a --what-if is never published: import the files, then solve --publish");
 
         sd_bus_message *message = NULL;
         int r = cli_new_call(cli, "Solve", &message);
@@ -171,6 +180,10 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 a = sd_bus_message_append(message, "{sv}", "from", "s", from);
         if (a >= 0 && allow_drop)
                 a = sd_bus_message_append(message, "{sv}", "allow_drop", "b", 1);
+        if (a >= 0 && what_if && append_what_if(message, what_if) < 0) {
+                sd_bus_message_unref(message);
+                return EXIT_DAEMON_ERROR;
+        }
         if (a >= 0)
                 a = sd_bus_message_close_container(message);
         if (a < 0) {
@@ -191,7 +204,9 @@ int cmd_solve(struct cli *cli, int argc, char **argv) {
                 print_summary(summary);
                 printf("\n");
                 print_version_diff(json_object_object_get(summary, "diff"));
-                if (strcmp(json_string_of(summary, "state"), "published") == 0)
+                if (strcmp(json_string_of(summary, "state"), "what-if") == 0)
+                        print_what_if(summary);
+                else if (strcmp(json_string_of(summary, "state"), "published") == 0)
                         print_publication(summary);
                 else
                         printf("draft version %lld: nobody sees it until pullout schedule publish %lld\n",

@@ -71,6 +71,12 @@ int parse_json_option(int argc, char **argv, const char *command, bool *ret_json
 /* True when argv holds --help / -h; prints help text then. */
 bool wants_help(int argc, char **argv, const char *help);
 
+/* what-if.c */
+/* Appends the Solve option {"what_if": <the .csv files of dir>} to an open a{sv}; -1 after
+ * saying why on stderr. */
+int append_what_if(sd_bus_message *message, const char *dir);
+void print_what_if(struct json_object *summary);
+
 /* files.c */
 /* Reads a regular file (path relative to dirfd, AT_FDCWD for the working folder) whole, at
  * most max bytes, NUL-terminated. On failure prints "WHO: SHOWN: why" and returns -1. */

@@ -15,7 +15,7 @@ static const char *type_name(const char *type) {
                 { "u", "an unsigned integer" }, { "i", "an integer" },
                 { "x", "a 64-bit integer" },   { "t", "an unsigned 64-bit integer" },
                 { "d", "a number (double)" },  { "as", "an array of strings" },
-                { "au", "an array of unsigned integers" },
+                { "au", "an array of unsigned integers" }, { "a{say}", "a map of file names to contents" },
         };
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
                 if (strcmp(names[i].type, type) == 0)

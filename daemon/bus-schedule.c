@@ -8,16 +8,53 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "import/import.h"
 #include "service/schedule-json.h"
 #include "service/schedule-service.h"
 #include "service/solve-service.h"
 
-/* Options arrive as a{sv} so that new ones never change the signature. */
-static int read_solve_options(sd_bus_message *message, struct solve_request *request, sd_bus_error *error) {
+/* what_if (a{say}): file name -> contents, as the CLI read them; the daemon opens no path a
+ * caller names. Names are plain file names; the data stays in the message, kept until the
+ * solve has copied it. */
+static int read_what_if(sd_bus_message *message, const char *key, void *userdata, sd_bus_error *error) {
+        struct solve_request *request = userdata;
+        struct import_file *files = (struct import_file *)request->what_if;
+        int r;
+        if ((r = sd_bus_message_enter_container(message, 'v', "a{say}")) < 0 ||
+            (r = sd_bus_message_enter_container(message, 'a', "{say}")) < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(message, 'e', "say")) > 0) {
+                const char *name;
+                const void *data;
+                size_t size;
+                if ((r = sd_bus_message_read(message, "s", &name)) < 0 ||
+                    (r = sd_bus_message_read_array(message, 'y', &data, &size)) < 0 ||
+                    (r = sd_bus_message_exit_container(message)) < 0)
+                        return r;
+                if (request->n_what_if == IMPORT_MAX_FILES)
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                 "what_if: at most %d files", IMPORT_MAX_FILES);
+                if (!*name || strlen(name) > BUS_FILE_NAME_MAX || strchr(name, '/') || name[0] == '.')
+                        return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                                 "what_if: \"%.64s\" is not a data-set file name (e.g. staff.csv)",
+                                                 name);
+                files[request->n_what_if++] = (struct import_file){ .name = name, .data = data, .size = size };
+        }
+        if (r < 0 || (r = sd_bus_message_exit_container(message)) < 0)
+                return r;
+        return sd_bus_message_exit_container(message);
+}
+
+/* Options arrive as a{sv} so that new ones never change the signature. files has room for
+ * IMPORT_MAX_FILES what_if files. */
+static int read_solve_options(sd_bus_message *message, struct solve_request *request, struct import_file *files,
+                              sd_bus_error *error) {
         int fresh = 0, publish = 0, allow_drop = 0;
         const char *from = "";
-        bool time_limit_given = false;
+        bool time_limit_given = false, what_if_given = false;
+        request->what_if = files;
         const struct bus_option options[] = {
+                { .key = "what_if", .type = "a{say}", .given = &what_if_given, .read = read_what_if },
                 { .key = "time_limit", .type = "d", .value = &request->time_limit_seconds,
                   .given = &time_limit_given },
                 { .key = "seed", .type = "u", .value = &request->seed, .given = &request->seed_given },
@@ -26,9 +63,17 @@ static int read_solve_options(sd_bus_message *message, struct solve_request *req
                 { .key = "from", .type = "s", .value = &from },
                 { .key = "allow_drop", .type = "b", .value = &allow_drop },
         };
-        int r = bus_read_options(message, "solve", options, sizeof options / sizeof options[0], NULL, error);
+        int r = bus_read_options(message, "solve", options, sizeof options / sizeof options[0], request, error);
         if (r < 0)
                 return r;
+        if (!what_if_given)
+                request->what_if = NULL;
+        else if (request->n_what_if == 0)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "what_if holds no file (staff.csv, availability.csv)");
+        if (what_if_given && publish)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "a what-if is never published: drop publish, or import the files and solve");
         request->fresh = fresh;
         request->publish = publish;
         request->allow_drop = allow_drop;
@@ -69,8 +114,9 @@ static void solve_done(void *userdata, const struct solve_result *result) {
 
 static int method_solve(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         struct solve_request request = { 0 };
+        struct import_file files[IMPORT_MAX_FILES];
         char why[WHY_MAX] = "";
-        int r = read_solve_options(message, &request, error);
+        int r = read_solve_options(message, &request, files, error);
         if (r < 0)
                 return r;
         struct pending_solve *pending = calloc(1, sizeof *pending);

@@ -41,5 +41,14 @@ struct import_report {
 int import_school(const struct import_file *files, size_t n_files, struct school **ret_school,
                   struct import_report *report);
 
+/* A what-if (DESIGN §4 "Versions"): lays staff.csv and/or availability.csv over school, a
+ * private copy of the stored data set (refcount 1, as store_load_school gives it), reading them
+ * with the import's own readers so that a bad file is reported FILE:LINE exactly as an import
+ * would, and their references are checked against school's programs and staff. Any other
+ * file is an error. 0 with school changed; -EINVAL (all errors in the report) or -ENOMEM, with
+ * school half-replaced: drop it. */
+int import_overlay(struct school *school, const struct import_file *files, size_t n_files,
+                   struct import_report *report);
+
 /* Frees the report's lines and zeroes it. Accepts NULL. */
 void import_report_clear(struct import_report *report);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "import/import.h"
 #include "log.h"
 #include "service/local-time.h"
 #include "service/solve-service.h"
@@ -23,6 +24,14 @@ struct solve_job {
         struct schedule *previous;
         struct solver_options options;
         struct solver_busy *busy; /* booked make-ups ahead (options.busy) */
+        struct store_booked *booked; /* ... as read, by id: resolved against the school solved */
+        size_t n_booked;
+        /* A what-if: the files (copied) laid over school, a private copy of the stored data set,
+         * on the worker; its errors, one a line, in why_detail. */
+        bool what_if;
+        struct import_file *files;
+        size_t n_files;
+        char *why_detail;
         struct solve_request request;
         volatile int cancel;
         pthread_t thread;
@@ -40,6 +49,13 @@ static void solve_job_free(struct solve_job *job) {
                 return;
         school_unref(job->school);
         free(job->busy);
+        store_booked_free(job->booked, job->n_booked);
+        for (size_t i = 0; i < job->n_files; i++) {
+                free((char *)job->files[i].name);
+                free((char *)job->files[i].data);
+        }
+        free(job->files);
+        free(job->why_detail);
         schedule_free(job->previous);
         schedule_free(job->schedule);
         solver_strings_free(job->violations, job->n_violations);
@@ -48,9 +64,57 @@ static void solve_job_free(struct solve_job *job) {
         free(job);
 }
 
+/* The files of a what-if over the stored data set; -EINVAL with their errors in why_detail. */
+static int lay_over(struct solve_job *job) {
+        struct import_report report = { 0 };
+        int r = import_overlay(job->school, job->files, job->n_files, &report);
+        if (r == -EINVAL) {
+                size_t size = 1;
+                for (size_t i = 0; i < report.n_errors; i++)
+                        size += strlen(report.errors[i]) + 1;
+                if ((job->why_detail = calloc(1, size)))
+                        for (size_t i = 0; i < report.n_errors; i++) {
+                                if (i)
+                                        strcat(job->why_detail, "\n");
+                                strcat(job->why_detail, report.errors[i]);
+                        }
+        }
+        import_report_clear(&report);
+        return r;
+}
+
+/* The booked make-ups as indices into the school solved (a what-if's staff may differ). */
+static int resolve_busy(struct solve_job *job) {
+        if (job->n_booked > 0 && !(job->busy = calloc(job->n_booked, sizeof *job->busy)))
+                return -ENOMEM;
+        const struct school *school = job->school;
+        for (size_t i = 0; i < job->n_booked; i++) {
+                const struct store_booked *b = &job->booked[i];
+                job->busy[i] = (struct solver_busy){
+                        .staff = b->staff_id ? school_find_staff(school, b->staff_id) : -1,
+                        .student = b->student_id ? school_find_student(school, b->student_id) : -1,
+                        .date = b->date,
+                        .start = b->start,
+                        .end = b->end,
+                };
+        }
+        job->options.busy = job->busy;
+        job->options.n_busy = job->n_booked;
+        return 0;
+}
+
 static void *solve_thread(void *userdata) {
         struct solve_job *job = userdata;
-        job->result = solver_solve(job->school, job->previous, &job->options, &job->schedule, &job->stats);
+        job->result = job->what_if ? lay_over(job) : 0;
+        if (job->result == -EINVAL) {
+                job->result = -EBADMSG; /* the files', not the solver's */
+                event_active(job->done, EV_READ, 0);
+                return NULL;
+        }
+        if (job->result >= 0)
+                job->result = resolve_busy(job);
+        if (job->result >= 0)
+                job->result = solver_solve(job->school, job->previous, &job->options, &job->schedule, &job->stats);
         /* Checked independently of the search before anyone sees it. */
         if (job->result >= 0 &&
             solver_check(job->schedule, NULL, &job->options.weights, NULL, &job->violations, &job->n_violations) > 0)
@@ -72,6 +136,12 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
         pthread_join(job->thread, NULL);
         daemon->solve = NULL;
 
+        if (job->result == -EBADMSG) {
+                log_info("what-if refused: %s", job->why_detail ? job->why_detail : "out of memory");
+                tell(job, job->why_detail ? -EINVAL : -ENOMEM, job->why_detail ? job->why_detail : strerror(ENOMEM),
+                     NULL);
+                goto out;
+        }
         for (size_t i = 0; i < job->n_violations && i < 10; i++)
                 log_error("solver result breaks a rule: %s", job->violations[i]);
         if (job->result < 0) {
@@ -95,7 +165,8 @@ static void solve_done(evutil_socket_t fd, short what, void *userdata) {
         };
         struct json_object *report = NULL;
         char *detail = NULL;
-        int r = versions_solved(daemon, schedule, job->options.seed, false, job->request.publish ? &publish : NULL,
+        int r = versions_solved(daemon, schedule, job->options.seed, job->what_if,
+                                job->request.publish && !job->what_if ? &publish : NULL,
                                 &report, &detail, why);
         if (r < 0) {
                 log_info("solve: %s", why);
@@ -111,29 +182,28 @@ out:
 /* The booked make-ups of the stored weeks ahead: a new version is solved around them (their
  * interventionist and students are busy then), so publishing it double-books nobody. */
 static int booked_spans(struct daemon *daemon, struct solve_job *job) {
-        struct store_booked *rows = NULL;
-        size_t n = 0;
         civil_date today = local_today(daemon);
         civil_date until = daemon->sessions_stored_to > today ? daemon->sessions_stored_to + 1 : today + 7;
-        int r = store_sessions_booked_makeups(daemon->store, today, until, &rows, &n);
+        return store_sessions_booked_makeups(daemon->store, today, until, &job->booked, &job->n_booked);
+}
+
+/* A what-if's own copy of the stored data set and of the files (the call's message goes). */
+static int what_if_start(struct daemon *daemon, struct solve_job *job, const struct solve_request *request) {
+        int r = store_load_school(daemon->store, &job->school);
         if (r < 0)
                 return r;
-        if (n > 0 && !(job->busy = calloc(n, sizeof *job->busy))) {
-                store_booked_free(rows, n);
+        if (!(job->files = calloc(request->n_what_if ? request->n_what_if : 1, sizeof *job->files)))
                 return -ENOMEM;
+        for (size_t i = 0; i < request->n_what_if; i++) {
+                const struct import_file *f = &request->what_if[i];
+                char *name = strdup(f->name ? f->name : ""), *data = malloc(f->size ? f->size : 1);
+                job->files[job->n_files++] = (struct import_file){ .name = name, .data = data, .size = f->size };
+                if (!name || !data)
+                        return -ENOMEM;
+                if (f->size)
+                        memcpy(data, f->data, f->size);
         }
-        const struct school *school = job->school;
-        for (size_t i = 0; i < n; i++)
-                job->busy[i] = (struct solver_busy){
-                        .staff = rows[i].staff_id ? school_find_staff(school, rows[i].staff_id) : -1,
-                        .student = rows[i].student_id ? school_find_student(school, rows[i].student_id) : -1,
-                        .date = rows[i].date,
-                        .start = rows[i].start,
-                        .end = rows[i].end,
-                };
-        job->options.busy = job->busy;
-        job->options.n_busy = n;
-        store_booked_free(rows, n);
+        job->what_if = true;
         return 0;
 }
 
@@ -156,8 +226,19 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->done_fn = done;
         job->userdata = userdata;
         job->request = *request;
-        job->school = school_ref(daemon->school);
-        if (daemon->schedule && !(job->previous = schedule_copy(daemon->schedule))) {
+        job->request.what_if = NULL; /* borrowed: copied below */
+        job->request.n_what_if = 0;
+        /* A what-if is solved fresh: the published schedule's indices are into the stored
+         * school, not the overlaid one. */
+        int r = request->what_if ? what_if_start(daemon, job, request) : 0;
+        if (r < 0) {
+                solve_job_free(job);
+                return why_set(why, r, "cannot read the stored data set for the what-if: %s",
+                               r == -ENOMEM ? strerror(ENOMEM) : store_error(daemon->store));
+        }
+        if (!request->what_if)
+                job->school = school_ref(daemon->school);
+        if (daemon->schedule && !request->what_if && !(job->previous = schedule_copy(daemon->schedule))) {
                 solve_job_free(job);
                 return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
         }
@@ -166,10 +247,10 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->options.time_limit_seconds = request->time_limit_seconds > 0 ? request->time_limit_seconds
                                                                          : daemon->conf.solver_time_limit_seconds;
         job->options.seed = request->seed_given ? request->seed : daemon->conf.solver_seed;
-        job->options.fresh = request->fresh;
+        job->options.fresh = request->fresh || request->what_if;
         job->options.threads = daemon->conf.solver_threads;
         job->options.cancel = &job->cancel;
-        int r = booked_spans(daemon, job);
+        r = booked_spans(daemon, job);
         if (r < 0) {
                 solve_job_free(job);
                 return why_set(why, r, "cannot read the booked make-ups: %s", store_error(daemon->store));

@@ -11,6 +11,7 @@
 struct daemon;
 struct schedule;
 struct solver_stats;
+struct import_file;
 
 #define SOLVE_TIME_LIMIT_MAX 3600.0 /* seconds one solve may be given */
 
@@ -22,6 +23,10 @@ struct solve_request {
         bool publish; /* publish the draft at once, with publish_from and allow_drop */
         char publish_from[16]; /* "" (the default), "today" or YYYY-MM-DD */
         bool allow_drop;
+        /* A what-if (never published): these files (staff.csv, availability.csv) laid over the
+         * stored data set. Borrowed for the call only; solve_start copies them. */
+        const struct import_file *what_if;
+        size_t n_what_if;
 };
 
 /* How a solve ended: error 0 and the draft's report (version-service.h; the callback takes
@@ -35,7 +40,9 @@ struct solve_result {
 };
 typedef void (*solve_done_fn)(void *userdata, const struct solve_result *result);
 
-/* Starts a solve; done(userdata, ...) is called on the loop when it ends, exactly once.
+/* Starts a solve (with what_if: on a copy of the stored data set with the files laid over it
+ * on the worker, a bad file failing the solve with -EINVAL and the import's FILE:LINE lines as
+ * why); done(userdata, ...) is called on the loop when it ends, exactly once.
  * -EBUSY when one runs, -ENODATA when nothing was imported. */
 int solve_start(struct daemon *daemon, const struct solve_request *request, solve_done_fn done, void *userdata,
                 char why[static WHY_MAX]);

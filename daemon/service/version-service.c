@@ -192,7 +192,17 @@ out_free:
 static int load_version(struct daemon *daemon, int64_t version, struct schedule **ret, char why[static WHY_MAX]) {
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
-        int r = store_load_schedule(daemon->store, daemon->school, version, ret);
+        struct store_version v = { 0 };
+        int r = version > 0 ? store_version_get(daemon->store, version, &v) : -ENOENT;
+        bool what_if = r >= 0 && strcmp(v.state, "what-if") == 0;
+        store_version_clear(&v);
+        /* Only its row is kept (store_save_schedule): its groups name files never imported. */
+        if (what_if)
+                return why_set(why, -EPERM,
+                               "version %lld is a what-if: only its counts are kept (pullout schedule history); "
+                               "its diff was printed when it was solved",
+                               (long long)version);
+        r = store_load_schedule(daemon->store, daemon->school, version, ret);
         if (r == -ENOENT)
                 return why_set(why, -ENOENT, "no schedule version %lld (pullout schedule history lists them)",
                                (long long)version);

@@ -43,6 +43,15 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
                                 (int64_t)schedule->metrics.upper_bound)) < 0)
                 goto out;
         int64_t version = store_last_insert_id(store);
+        /* A what-if keeps only this row (state, placed, needs): its groups were solved on replaced
+         * files and may name staff (or pin no one) the stored tables do not hold, which their
+         * foreign keys refuse; it is never published, so no session, feed or revert ever needs
+         * them, and its diff was answered when it was solved. No migration needed. */
+        if (strcmp(state, "what-if") == 0) {
+                schedule->version = version;
+                r = 0;
+                goto out;
+        }
 
         for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
                 const struct group *gr = &schedule->groups[g];

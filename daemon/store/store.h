@@ -76,7 +76,8 @@ int store_load_school(struct store *store, struct school **ret_school);
 int store_count(struct store *store, struct store_counts *ret_counts);
 
 /* Stores schedule as a new version in state ("draft", "what-if"; "published" only through
- * store_version_publish) inside the caller's transaction; sets schedule->version. */
+ * store_version_publish) inside the caller's transaction; sets schedule->version. A what-if
+ * stores its schedules row only (placed, needs), never its groups. */
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
                         unsigned seed, const char *state);
 /* Loads version (0: the published one) against school, mapping ids to school's indices; members or
