@@ -15,6 +15,8 @@
 #define BOUND_SHARE 0.3
 /* Per mille of moves that ruin and recreate while needs are unplaced. */
 #define LNS_PER_MILLE 20
+/* Restarts from the best in a row without a better schedule after which the search has settled. */
+#define SETTLED_RESTARTS 3
 
 static double now_seconds(void) {
         struct timespec ts;
@@ -336,6 +338,11 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         long idle_limit = st.weigh_changed ? 500 + n_needs / 2 : 3000 + 12 * n_needs;
         long max_iter = options->max_iterations > 0 ? options->max_iterations : 200 * idle_limit;
         long since_best = 0, it = 0;
+        /* Restarts in a row that found no better schedule. The search stops by this count of
+         * work, not by the clock, whenever it can: so the same data, seed and thread count give
+         * the same schedule on any machine (the time limit only caps a search still finding
+         * better schedules). */
+        long fruitless = 0;
 #define SAVE_BEST()                                                                           \
         do {                                                                                  \
                 if (capbest < st.ng) {                                                        \
@@ -374,8 +381,9 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                          * used: restart from the best with the large moves. */
                         KNOW_BOUND((long)school->n_needs - best_unplaced);
                         if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
-                            best_unplaced <= st.n_impossible)
+                            best_unplaced <= st.n_impossible || fruitless >= SETTLED_RESTARTS)
                                 break;
+                        fruitless++;
                         if (now_seconds() - t0 > limit) {
                                 stats.timed_out = true;
                                 break;
@@ -461,6 +469,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         }
                         best_cost = cost;
                         since_best = 0;
+                        fruitless = 0;
                         stats.best_seconds = now_seconds() - t0;
                         SAVE_BEST();
                 }

@@ -71,15 +71,19 @@ START_TEST(test_resolve_places_what_a_fresh_solve_places) {
 }
 END_TEST
 
-/* The defect: the search stopped after about a second whatever the time limit said. */
+/* The defect: the search stopped after about a second whatever the time limit said, the first
+ * time it settled. Short of the bound it now restarts from the best with the large moves, until
+ * three restarts in a row found nothing better (so the same seed gives the same schedule on any
+ * machine) or the time limit ends it. */
 START_TEST(test_overloaded_solve_uses_its_time) {
         struct school *school = overloaded(3, 100);
         struct solver_stats stats;
-        struct schedule *s = solve(school, NULL, 1, 1, 0, 2, &stats);
+        struct schedule *s = solve(school, NULL, 1, 1, 0, 60, &stats);
         ck_assert_int_le(placed(s), stats.upper_bound);
         ck_assert_int_eq(s->metrics.upper_bound, stats.upper_bound);
         if (placed(s) < stats.upper_bound)
-                ck_assert_msg(stats.total_seconds >= 1.9, "stopped after %.2f s", stats.total_seconds);
+                ck_assert_msg(stats.restarts >= 3 || stats.timed_out, "stopped after %ld restarts, %.2f s",
+                              stats.restarts, stats.total_seconds);
         schedule_free(s);
         school_unref(school);
 }
