@@ -48,7 +48,7 @@ static int dial(bool blocking) {
         struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)h.http_port) };
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
         int r = connect(fd, (struct sockaddr *)&address, sizeof address);
-        ck_assert(r == 0 || (!blocking && errno == EINPROGRESS));
+        ck_assert_msg(r == 0 || (!blocking && errno == EINPROGRESS), "connect: %s", strerror(errno));
         return fd;
 }
 
