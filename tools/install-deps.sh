@@ -12,9 +12,10 @@ python3 python3-vobject curl
 "
 
 # Benchmarks only (`make bench`, tools/install-deps.sh --bench): the load tool and the static
-# server the feed benchmark compares against. `make check` never needs them.
+# server the feed benchmark compares against, and CBC, the exact solver tools/bench-mip.sh
+# checks the solver against (never part of the product). `make check` never needs them.
 if [ "${1:-}" = "--bench" ]; then
-        PACKAGES="$PACKAGES wrk nginx-light"
+        PACKAGES="$PACKAGES wrk nginx-light coinor-cbc"
 fi
 
 missing=""
