@@ -1,8 +1,8 @@
 /* bench-solve-one: one fresh solve of one generated school, as the daemon runs it (default
  * options: solver.time_limit, seed 1, one search per CPU), printed as one line for tools/bench-mip.sh
  * to set beside CBC's result on the same school (bench-mip-export, same STUDENTS and SEED).
- * Usage: bench-solve-one STUDENTS SEED overloaded|feasible [TIME_LIMIT]
- * Prints: needs N placed P upper_bound B proven yes|no seconds S to_final F threads T violations V */
+ * Usage: bench-solve-one STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED]]
+ * Prints: needs N placed P upper_bound B proven yes|no seconds S to_final F threads T violations V iterations I restarts R */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 #include "tools/schoolgen/schoolgen.h"
 
 int main(int argc, char **argv) {
-        if (argc < 4 || argc > 5 || (strcmp(argv[3], "overloaded") != 0 && strcmp(argv[3], "feasible") != 0)) {
-                fprintf(stderr, "usage: %s STUDENTS SEED overloaded|feasible [TIME_LIMIT]\n", argv[0]);
+        if (argc < 4 || argc > 6 || (strcmp(argv[3], "overloaded") != 0 && strcmp(argv[3], "feasible") != 0)) {
+                fprintf(stderr, "usage: %s STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED]]\n", argv[0]);
                 return 2;
         }
         struct schoolgen_params params = { .students = atoi(argv[1]), .seed = (unsigned)atoi(argv[2]),
@@ -26,8 +26,10 @@ int main(int argc, char **argv) {
         }
         struct solver_options o;
         solver_options_default(&o);
-        if (argc == 5)
+        if (argc >= 5)
                 o.time_limit_seconds = atof(argv[4]);
+        if (argc == 6)
+                o.seed = (unsigned)atoi(argv[5]);
         struct solver_stats stats;
         if ((r = solver_solve(school, NULL, &o, &schedule, &stats)) < 0) {
                 fprintf(stderr, "solve: %s\n", strerror(-r));
@@ -35,10 +37,10 @@ int main(int argc, char **argv) {
                 return 1;
         }
         int violations = solver_check(schedule, NULL, &o.weights, NULL, NULL, NULL);
-        printf("needs %zu placed %zu upper_bound %ld proven %s seconds %.2f to_final %.2f threads %d violations %d\n",
+        printf("needs %zu placed %zu upper_bound %ld proven %s seconds %.2f to_final %.2f threads %d violations %d iterations %ld restarts %ld\n",
                school->n_needs, school->n_needs - schedule->n_unscheduled, schedule->metrics.upper_bound,
                stats.bound_proven ? "yes" : "no", stats.total_seconds, stats.first_complete_seconds, stats.threads,
-               violations);
+               violations, stats.iterations, stats.restarts);
         schedule_free(schedule);
         school_unref(school);
         return violations == 0 ? 0 : 1;

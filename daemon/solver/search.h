@@ -110,6 +110,9 @@ void state_free(struct state *st);
 void state_reset_dynamic(struct state *st);
 /* Drops dead groups and rebuilds every derived structure from the live ones. */
 void state_compact(struct state *st);
+/* Replaces the groups by a copy of groups[0..n) (a best schedule, this search's or another's)
+ * and rebuilds everything derived from them; the journal is emptied. -ENOMEM. */
+int state_load(struct state *st, const struct sgroup *groups, size_t n);
 /* Unplaced needs first, then the weighted soft goals. */
 long state_cost(const struct state *st);
 /* A group's share of the metrics (everything but interruptions and idle time, which are

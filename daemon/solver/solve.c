@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "solver/exchange.h"
 #include "solver/search.h"
 
 #define LATE_ACCEPTANCE 400
@@ -17,6 +18,8 @@
 #define LNS_PER_MILLE 20
 /* Restarts from the best in a row without a better schedule after which the search has settled. */
 #define SETTLED_RESTARTS 3
+/* The portfolio's searchers meet to hand on the best schedule after this many moves of each. */
+#define EXCHANGE_MOVES 2048
 
 static double now_seconds(void) {
         struct timespec ts;
@@ -226,9 +229,11 @@ static bool stop_requested(const struct solver_options *o) {
 }
 
 /* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
- * every meeting changed from previous, so it competes with the others on equal terms. */
+ * every meeting changed from previous, so it competes with the others on equal terms. ex: the
+ * portfolio's exchange (NULL for a search on its own), in which this is searcher who. */
 static int solve_one(struct school *school, const struct schedule *previous, const struct solver_options *options,
-                     bool start_fresh, struct schedule **ret_schedule, struct solver_stats *ret_stats) {
+                     bool start_fresh, struct exchange *ex, int who, struct schedule **ret_schedule,
+                     struct solver_stats *ret_stats) {
         double t0 = now_seconds();
         double limit = options->time_limit_seconds > 0 ? options->time_limit_seconds : 10;
         struct solver_stats stats = { 0 };
@@ -312,10 +317,14 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         do {                                                                                          \
                 if (!bound_known && (placed_now) < possible) {                                        \
                         double tb = now_seconds();                                                    \
-                        r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
+                        r = ex ? exchange_bound(ex, ctx, limit * BOUND_SHARE, (placed_now), &bound,    \
+                                                &stats.bound_proven, &stats.bound_seconds)             \
+                               : bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound,         \
+                                               &stats.bound_proven);                                  \
                         if (r < 0)                                                                    \
                                 goto finish;                                                          \
-                        stats.bound_seconds = now_seconds() - tb;                                     \
+                        if (!ex)                                                                      \
+                                stats.bound_seconds = now_seconds() - tb;                             \
                         bound = bound < possible ? bound : possible;                                  \
                         bound_known = true;                                                           \
                 }                                                                                     \
@@ -388,16 +397,32 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                                 stats.timed_out = true;
                                 break;
                         }
-                        memcpy(st.g, best, nbest * sizeof *best);
-                        st.ng = nbest;
-                        move_begin(&st);
-                        state_compact(&st);
+                        if (state_load(&st, best, nbest) < 0) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
                         cost = state_cost(&st);
                         for (int i = 0; i < LATE_ACCEPTANCE; i++)
                                 history[i] = cost;
                         since_best = 0;
                         stats.restarts++;
                         lns_on = true;
+                }
+                if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
+                        int got = exchange_meet(ex, who, &best, &nbest, &capbest, &best_unplaced, &best_cost);
+                        if (got == -ECANCELED) {
+                                stats.cancelled = true;
+                                break;
+                        }
+                        if (got < 0) {
+                                r = got;
+                                goto finish;
+                        }
+                        /* Another searcher found better: it becomes this one's best, which the
+                         * next restart goes on from. The current walk goes on undisturbed, so
+                         * the searchers stay apart between restarts. */
+                        if (got == 1)
+                                stats.adopted++;
                 }
                 if ((it & 255) == 0) {
                         if (stop_requested(options)) {
@@ -475,6 +500,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 }
         }
 #undef SAVE_BEST
+        if (ex)
+                exchange_leave(ex, who); /* the others' rounds no longer wait for this one */
         stats.iterations = it;
         if (!stats.cancelled)
                 KNOW_BOUND((long)school->n_needs - best_unplaced);
@@ -490,6 +517,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         if (r >= 0 && ret_stats)
                 *ret_stats = stats;
 finish:
+        if (ex)
+                exchange_leave(ex, who);
         free(history);
         free(scratch);
         free(best);
@@ -504,6 +533,8 @@ finish:
 
 struct searcher {
         const volatile int *stop;
+        struct exchange *exchange;
+        int index;
         struct school *school;
         const struct schedule *previous;
         struct solver_options options;
@@ -516,7 +547,8 @@ struct searcher {
 static void *searcher_run(void *data) {
         struct searcher *s = data;
         portfolio_stop = s->stop;
-        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, &s->schedule, &s->stats);
+        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, s->exchange, s->index, &s->schedule,
+                              &s->stats);
         return NULL;
 }
 
@@ -534,7 +566,7 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 threads = cpus > 0 ? (int)(cpus > 64 ? 64 : cpus) : 1;
         }
         if (threads == 1) {
-                int r = solve_one(school, previous, options, false, ret_schedule, ret_stats);
+                int r = solve_one(school, previous, options, false, NULL, 0, ret_schedule, ret_stats);
                 if (r >= 0 && ret_stats)
                         ret_stats->threads = 1;
                 return r;
@@ -542,16 +574,20 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         struct searcher *s = calloc((size_t)threads, sizeof *s);
         pthread_t *tid = calloc((size_t)threads, sizeof *tid);
         bool *started = calloc((size_t)threads, sizeof *started);
+        struct exchange *ex = NULL;
+        volatile int stop = 0;
         int r = 0;
-        if (!s || !tid || !started) {
+        if (!s || !tid || !started || exchange_new(threads, options->cancel, &stop, &ex) < 0) {
                 r = -ENOMEM;
                 goto finish;
         }
-        /* Searcher k runs with seed + k, on its own: nothing is shared while they run but the
-         * school (read only) and the cancel flag, so the result depends on the seed and the
-         * thread count only. Searcher 0 runs on this thread. */
+        /* Searcher k runs with seed + k; they share the school (read only), the cancel flag,
+         * the bound and, in rounds at fixed counts of their moves, the best schedule
+         * (exchange.h), so the result depends on the seed and the thread count only.
+         * Searcher 0 runs on this thread. */
         for (int k = 0; k < threads; k++) {
-                s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options };
+                s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options, .exchange = ex,
+                                          .index = k };
                 s[k].options.seed = options->seed + (unsigned)k;
                 s[k].options.threads = 1;
         }
@@ -559,10 +595,11 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
          * starts from scratch, so the result places at least what a fresh start finds. */
         if (previous && !options->fresh)
                 s[1].start_fresh = true;
-        volatile int stop = 0;
         for (int k = 1; k < threads; k++) {
                 s[k].stop = &stop;
                 started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
+                if (!started[k])
+                        exchange_leave(ex, k); /* nobody waits for a searcher that never ran */
         }
         searcher_run(&s[0]);
         portfolio_stop = NULL;
@@ -595,6 +632,9 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         if (ret_stats) {
                 *ret_stats = s[best].stats;
                 ret_stats->threads = threads;
+                ret_stats->adopted = 0;
+                for (int k = 0; k < threads; k++)
+                        ret_stats->adopted += s[k].schedule ? s[k].stats.adopted : 0;
                 /* The bound is the smallest proven by any searcher (each is valid). */
                 for (int k = 0; k < threads && !zero_wins; k++)
                         if (s[k].schedule && s[k].stats.upper_bound < ret_stats->upper_bound)
@@ -607,6 +647,7 @@ finish:
         if (s)
                 for (int k = 0; k < threads; k++)
                         schedule_free(s[k].schedule);
+        exchange_free(ex);
         free(s);
         free(tid);
         free(started);

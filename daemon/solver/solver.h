@@ -56,6 +56,7 @@ struct solver_stats {
         double total_seconds;
         long iterations;
         long restarts; /* from the best schedule, once the search had settled short of the bound */
+        long adopted; /* times a searcher took a better best schedule from another (all searchers) */
         long upper_bound; /* no schedule places more needs (bound.c) */
         bool bound_proven; /* the LP was solved (false: the count of needs that fit the day) */
         double bound_seconds;

@@ -363,6 +363,28 @@ void state_compact(struct state *st) {
         }
 }
 
+int state_load(struct state *st, const struct sgroup *groups, size_t n) {
+        if (st->capg < n) {
+                struct sgroup *more = realloc(st->g, n * sizeof *more);
+                if (more)
+                        st->g = more;
+                unsigned *stamps = realloc(st->stamp, n * sizeof *stamps);
+                if (stamps)
+                        st->stamp = stamps;
+                if (!more || !stamps) {
+                        st->oom = true;
+                        return -ENOMEM;
+                }
+                st->capg = n;
+        }
+        if (n)
+                memcpy(st->g, groups, n * sizeof *groups);
+        st->ng = n;
+        move_begin(st);
+        state_compact(st);
+        return 0;
+}
+
 void state_free(struct state *st) {
         free(st->g);
         free(st->need_group);

@@ -1,0 +1,36 @@
+/* exchange.h: what the portfolio's searchers share while they run — the best schedule, at
+ * fixed points of their work, and the upper bound, computed once. Internal to daemon/solver/.
+ *
+ * Determinism: searchers meet in rounds, each after the same number of its own moves; a round
+ * is complete when every searcher still searching has offered its best, and its winner is the
+ * best offer by (unplaced, cost, searcher index). What a searcher receives therefore depends on
+ * the seed and the thread count, never on which thread ran faster. A searcher that stops leaves
+ * at a point of its own work, so the rounds after it are just as fixed. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "solver/search.h"
+
+struct exchange;
+
+/* parties: the searchers that will meet; cancel: the solve's cancel flag (may be NULL) and stop,
+ * the portfolio's own (may be NULL). Both are polled while a searcher waits. */
+int exchange_new(int parties, const volatile int *cancel, const volatile int *stop, struct exchange **ret);
+void exchange_free(struct exchange *ex);
+
+/* Searcher who offers its best schedule (groups, unplaced, cost) and waits for the round's
+ * other offers. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
+ * replaced by a strictly better schedule of another searcher, 0 when its own stands,
+ * -ECANCELED when the solve was cancelled while waiting (the searcher has left), -ENOMEM. */
+int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *n, size_t *cap, long *unplaced,
+                  long *cost);
+
+/* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
+void exchange_leave(struct exchange *ex, int who);
+
+/* The upper bound of ctx's school, computed by the first searcher that asks (bound_compute with
+ * its known count) and handed to the others; a searcher asking while it is computed waits. */
+int exchange_bound(struct exchange *ex, const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound,
+                   bool *ret_proven, double *ret_seconds);
