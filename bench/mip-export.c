@@ -6,7 +6,9 @@
  * a group holds max_group needs within the program's grade span, students and interventionists
  * are in one place at a time (the transition after each of an interventionist's meetings),
  * at most max_sessions_per_day meetings a day. Maximises the needs placed.
- * Usage: bench-mip-export STUDENTS SEED overloaded|feasible FILE.lp */
+ * Usage: bench-mip-export STUDENTS SEED overloaded|feasible FILE.lp [FILE.map]
+ * FILE.map names the variables, to read a solution by: "z C staff program days start grade_lo"
+ * and "x J need C" lines (days a bit mask, Monday bit 0; start a slot of the grid). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +52,8 @@ static void term(FILE *f, int *k, double coef, const char *var, long index) {
 }
 
 int main(int argc, char **argv) {
-        if (argc != 5) {
-                fprintf(stderr, "usage: %s STUDENTS SEED overloaded|feasible FILE.lp\n", argv[0]);
+        if (argc != 5 && argc != 6) {
+                fprintf(stderr, "usage: %s STUDENTS SEED overloaded|feasible FILE.lp [FILE.map]\n", argv[0]);
                 return 2;
         }
         struct schoolgen_params p = { .students = atoi(argv[1]), .seed = (unsigned)atoi(argv[2]),
@@ -229,6 +231,19 @@ int main(int argc, char **argv) {
                 fprintf(f, " x%zu\n", j);
         fputs("End\n", f);
         fclose(f);
+        if (argc == 6) {
+                FILE *m = fopen(argv[5], "we");
+                if (!m) {
+                        perror(argv[5]);
+                        return 1;
+                }
+                for (size_t c = 0; c < nc; c++)
+                        fprintf(m, "z %zu %s %s %d %d %d\n", c, school->staff[cands[c].staff].id,
+                                school->programs[cands[c].program].id, cands[c].days, cands[c].start, cands[c].grade_lo);
+                for (size_t j = 0; j < nx; j++)
+                        fprintf(m, "x %zu %d %d\n", j, xs[j].need, xs[j].cand);
+                fclose(m);
+        }
         free(need_head);
         free(cand_head);
         free(stu_head);

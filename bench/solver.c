@@ -32,25 +32,6 @@ static void change_one_student(struct school *school, const struct schedule *s) 
         school->students[student].teacher = to;
 }
 
-/* Ten students without a need of program 0 get one (its default sessions and minutes). */
-static int add_ten_needs(struct school *school) {
-        struct need *more = realloc(school->needs, (school->n_needs + 10) * sizeof *more);
-        if (!more)
-                return -ENOMEM;
-        school->needs = more;
-        const struct program *p = &school->programs[0];
-        int added = 0;
-        for (size_t s = 0; s < school->n_students && added < 10; s += 7) {
-                if (school_find_need(school, (int)s, 0) >= 0)
-                        continue;
-                school->needs[school->n_needs++] = (struct need){ .student = (int)s, .program = 0, .tier = 2,
-                                                                  .sessions_per_week = p->sessions_per_week,
-                                                                  .minutes = p->minutes, .staff = -1 };
-                added++;
-        }
-        return 0;
-}
-
 static long placed_of(const struct schedule *s) {
         return (long)(s->school->n_needs - s->n_unscheduled);
 }
@@ -92,7 +73,7 @@ static int run(int students, bool overloaded, double limit, unsigned seed) {
         fflush(stdout);
 
         /* Ten new needs: the re-solve against a fresh solve of the same data. */
-        if ((r = schoolgen_build(&params, &grown)) < 0 || (r = add_ten_needs(grown)) < 0)
+        if ((r = schoolgen_build(&params, &grown)) < 0 || (r = schoolgen_add_needs(grown, 10)) < 0)
                 goto finish;
         if ((r = solver_solve(grown, schedule, &o, &regrown, NULL)) < 0)
                 goto finish;

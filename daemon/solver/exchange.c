@@ -127,8 +127,8 @@ static void leave_locked(struct exchange *ex, int who) {
                 complete_round(ex);
 }
 
-int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *n, size_t *cap, long *unplaced,
-                  long *cost) {
+int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **groups, size_t *n, size_t *cap,
+                  long *unplaced, long *cost) {
         int r = 0;
         pthread_mutex_lock(&ex->lock);
         unsigned long round = ex->round;
@@ -156,7 +156,7 @@ int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *
                 }
                 wait_a_little(ex);
         }
-        if (r == 0 && o->who != who && o->who >= 0 &&
+        if (r == 0 && take && o->who != who && o->who >= 0 &&
             (o->unplaced < *unplaced || (o->unplaced == *unplaced && o->cost < *cost))) {
                 r = copy_groups(groups, cap, o->g, o->n);
                 if (r == 0) {

@@ -21,11 +21,12 @@ int exchange_new(int parties, const volatile int *cancel, const volatile int *st
 void exchange_free(struct exchange *ex);
 
 /* Searcher who offers its best schedule (groups, unplaced, cost) and waits for the round's
- * other offers. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
+ * other offers; take false: it only offers (a re-solve's searcher from scratch stays what a
+ * fresh solve would be, so the re-solve places at least as many). Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
  * replaced by a strictly better schedule of another searcher, 0 when its own stands,
  * -ECANCELED when the solve was cancelled while waiting (the searcher has left), -ENOMEM. */
-int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *n, size_t *cap, long *unplaced,
-                  long *cost);
+int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **groups, size_t *n, size_t *cap,
+                  long *unplaced, long *cost);
 
 /* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
 void exchange_leave(struct exchange *ex, int who);

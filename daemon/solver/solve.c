@@ -252,7 +252,10 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         r = state_init(&st, ctx, &options->weights, options->seed);
         if (r < 0)
                 goto finish;
-        st.weigh_changed = previous && !options->fresh;
+        /* The searcher from scratch searches exactly as a fresh solve with its seed would (its
+         * changes are weighed only when the searchers' results are compared), so a re-solve
+         * places at least what that fresh solve places. */
+        st.weigh_changed = previous && !options->fresh && !start_fresh;
         if (previous) {
                 r = adopt_previous(&st, previous, options->fresh || start_fresh);
                 if (r < 0)
@@ -409,7 +412,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         lns_on = true;
                 }
                 if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
-                        int got = exchange_meet(ex, who, &best, &nbest, &capbest, &best_unplaced, &best_cost);
+                        int got = exchange_meet(ex, who, !start_fresh, &best, &nbest, &capbest, &best_unplaced,
+                                                &best_cost);
                         if (got == -ECANCELED) {
                                 stats.cancelled = true;
                                 break;
@@ -439,6 +443,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 it++;
                 since_best++;
                 move_begin(&st);
+                long unplaced_before = st.n_unplaced;
                 int kind = rng_below(&st, 100);
                 bool unplaced = st.n_unplaced > st.n_impossible;
                 bool done;
@@ -477,6 +482,11 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 long next = state_cost(&st);
                 int slot = (int)(it % LATE_ACCEPTANCE);
                 bool accepted = next <= cost || next < history[slot];
+                /* A placement outweighs every soft goal: a ruin and recreate that places as
+                 * many is taken whatever it does to them, so the search can cross the plateaus
+                 * between schedules of one count (the best is still kept by the whole cost). */
+                if (lns >= 0 && st.n_unplaced <= unplaced_before)
+                        accepted = true;
                 if (lns >= 0)
                         lns_weight[lns] = 0.9 * lns_weight[lns] + 0.1 * (next < best_cost ? 10 : accepted ? 1 : 0.05);
                 if (accepted) {
@@ -510,6 +520,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 stats.bound_proven = best_unplaced <= st.n_impossible;
         stats.upper_bound = bound;
         stats.all_placed = best_unplaced <= st.n_impossible;
+        st.weigh_changed = previous && !options->fresh;
         r = build_schedule(&st, best, nbest, school, previous, ret_schedule);
         if (r >= 0)
                 (*ret_schedule)->metrics.upper_bound = bound;

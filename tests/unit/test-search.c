@@ -63,24 +63,25 @@ START_TEST(test_same_seed_and_threads_same_schedule) {
 }
 END_TEST
 
-/* The defect: a re-solve stopped after ~900 moves and kept the published meetings at the cost
- * of 4-15 placements. */
+/* The defect: a re-solve after needs were added stopped after ~900 moves and kept the
+ * published meetings at the cost of 4-15 placements against a fresh solve of the same data. */
 START_TEST(test_resolve_places_what_a_fresh_solve_places) {
         for (unsigned seed = 1; seed <= 2; seed++) {
-                struct school *school = overloaded(seed, 100);
+                struct school *school = overloaded(seed, 100), *grown = overloaded(seed, 100);
+                ck_assert_int_eq(schoolgen_add_needs(grown, 10), 0);
                 /* Capped in moves, not seconds, so the outcome does not depend on the machine's
-                 * load: the re-solve's second searcher (seed + 1) starts from scratch, so it
-                 * places at least what a fresh search with that seed places. */
+                 * load: the re-solve's second searcher (seed + 1) searches from scratch exactly
+                 * as a fresh search with that seed does, so the re-solve places at least as many. */
                 struct schedule *first = solve(school, NULL, seed, 2, 20000, 60, NULL);
-                struct schedule *again = solve(school, first, seed, 2, 20000, 60, NULL);
-                struct schedule *fresh = solve(school, NULL, seed + 1, 1, 20000, 60, NULL);
+                struct schedule *again = solve(grown, first, seed, 2, 20000, 60, NULL);
+                struct schedule *fresh = solve(grown, NULL, seed + 1, 1, 20000, 60, NULL);
                 ck_assert_msg(placed(again) >= placed(fresh), "seed %u: re-solve %ld, fresh %ld", seed, placed(again),
                               placed(fresh));
-                ck_assert_int_ge(placed(again), placed(first));
                 schedule_free(first);
                 schedule_free(again);
                 schedule_free(fresh);
                 school_unref(school);
+                school_unref(grown);
         }
 }
 END_TEST

@@ -691,3 +691,22 @@ finish:
         school_unref(b.school);
         return r;
 }
+
+int schoolgen_add_needs(struct school *school, int count) {
+        struct need *more = realloc(school->needs, (school->n_needs + (size_t)count + 1) * sizeof *more);
+        if (!more)
+                return -ENOMEM;
+        school->needs = more;
+        const struct program *p = &school->programs[0];
+        int added = 0;
+        /* Every seventh student, so the new needs spread over homerooms and grades. */
+        for (size_t s = 0; s < school->n_students && added < count; s += 7) {
+                if (school_find_need(school, (int)s, 0) >= 0)
+                        continue;
+                school->needs[school->n_needs++] = (struct need){ .student = (int)s, .program = 0, .tier = 2,
+                                                                  .sessions_per_week = p->sessions_per_week,
+                                                                  .minutes = p->minutes, .staff = -1 };
+                added++;
+        }
+        return 0;
+}

@@ -18,6 +18,10 @@ struct schoolgen_params {
 
 /* Builds a school. 0 or a negative errno; *ret_school untouched on failure. */
 int schoolgen_build(const struct schoolgen_params *params, struct school **ret_school);
+/* Gives count students without a need of the first program one (its default sessions and
+ * minutes): the data change after which a re-solve must place what a fresh solve places.
+ * 0 or -ENOMEM. */
+int schoolgen_add_needs(struct school *school, int count);
 /* Writes school as CSV files (and calendar.csv) into the existing folder dir. 0 or -errno. */
 int schoolgen_write_csv(const struct school *school, const char *dir);
 
