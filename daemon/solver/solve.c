@@ -18,6 +18,9 @@
 #define LNS_PER_MILLE 20
 /* Restarts from the best in a row without a better schedule after which the search has settled. */
 #define SETTLED_RESTARTS 3
+/* ...and at least this many moves were made: restarts of a small school are cheap, and a few
+ * more of them find its last placements (a 25-need school reached CBC's proven optimum). */
+#define SETTLED_MOVES 50000
 /* The portfolio's searchers meet to hand on the best schedule after this many moves of each. */
 #define EXCHANGE_MOVES 2048
 
@@ -393,7 +396,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                          * used: restart from the best with the large moves. */
                         KNOW_BOUND((long)school->n_needs - best_unplaced);
                         if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
-                            best_unplaced <= st.n_impossible || fruitless >= SETTLED_RESTARTS)
+                            best_unplaced <= st.n_impossible || (fruitless >= SETTLED_RESTARTS && it >= SETTLED_MOVES))
                                 break;
                         fruitless++;
                         if (now_seconds() - t0 > limit) {
