@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "import/import.h"
 #include "log.h"
 #include "model/schedule-diff.h"
 #include "service/changes.h"
@@ -24,15 +25,25 @@ static int storage_failed(struct daemon *daemon, int r, const char *what, char w
         return why_set(why, r, "cannot %s: %s", what, store_error(daemon->store));
 }
 
+/* Stores schedule as a version; a what-if with the data set it was solved on, as its files, so
+ * that its groups can be read back against the very students and staff they name. */
 static int store_version(struct daemon *daemon, struct schedule *schedule, unsigned seed, const char *state,
                          char why[static WHY_MAX]) {
         char now[32];
+        struct import_file *files = NULL;
+        size_t n_files = 0;
+        bool what_if = strcmp(state, "what-if") == 0;
         daemon_format_time(clock_now(&daemon->clock), now);
+        if (what_if && import_write_school(schedule->school, &files, &n_files) < 0)
+                return why_set(why, -ENOMEM, "cannot store the what-if: %s", strerror(ENOMEM));
         int r = store_begin(daemon->store);
         if (r >= 0)
                 r = store_save_schedule(daemon->store, schedule, now, seed, state);
+        if (r >= 0 && what_if)
+                r = store_save_what_if_files(daemon->store, schedule->version, files, n_files);
         if (r >= 0)
                 r = store_commit(daemon->store);
+        import_files_free(files, n_files);
         if (r < 0) {
                 store_rollback(daemon->store);
                 return storage_failed(daemon, r, "store the schedule", why);
@@ -189,20 +200,41 @@ out_free:
         return r;
 }
 
+/* The school a what-if was solved on, read back from the files stored with it. */
+static int what_if_school(struct daemon *daemon, int64_t version, struct school **ret, char why[static WHY_MAX]) {
+        struct import_file *files = NULL;
+        size_t n = 0;
+        struct import_report report = { 0 };
+        int r = store_load_what_if_files(daemon->store, version, &files, &n);
+        if (r < 0)
+                return storage_failed(daemon, r, "read the what-if's data set", why);
+        if (n == 0)
+                r = why_set(why, -EPERM,
+                            "version %lld is a what-if stored before what-ifs kept their groups: only its counts "
+                            "are kept (pullout schedule history)",
+                            (long long)version);
+        else if ((r = import_school(files, n, ret, &report)) < 0)
+                r = why_set(why, r == -ENOMEM ? -ENOMEM : -EPROTO, "cannot read the data set of what-if %lld: %s",
+                            (long long)version, report.n_errors ? report.errors[0] : strerror(-r));
+        import_report_clear(&report);
+        store_what_if_files_free(files, n);
+        return r;
+}
+
 static int load_version(struct daemon *daemon, int64_t version, struct schedule **ret, char why[static WHY_MAX]) {
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
         struct store_version v = { 0 };
+        struct school *school = NULL;
         int r = version > 0 ? store_version_get(daemon->store, version, &v) : -ENOENT;
         bool what_if = r >= 0 && strcmp(v.state, "what-if") == 0;
         store_version_clear(&v);
-        /* Only its row is kept (store_save_schedule): its groups name files never imported. */
-        if (what_if)
-                return why_set(why, -EPERM,
-                               "version %lld is a what-if: only its counts are kept (pullout schedule history); "
-                               "its diff was printed when it was solved",
-                               (long long)version);
-        r = store_load_schedule(daemon->store, daemon->school, version, ret);
+        /* A what-if's groups name the students and staff of the files it was solved on: they are
+         * read against that data set, never against the stored one. */
+        if (what_if && (r = what_if_school(daemon, version, &school, why)) < 0)
+                return r;
+        r = store_load_schedule(daemon->store, school ? school : daemon->school, version, ret);
+        school_unref(school);
         if (r == -ENOENT)
                 return why_set(why, -ENOENT, "no schedule version %lld (pullout schedule history lists them)",
                                (long long)version);

@@ -126,6 +126,11 @@ START_TEST(test_one_more_interventionist_places_at_least_as_many) {
         }
         ck_assert_msg(listed, "history does not list the what-if");
         json_object_put(history), json_object_put(w);
+        /* Its groups name S6, whom the stored data set does not know, by name. */
+        char *shown = NULL;
+        harness_pullout_ok(&h, &shown, "schedule", "--version", version, "--json", NULL);
+        ck_assert_msg(strstr(shown, "\"S6\"") && strstr(shown, "Noor Haddad"), "%s", shown);
+        free(shown);
 
         /* The words a coordinator takes to the principal. */
         char *out = NULL;
@@ -212,7 +217,39 @@ START_TEST(test_one_more_student_is_placed_and_named) {
         ck_assert_int_gt(int_of(diff, "placed_to"), int_of(diff, "placed_from"));
         ck_assert_msg(names_student(json_object_object_get(diff, "students_gaining"), "9001"), "%s",
                       json_object_to_json_string(diff));
+        char version[24];
+        snprintf(version, sizeof version, "%lld", int_of(w, "version"));
+        long long placed = int_of(w, "placed");
         json_object_put(w);
+
+        /* It can be read: its groups, with the student the stored data set does not know. */
+        struct json_object *shown = harness_pullout_json(&h, "schedule", "--version", version, "--json", NULL);
+        ck_assert_str_eq(json_object_get_string(json_object_object_get(shown, "state")), "what-if");
+        const char *text = json_object_to_json_string(shown);
+        ck_assert_msg(strstr(text, "\"9001\"") && strstr(text, "Zara Quinn"), "%s", text);
+        ck_assert_int_eq(int_of(json_object_object_get(shown, "metrics"), "placed"), placed);
+        json_object_put(shown);
+        char *out = NULL;
+        harness_pullout_ok(&h, &out, "schedule", "--version", version, NULL);
+        ck_assert_msg(strstr(out, "what-if") && strstr(out, "Zara"), "%s", out);
+        free(out);
+        struct json_object *d = harness_pullout_json(&h, "schedule", "diff", "1", version, "--json", NULL);
+        ck_assert_int_eq(int_of(d, "placed_to"), placed);
+        ck_assert_msg(names_student(json_object_object_get(d, "students_gaining"), "9001"), "%s",
+                      json_object_to_json_string(d));
+        json_object_put(d);
+        d = harness_pullout_json(&h, "schedule", "diff", version, "1", "--json", NULL);
+        ck_assert_msg(names_student(json_object_object_get(d, "students_losing"), "9001"), "%s",
+                      json_object_to_json_string(d));
+        json_object_put(d);
+        /* ... but never published, nor brought back. */
+        char *err = NULL;
+        ck_assert_int_eq(harness_pullout(&h, NULL, &err, "schedule", "publish", version, NULL), 1);
+        ck_assert_msg(strstr(err, "what-if"), "%s", err);
+        free(err);
+        ck_assert_int_eq(harness_pullout(&h, NULL, &err, "schedule", "revert", version, NULL), 1);
+        ck_assert_msg(strstr(err, "what-if"), "%s", err);
+        free(err);
 
         /* Nothing stored or published moved; the student is unknown to the stored data set. */
         char *after = stored_answer();
@@ -222,7 +259,6 @@ START_TEST(test_one_more_student_is_placed_and_named) {
         ck_assert_str_eq(published_text, json_object_to_json_string(published));
         json_object_put(published);
         free(published_text);
-        char *err = NULL;
         ck_assert_int_ne(harness_pullout(&h, NULL, &err, "explain", "9001", NULL), 0);
         free(err);
 
