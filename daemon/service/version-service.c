@@ -301,20 +301,46 @@ int versions_publish_now(struct daemon *daemon, struct schedule *schedule, const
         return r;
 }
 
-/* Rules of today's data a stored version breaks, one a line after a head. */
-static int broken_rules(int64_t version, char **violations, size_t n, char **ret_detail, char why[static WHY_MAX]) {
+/* What of a stored version today's data no longer holds, then the rules it breaks, one a line
+ * after a head. */
+static int broken_rules(int64_t version, char **gone, size_t n_gone, char **violations, size_t n,
+                        char **ret_detail, char why[static WHY_MAX]) {
+        size_t total = n_gone + n;
         why_set(why, -EEXIST, "version %lld no longer fits today's data: it would break %zu rule%s:",
-                (long long)version, n, n == 1 ? "" : "s");
-        char **lines = calloc(n, sizeof *lines);
+                (long long)version, total, total == 1 ? "" : "s");
+        char **lines = calloc(total ? total : 1, sizeof *lines);
         size_t k = 0;
-        for (size_t i = 0; lines && i < n; i++)
-                if (asprintf(&lines[k], "  %s", violations[i]) >= 0)
+        for (size_t i = 0; lines && i < total; i++)
+                if (asprintf(&lines[k], "  %s", i < n_gone ? gone[i] : violations[i - n_gone]) >= 0)
                         k++;
         *ret_detail = lines ? why_lines(why, lines, k) : NULL;
         for (size_t i = 0; i < k; i++)
                 free(lines[i]);
         free(lines);
         return -EEXIST;
+}
+
+/* A need of today's data that the old version neither placed nor reported (it came later, or
+ * its group's interventionist left) is unscheduled in the copy: the publication's guard names
+ * whoever would lose a place by it. */
+static int unscheduled_the_rest(struct schedule *schedule, int64_t version, char why[static WHY_MAX]) {
+        const struct school *school = schedule->school;
+        bool *seen = calloc(school->n_needs ? school->n_needs : 1, sizeof *seen);
+        if (!seen)
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                for (size_t i = 0; i < schedule->groups[g].n_needs; i++)
+                        seen[schedule->groups[g].needs[i]] = true;
+        for (size_t i = 0; i < schedule->n_unscheduled; i++)
+                seen[schedule->unscheduled[i].need] = true;
+        char reason[96];
+        snprintf(reason, sizeof reason, "not placed in version %lld, which this version copies", (long long)version);
+        int r = 0;
+        for (size_t i = 0; i < school->n_needs && r >= 0; i++)
+                if (!seen[i])
+                        r = schedule_add_unscheduled(schedule, (int)i, reason);
+        free(seen);
+        return r < 0 ? why_set(why, r, "%s", strerror(-r)) : 0;
 }
 
 int versions_revert(struct daemon *daemon, const struct publish_request *request, struct json_object **ret,
@@ -335,8 +361,16 @@ int versions_revert(struct daemon *daemon, const struct publish_request *request
         store_version_clear(&v);
         if (what_if)
                 return why_set(why, -EPERM, "version %lld is a what-if, never publishable", (long long)request->version);
-        if ((r = load_version(daemon, request->version, &schedule, why)) < 0)
+        char **gone = NULL;
+        size_t n_gone = 0;
+        if ((r = store_version_gone(daemon->store, request->version, &gone, &n_gone)) < 0)
+                return storage_failed(daemon, r, "read the version", why);
+        if ((r = load_version(daemon, request->version, &schedule, why)) < 0 ||
+            (r = unscheduled_the_rest(schedule, request->version, why)) < 0) {
+                store_strings_free(gone, n_gone);
+                schedule_free(schedule);
                 return r;
+        }
         /* Checked against today's data: the school may have changed since it was made. */
         struct solver_weights weights;
         conf_solver_weights(&daemon->conf, &weights);
@@ -344,15 +378,18 @@ int versions_revert(struct daemon *daemon, const struct publish_request *request
         size_t n = 0;
         r = solver_check(schedule, NULL, &weights, &schedule->metrics, &violations, &n);
         if (r < 0) {
+                store_strings_free(gone, n_gone);
                 schedule_free(schedule);
                 return why_set(why, r, "cannot check version %lld: %s", (long long)request->version, strerror(-r));
         }
-        if (n > 0) {
-                r = broken_rules(request->version, violations, n, ret_detail, why);
+        if (n + n_gone > 0) {
+                r = broken_rules(request->version, gone, n_gone, violations, n, ret_detail, why);
+                store_strings_free(gone, n_gone);
                 solver_strings_free(violations, n);
                 schedule_free(schedule);
                 return r;
         }
+        store_strings_free(gone, n_gone);
         solver_strings_free(violations, n);
         if ((r = store_version(daemon, schedule, 0, "draft", why)) < 0) {
                 schedule_free(schedule);
