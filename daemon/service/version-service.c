@@ -13,6 +13,7 @@
 #include "service/changes.h"
 #include "service/local-time.h"
 #include "service/schedule-json.h"
+#include "service/session-sync.h"
 #include "service/version-json.h"
 #include "service/version-service.h"
 #include "solver/solver.h"
@@ -163,6 +164,11 @@ static int publish_schedule(struct daemon *daemon, struct schedule *schedule, co
         }
         if ((r = count_week(daemon, counts, &n_counts, false)) < 0) {
                 storage_failed(daemon, r, "read this week's sessions", why);
+                goto out_diff;
+        }
+        /* From a day past the stored horizon: the days up to it keep the version published now. */
+        if ((r = sessions_keep_until(daemon, from - 1)) < 0) {
+                storage_failed(daemon, r, "store the sessions before the publication takes effect", why);
                 goto out_diff;
         }
         char now[32], from_buf[11];

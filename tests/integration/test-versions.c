@@ -384,6 +384,39 @@ START_TEST(test_a_revert_that_no_longer_fits_names_every_broken_rule) {
 }
 END_TEST
 
+/* The versions of the sessions stored on date (all of them the same: that version, else -1). */
+static long long version_of_day(const char *date) {
+        struct json_object *day = harness_pullout_json(&h, "sessions", "--date", date, "--json", NULL);
+        struct json_object *sessions = json_object_object_get(day, "sessions");
+        long long version = 0;
+        ck_assert_msg(json_object_array_length(sessions) > 0, "no session on %s", date);
+        for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+                long long v = json_object_get_int64(
+                        json_object_object_get(json_object_array_get_idx(sessions, i), "schedule_version"));
+                version = version == 0 || version == v ? v : -1;
+        }
+        json_object_put(day);
+        return version;
+}
+
+/* Sessions are stored 28 days ahead; a publication from seven weeks on leaves every day before
+ * it to the version published now, those past the stored days too. */
+START_TEST(test_a_publication_from_beyond_the_stored_days_leaves_the_days_before_it) {
+        harness_pullout_ok(&h, NULL, "solve", "--fresh", "--seed", "7", "--time-limit", "2", NULL);
+        harness_pullout_ok(&h, NULL, "schedule", "publish", "--from", "2026-11-02", "--allow-drop", NULL);
+        ck_assert_int_eq(version_of_day("2026-09-16"), 1); /* stored before */
+        ck_assert_int_eq(version_of_day("2026-10-20"), 1); /* past the stored days, before --from */
+        ck_assert_int_eq(version_of_day("2026-10-30"), 1); /* the Friday before */
+        ck_assert_int_eq(version_of_day("2026-11-02"), 2);
+        ck_assert_int_eq(version_of_day("2026-11-10"), 2);
+        /* Still so once the days come and the horizon moves over them. */
+        harness_pullout_ok(&h, NULL, "clock", "advance", "30d", NULL);
+        ck_assert_int_eq(version_of_day("2026-10-20"), 1);
+        ck_assert_int_eq(version_of_day("2026-10-30"), 1);
+        ck_assert_int_eq(version_of_day("2026-11-03"), 2);
+}
+END_TEST
+
 START_TEST(test_publish_refuses_what_is_not_a_draft) {
         char *err = NULL;
         ck_assert_int_eq(harness_pullout(&h, NULL, &err, "schedule", "publish", "1", NULL), 1);
@@ -529,6 +562,7 @@ Suite *suite_versions(void) {
         tcase_add_test(tcase, test_this_week_stays_and_what_happened_stands);
         tcase_add_test(tcase, test_revert_brings_the_old_meetings_back);
         tcase_add_test(tcase, test_a_revert_that_no_longer_fits_names_every_broken_rule);
+        tcase_add_test(tcase, test_a_publication_from_beyond_the_stored_days_leaves_the_days_before_it);
         tcase_add_test(tcase, test_a_booked_makeup_stands_and_nobody_is_double_booked);
         tcase_add_test(tcase, test_a_publication_says_what_this_week_loses);
         tcase_add_test(tcase, test_publish_refuses_what_is_not_a_draft);
