@@ -23,9 +23,10 @@ static const char solve_help[] =
         "  --time-limit SECONDS  search at most this long (default: pulloutd.conf solver.time_limit)\n"
         "  --seed N              the search's seed: same data and seed, same schedule\n"
         "  --fresh               start over instead of keeping the published meetings\n"
-        "  --what-if DIR         solve on the stored data set with DIR's staff.csv and/or\n"
-        "                        availability.csv laid over it; stored as a what-if version,\n"
-        "                        never published; the stored data set is not touched\n"
+        "  --what-if DIR         solve on the stored data set with DIR's CSV files (any of\n"
+        "                        the data set's: staff.csv, needs.csv, programs.csv, ...) in\n"
+        "                        place of the stored ones; stored as a what-if version, never\n"
+        "                        published; the stored data set is not touched\n"
         "  --json                print the summary as JSON\n";
 
 static const char schedule_help[] =

@@ -63,7 +63,7 @@ int append_what_if(sd_bus_message *message, const char *dir) {
         }
         closedir(d);
         if (r >= 0 && n == 0) {
-                fprintf(stderr, "pullout solve: --what-if %s: no .csv file in it (e.g. staff.csv, availability.csv)\n",
+                fprintf(stderr, "pullout solve: --what-if %s: no .csv file in it (e.g. staff.csv, needs.csv)\n",
                         dir);
                 return -1;
         }

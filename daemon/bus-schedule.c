@@ -70,7 +70,7 @@ static int read_solve_options(sd_bus_message *message, struct solve_request *req
                 request->what_if = NULL;
         else if (request->n_what_if == 0)
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
-                                         "what_if holds no file (staff.csv, availability.csv)");
+                                         "what_if holds no file (e.g. staff.csv, needs.csv)");
         if (what_if_given && publish)
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
                                          "a what-if is never published: drop publish, or import the files and solve");

@@ -405,161 +405,43 @@ finish:
         return r;
 }
 
-/* A what-if replaces staff.csv and availability.csv only: they are what a coordinator varies
- * ("one more interventionist"), and no other file of the stored data set refers to them
- * except the needs' pinned staff_id, which is re-checked below. */
-static bool overlay_file(int file) {
-        return file == DATA_STAFF || file == DATA_AVAILABILITY;
-}
-
-static void free_staff(struct staff *staff, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(staff[i].id);
-                free(staff[i].name);
-                free(staff[i].email);
-                free(staff[i].programs);
-        }
-        free(staff);
-}
-
-/* What the stored data set gives a reader of the replaced files: its programs, its school day
- * and, when staff.csv is not replaced, its staff. */
-static int overlay_seed(struct importer *importer, bool staff_replaced) {
-        struct school *school = importer->school;
-        if (idmap_init(&importer->program_ids, school->n_programs) < 0)
-                return -ENOMEM;
-        for (size_t i = 0; i < school->n_programs; i++)
-                if (idmap_add(&importer->program_ids, school->programs[i].id, (int)i, NULL) < 0)
-                        return -ENOMEM;
-        importer->sources[DATA_PROGRAMS].usable = true;
-        importer->day_known = school->info.day_start < school->info.day_end;
-        importer->term_known = true;
-        if (staff_replaced)
-                return 0;
-        size_t n = school->n_staff;
-        importer->staff_role_known = calloc(n + 1, sizeof(bool));
-        importer->staff_programs_known = calloc(n + 1, sizeof(bool));
-        importer->row_lines[DATA_STAFF] = calloc(n + 1, sizeof(unsigned)); /* line 0: the file */
-        if (!importer->staff_role_known || !importer->staff_programs_known || !importer->row_lines[DATA_STAFF] ||
-            idmap_init(&importer->staff_ids, n) < 0)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                importer->staff_role_known[i] = importer->staff_programs_known[i] = true;
-                if (idmap_add(&importer->staff_ids, school->staff[i].id, (int)i, NULL) < 0)
-                        return -ENOMEM;
-        }
-        importer->sources[DATA_STAFF].usable = true;
-        return 0;
-}
-
-/* After staff.csv was replaced: the stored needs' pinned interventionists and (when
- * availability.csv stays) the stored availability point into the old staff array; they are
- * moved to the new one by id. A pinned interventionist who left, or who can no longer teach the
- * need's program, is an error (the need would be unplaceable); availability of someone who left
- * goes with them. */
-static int overlay_remap(struct importer *importer, const struct staff *old, size_t n_old, bool availability_replaced) {
-        struct school *school = importer->school;
-        for (size_t i = 0; i < school->n_needs; i++) {
-                struct need *need = &school->needs[i];
-                if (need->staff < 0 || (size_t)need->staff >= n_old)
-                        continue;
-                const char *id = old[need->staff].id;
-                need->staff = idmap_get(&importer->staff_ids, id);
-                if (need->staff < 0 || !staff_can_teach(school, need->staff, need->program))
-                        importer_error(importer, DATA_STAFF, 0, NULL,
-                                       "the stored need of %s in %s is pinned to %s, who %s",
-                                       school->students[need->student].id, school->programs[need->program].id, id,
-                                       need->staff < 0 ? "is not in this staff.csv"
-                                                       : "cannot teach it in this staff.csv");
-        }
-        if (availability_replaced)
-                return 0;
-        size_t kept = 0;
-        for (size_t i = 0; i < school->n_availability; i++) {
-                struct availability a = school->availability[i];
-                if (a.staff < 0 || (size_t)a.staff >= n_old)
-                        continue;
-                a.staff = idmap_get(&importer->staff_ids, old[a.staff].id);
-                if (a.staff >= 0)
-                        school->availability[kept++] = a;
-        }
-        school->n_availability = kept;
-        return 0;
-}
-
-int import_overlay(struct school *school, const struct import_file *files, size_t n_files,
-                   struct import_report *report) {
-        struct importer importer = { 0 };
-        struct staff *old_staff = NULL;
-        size_t n_old_staff = 0;
-        int r = 0;
-
-        if ((!files && n_files > 0) || !school || !report)
-                return -EINVAL;
-        for (int file = 0; file < DATA_FILE_COUNT; file++)
-                importer.sources[file].name = import_file_specs[file].name;
-        importer.school = school_ref(school);
-        if (!check_limits(&importer, files, n_files)) {
-                r = -EINVAL;
-                goto finish;
-        }
+int import_overlay(const struct school *stored, const struct import_file *files, size_t n_files,
+                   struct school **ret_school, struct import_report *report) {
+        struct import_file *base = NULL, *set = NULL;
+        size_t n_base = 0, n_set = 0;
         bool any = false;
-        for (size_t i = 0; i < n_files; i++) {
-                const char *name = files[i].name ? base_name(files[i].name) : "";
-                int file;
-                for (file = 0; file < DATA_FILE_COUNT; file++)
-                        if (strcmp(import_file_specs[file].name, name) == 0)
-                                break;
-                if (file == DATA_FILE_COUNT || !overlay_file(file)) {
-                        named_message(&importer, true, file, *name ? name : "(no name)",
-                                      "a what-if replaces only staff.csv and availability.csv");
-                        continue;
-                }
-                if (importer.sources[file].file)
-                        importer_error(&importer, file, 0, NULL, "handed in twice");
-                importer.sources[file].file = &files[i];
-                any = true;
+        if ((!files && n_files > 0) || !stored || !ret_school || !report)
+                return -EINVAL;
+        int r = import_write_school(stored, &base, &n_base);
+        if (r < 0)
+                return r;
+        if (!(set = calloc(n_base + n_files + 1, sizeof *set))) {
+                import_files_free(base, n_base);
+                return -ENOMEM;
         }
-        if (!any && importer.errors.n == 0)
+        /* The stored files a file of DIR does not replace, then every file of DIR: the
+         * importer names a file handed in twice, or one that is not part of a data set. */
+        for (size_t i = 0; i < n_base; i++) {
+                bool replaced = false;
+                for (size_t k = 0; k < n_files && !replaced; k++)
+                        replaced = files[k].name && strcmp(base_name(files[k].name), base[i].name) == 0;
+                if (!replaced)
+                        set[n_set++] = base[i];
+                any = any || replaced;
+        }
+        for (size_t k = 0; k < n_files; k++)
+                set[n_set++] = files[k];
+        if (!any) {
+                struct importer importer = { 0 };
                 named_message(&importer, true, ORDER_DATA_SET, "what-if",
-                              "no staff.csv or availability.csv to lay over the stored data set");
-        if (importer.errors.n > 0) {
+                              "no file of the data set to lay over the stored one (pullout-data(5) lists them)");
+                finish_report(&importer, report);
+                importer_done(&importer);
                 r = -EINVAL;
-                goto finish;
+        } else {
+                r = import_school(set, n_set, ret_school, report);
         }
-        bool staff_replaced = importer.sources[DATA_STAFF].file != NULL;
-        bool availability_replaced = importer.sources[DATA_AVAILABILITY].file != NULL;
-        for (int file = 0; file < DATA_FILE_COUNT; file++)
-                if (importer.sources[file].file && (r = read_source(&importer, file)) < 0)
-                        goto finish;
-        if ((r = overlay_seed(&importer, staff_replaced)) < 0)
-                goto finish;
-        if (staff_replaced) {
-                old_staff = school->staff;
-                n_old_staff = school->n_staff;
-                school->staff = NULL;
-                school->n_staff = 0;
-                if ((r = import_read_staff(&importer)) < 0)
-                        goto finish;
-        }
-        if (availability_replaced) {
-                free(school->availability);
-                school->availability = NULL;
-                school->n_availability = 0;
-                if ((r = import_read_availability(&importer)) < 0)
-                        goto finish;
-        }
-        if (staff_replaced && importer.errors.n == 0 &&
-            (r = overlay_remap(&importer, old_staff, n_old_staff, availability_replaced)) < 0)
-                goto finish;
-        r = importer.errors.n > 0 || importer.dropped_errors > 0 ? -EINVAL : 0;
-finish:
-        if (importer.out_of_memory)
-                r = -ENOMEM;
-        int k = finish_report(&importer, report);
-        if (r == 0 && k < 0)
-                r = k;
-        free_staff(old_staff, n_old_staff);
-        importer_done(&importer);
+        free(set);
+        import_files_free(base, n_base);
         return r;
 }

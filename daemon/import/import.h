@@ -41,14 +41,21 @@ struct import_report {
 int import_school(const struct import_file *files, size_t n_files, struct school **ret_school,
                   struct import_report *report);
 
-/* A what-if (DESIGN §4 "Versions"): lays staff.csv and/or availability.csv over school, a
- * private copy of the stored data set (refcount 1, as store_load_school gives it), reading them
- * with the import's own readers so that a bad file is reported FILE:LINE exactly as an import
- * would, and their references are checked against school's programs and staff. Any other
- * file is an error. 0 with school changed; -EINVAL (all errors in the report) or -ENOMEM, with
- * school half-replaced: drop it. */
-int import_overlay(struct school *school, const struct import_file *files, size_t n_files,
-                   struct import_report *report);
+/* A what-if (DESIGN §4 "Versions"): the stored data set (a loaded school) written back as its
+ * CSV files, the files handed in laid over them by name, and the whole set read by
+ * import_school(), so that a file of the what-if is reported FILE:LINE exactly as an import
+ * would and every reference between files is checked. Any file of the data set may be
+ * replaced; calendar.ics is not read (the stored calendar, its days included, stands unless
+ * calendar.csv is replaced). Returns as import_school(); -EINVAL too when no file handed in is
+ * one of the data set. */
+int import_overlay(const struct school *stored, const struct import_file *files, size_t n_files,
+                   struct school **ret_school, struct import_report *report);
+
+/* The school written as the CSV files of its data set (pullout-data(5)), every value explicit,
+ * rows in the school's order: import_school() of them gives an equal school. 0 and *ret_files
+ * (names are static, data malloc'd: free with import_files_free) or -ENOMEM. */
+int import_write_school(const struct school *school, struct import_file **ret_files, size_t *ret_n);
+void import_files_free(struct import_file *files, size_t n);
 
 /* Frees the report's lines and zeroes it. Accepts NULL. */
 void import_report_clear(struct import_report *report);

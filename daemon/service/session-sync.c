@@ -51,6 +51,10 @@ static civil_date horizon_end(struct daemon *daemon, civil_date today) {
  * every stored session as it is (one transaction). */
 static int store_range(struct daemon *daemon, civil_date from, civil_date to) {
         const struct schedule *schedule = daemon->schedule;
+        /* The days before the published version took effect belong to the versions before it,
+         * which stored them when it was published (sessions_keep_until). */
+        if (from < daemon->published_from)
+                from = daemon->published_from;
         if (!schedule || !daemon->school || schedule->version <= 0 || from > to)
                 return 0;
         if (to > schedule->school->info.term_end)
@@ -82,6 +86,17 @@ int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to) 
         int r = store_range(daemon, from > today ? from : today, to);
         if (r < 0)
                 log_error("sessions: cannot store the sessions asked for: %s", store_error(daemon->store));
+        return r;
+}
+
+int sessions_keep_until(struct daemon *daemon, civil_date last) {
+        civil_date today = local_today(daemon);
+        civil_date from = daemon->sessions_stored_to >= today ? daemon->sessions_stored_to + 1 : today;
+        if (!daemon->schedule || last < from)
+                return 0;
+        int r = store_range(daemon, from, last);
+        if (r >= 0)
+                daemon->sessions_stored_to = last;
         return r;
 }
 

@@ -24,6 +24,10 @@ int sessions_sync_in_transaction(struct daemon *daemon, const struct schedule *s
 /* Stores the published schedule's sessions of [from, to] that have not started and are not
  * stored yet (a week listed, a session cancelled beyond the horizon). */
 int sessions_materialize(struct daemon *daemon, civil_date from, civil_date to);
+/* Before a version is published from a day past the stored horizon: the published version's
+ * sessions are stored through last (the day before the new one takes effect), so those days
+ * keep it once it is no longer published. One transaction; 0 or -errno. */
+int sessions_keep_until(struct daemon *daemon, civil_date last);
 /* Keeps the horizon ahead of today stored: a day more each day. -errno (not logged: the
  * timer retries it) with the detail in store_error(). */
 int sessions_extend_horizon(struct daemon *daemon);

@@ -26,8 +26,8 @@ struct solve_job {
         struct solver_busy *busy; /* booked make-ups ahead (options.busy) */
         struct store_booked *booked; /* ... as read, by id: resolved against the school solved */
         size_t n_booked;
-        /* A what-if: the files (copied) laid over school, a private copy of the stored data set,
-         * on the worker; its errors, one a line, in why_detail. */
+        /* A what-if: the files (copied) laid over school, the stored data set, on the worker,
+         * which then solves the school they make; its errors, one a line, in why_detail. */
         bool what_if;
         struct import_file *files;
         size_t n_files;
@@ -67,7 +67,12 @@ static void solve_job_free(struct solve_job *job) {
 /* The files of a what-if over the stored data set; -EINVAL with their errors in why_detail. */
 static int lay_over(struct solve_job *job) {
         struct import_report report = { 0 };
-        int r = import_overlay(job->school, job->files, job->n_files, &report);
+        struct school *school = NULL;
+        int r = import_overlay(job->school, job->files, job->n_files, &school, &report);
+        if (r >= 0) {
+                school_unref(job->school);
+                job->school = school;
+        }
         if (r == -EINVAL) {
                 size_t size = 1;
                 for (size_t i = 0; i < report.n_errors; i++)
@@ -187,11 +192,8 @@ static int booked_spans(struct daemon *daemon, struct solve_job *job) {
         return store_sessions_booked_makeups(daemon->store, today, until, &job->booked, &job->n_booked);
 }
 
-/* A what-if's own copy of the stored data set and of the files (the call's message goes). */
-static int what_if_start(struct daemon *daemon, struct solve_job *job, const struct solve_request *request) {
-        int r = store_load_school(daemon->store, &job->school);
-        if (r < 0)
-                return r;
+/* A what-if's own copy of the files (the call's message goes). */
+static int what_if_start(struct solve_job *job, const struct solve_request *request) {
         if (!(job->files = calloc(request->n_what_if ? request->n_what_if : 1, sizeof *job->files)))
                 return -ENOMEM;
         for (size_t i = 0; i < request->n_what_if; i++) {
@@ -230,14 +232,12 @@ int solve_start(struct daemon *daemon, const struct solve_request *request, solv
         job->request.n_what_if = 0;
         /* A what-if is solved fresh: the published schedule's indices are into the stored
          * school, not the overlaid one. */
-        int r = request->what_if ? what_if_start(daemon, job, request) : 0;
+        int r = request->what_if ? what_if_start(job, request) : 0;
         if (r < 0) {
                 solve_job_free(job);
-                return why_set(why, r, "cannot read the stored data set for the what-if: %s",
-                               r == -ENOMEM ? strerror(ENOMEM) : store_error(daemon->store));
+                return why_set(why, r, "%s", strerror(ENOMEM));
         }
-        if (!request->what_if)
-                job->school = school_ref(daemon->school);
+        job->school = school_ref(daemon->school);
         if (daemon->schedule && !request->what_if && !(job->previous = schedule_copy(daemon->schedule))) {
                 solve_job_free(job);
                 return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));

@@ -23,7 +23,7 @@ struct solve_request {
         bool publish; /* publish the draft at once, with publish_from and allow_drop */
         char publish_from[16]; /* "" (the default), "today" or YYYY-MM-DD */
         bool allow_drop;
-        /* A what-if (never published): these files (staff.csv, availability.csv) laid over the
+        /* A what-if (never published): these files (any of the data set's CSVs) laid over the
          * stored data set. Borrowed for the call only; solve_start copies them. */
         const struct import_file *what_if;
         size_t n_what_if;

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "import/import.h"
 #include "log.h"
 #include "model/schedule-diff.h"
 #include "service/changes.h"
 #include "service/local-time.h"
 #include "service/schedule-json.h"
+#include "service/session-sync.h"
 #include "service/version-json.h"
 #include "service/version-service.h"
 #include "solver/solver.h"
@@ -24,15 +26,25 @@ static int storage_failed(struct daemon *daemon, int r, const char *what, char w
         return why_set(why, r, "cannot %s: %s", what, store_error(daemon->store));
 }
 
+/* Stores schedule as a version; a what-if with the data set it was solved on, as its files, so
+ * that its groups can be read back against the very students and staff they name. */
 static int store_version(struct daemon *daemon, struct schedule *schedule, unsigned seed, const char *state,
                          char why[static WHY_MAX]) {
         char now[32];
+        struct import_file *files = NULL;
+        size_t n_files = 0;
+        bool what_if = strcmp(state, "what-if") == 0;
         daemon_format_time(clock_now(&daemon->clock), now);
+        if (what_if && import_write_school(schedule->school, &files, &n_files) < 0)
+                return why_set(why, -ENOMEM, "cannot store the what-if: %s", strerror(ENOMEM));
         int r = store_begin(daemon->store);
         if (r >= 0)
                 r = store_save_schedule(daemon->store, schedule, now, seed, state);
+        if (r >= 0 && what_if)
+                r = store_save_what_if_files(daemon->store, schedule->version, files, n_files);
         if (r >= 0)
                 r = store_commit(daemon->store);
+        import_files_free(files, n_files);
         if (r < 0) {
                 store_rollback(daemon->store);
                 return storage_failed(daemon, r, "store the schedule", why);
@@ -154,6 +166,11 @@ static int publish_schedule(struct daemon *daemon, struct schedule *schedule, co
                 storage_failed(daemon, r, "read this week's sessions", why);
                 goto out_diff;
         }
+        /* From a day past the stored horizon: the days up to it keep the version published now. */
+        if ((r = sessions_keep_until(daemon, from - 1)) < 0) {
+                storage_failed(daemon, r, "store the sessions before the publication takes effect", why);
+                goto out_diff;
+        }
         char now[32], from_buf[11];
         daemon_format_time(clock_now(&daemon->clock), now);
         date_format(from, from_buf);
@@ -189,20 +206,41 @@ out_free:
         return r;
 }
 
+/* The school a what-if was solved on, read back from the files stored with it. */
+static int what_if_school(struct daemon *daemon, int64_t version, struct school **ret, char why[static WHY_MAX]) {
+        struct import_file *files = NULL;
+        size_t n = 0;
+        struct import_report report = { 0 };
+        int r = store_load_what_if_files(daemon->store, version, &files, &n);
+        if (r < 0)
+                return storage_failed(daemon, r, "read the what-if's data set", why);
+        if (n == 0)
+                r = why_set(why, -EPERM,
+                            "version %lld is a what-if stored before what-ifs kept their groups: only its counts "
+                            "are kept (pullout schedule history)",
+                            (long long)version);
+        else if ((r = import_school(files, n, ret, &report)) < 0)
+                r = why_set(why, r == -ENOMEM ? -ENOMEM : -EPROTO, "cannot read the data set of what-if %lld: %s",
+                            (long long)version, report.n_errors ? report.errors[0] : strerror(-r));
+        import_report_clear(&report);
+        store_what_if_files_free(files, n);
+        return r;
+}
+
 static int load_version(struct daemon *daemon, int64_t version, struct schedule **ret, char why[static WHY_MAX]) {
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
         struct store_version v = { 0 };
+        struct school *school = NULL;
         int r = version > 0 ? store_version_get(daemon->store, version, &v) : -ENOENT;
         bool what_if = r >= 0 && strcmp(v.state, "what-if") == 0;
         store_version_clear(&v);
-        /* Only its row is kept (store_save_schedule): its groups name files never imported. */
-        if (what_if)
-                return why_set(why, -EPERM,
-                               "version %lld is a what-if: only its counts are kept (pullout schedule history); "
-                               "its diff was printed when it was solved",
-                               (long long)version);
-        r = store_load_schedule(daemon->store, daemon->school, version, ret);
+        /* A what-if's groups name the students and staff of the files it was solved on: they are
+         * read against that data set, never against the stored one. */
+        if (what_if && (r = what_if_school(daemon, version, &school, why)) < 0)
+                return r;
+        r = store_load_schedule(daemon->store, school ? school : daemon->school, version, ret);
+        school_unref(school);
         if (r == -ENOENT)
                 return why_set(why, -ENOENT, "no schedule version %lld (pullout schedule history lists them)",
                                (long long)version);
@@ -269,20 +307,46 @@ int versions_publish_now(struct daemon *daemon, struct schedule *schedule, const
         return r;
 }
 
-/* Rules of today's data a stored version breaks, one a line after a head. */
-static int broken_rules(int64_t version, char **violations, size_t n, char **ret_detail, char why[static WHY_MAX]) {
+/* What of a stored version today's data no longer holds, then the rules it breaks, one a line
+ * after a head. */
+static int broken_rules(int64_t version, char **gone, size_t n_gone, char **violations, size_t n,
+                        char **ret_detail, char why[static WHY_MAX]) {
+        size_t total = n_gone + n;
         why_set(why, -EEXIST, "version %lld no longer fits today's data: it would break %zu rule%s:",
-                (long long)version, n, n == 1 ? "" : "s");
-        char **lines = calloc(n, sizeof *lines);
+                (long long)version, total, total == 1 ? "" : "s");
+        char **lines = calloc(total ? total : 1, sizeof *lines);
         size_t k = 0;
-        for (size_t i = 0; lines && i < n; i++)
-                if (asprintf(&lines[k], "  %s", violations[i]) >= 0)
+        for (size_t i = 0; lines && i < total; i++)
+                if (asprintf(&lines[k], "  %s", i < n_gone ? gone[i] : violations[i - n_gone]) >= 0)
                         k++;
         *ret_detail = lines ? why_lines(why, lines, k) : NULL;
         for (size_t i = 0; i < k; i++)
                 free(lines[i]);
         free(lines);
         return -EEXIST;
+}
+
+/* A need of today's data that the old version neither placed nor reported (it came later, or
+ * its group's interventionist left) is unscheduled in the copy: the publication's guard names
+ * whoever would lose a place by it. */
+static int unscheduled_the_rest(struct schedule *schedule, int64_t version, char why[static WHY_MAX]) {
+        const struct school *school = schedule->school;
+        bool *seen = calloc(school->n_needs ? school->n_needs : 1, sizeof *seen);
+        if (!seen)
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+        for (size_t g = 0; g < schedule->n_groups; g++)
+                for (size_t i = 0; i < schedule->groups[g].n_needs; i++)
+                        seen[schedule->groups[g].needs[i]] = true;
+        for (size_t i = 0; i < schedule->n_unscheduled; i++)
+                seen[schedule->unscheduled[i].need] = true;
+        char reason[96];
+        snprintf(reason, sizeof reason, "not placed in version %lld, which this version copies", (long long)version);
+        int r = 0;
+        for (size_t i = 0; i < school->n_needs && r >= 0; i++)
+                if (!seen[i])
+                        r = schedule_add_unscheduled(schedule, (int)i, reason);
+        free(seen);
+        return r < 0 ? why_set(why, r, "%s", strerror(-r)) : 0;
 }
 
 int versions_revert(struct daemon *daemon, const struct publish_request *request, struct json_object **ret,
@@ -303,8 +367,16 @@ int versions_revert(struct daemon *daemon, const struct publish_request *request
         store_version_clear(&v);
         if (what_if)
                 return why_set(why, -EPERM, "version %lld is a what-if, never publishable", (long long)request->version);
-        if ((r = load_version(daemon, request->version, &schedule, why)) < 0)
+        char **gone = NULL;
+        size_t n_gone = 0;
+        if ((r = store_version_gone(daemon->store, request->version, &gone, &n_gone)) < 0)
+                return storage_failed(daemon, r, "read the version", why);
+        if ((r = load_version(daemon, request->version, &schedule, why)) < 0 ||
+            (r = unscheduled_the_rest(schedule, request->version, why)) < 0) {
+                store_strings_free(gone, n_gone);
+                schedule_free(schedule);
                 return r;
+        }
         /* Checked against today's data: the school may have changed since it was made. */
         struct solver_weights weights;
         conf_solver_weights(&daemon->conf, &weights);
@@ -312,15 +384,18 @@ int versions_revert(struct daemon *daemon, const struct publish_request *request
         size_t n = 0;
         r = solver_check(schedule, NULL, &weights, &schedule->metrics, &violations, &n);
         if (r < 0) {
+                store_strings_free(gone, n_gone);
                 schedule_free(schedule);
                 return why_set(why, r, "cannot check version %lld: %s", (long long)request->version, strerror(-r));
         }
-        if (n > 0) {
-                r = broken_rules(request->version, violations, n, ret_detail, why);
+        if (n + n_gone > 0) {
+                r = broken_rules(request->version, gone, n_gone, violations, n, ret_detail, why);
+                store_strings_free(gone, n_gone);
                 solver_strings_free(violations, n);
                 schedule_free(schedule);
                 return r;
         }
+        store_strings_free(gone, n_gone);
         solver_strings_free(violations, n);
         if ((r = store_version(daemon, schedule, 0, "draft", why)) < 0) {
                 schedule_free(schedule);

@@ -209,6 +209,32 @@ static const char migration_versions[] =
         "        + (SELECT count(*) FROM unscheduled u WHERE u.version = schedules.version);"
         "CREATE UNIQUE INDEX schedules_one_published ON schedules(state) WHERE state = 'published';";
 
+/* 9: a what-if version can be read back (#12). Its groups name students, staff and programs of
+ * the data set it was solved on, which the stored tables need not hold (their foreign keys
+ * would refuse them): they live in tables of their own, beside the what-if's data set as its
+ * CSV files, read back to give the groups a school to refer to. */
+static const char migration_what_ifs[] =
+        "CREATE TABLE what_if_files ("
+        "  version INTEGER NOT NULL REFERENCES schedules(version), name TEXT NOT NULL,"
+        "  data BLOB NOT NULL, PRIMARY KEY (version, name));"
+        "CREATE TABLE what_if_groups ("
+        "  version INTEGER NOT NULL REFERENCES schedules(version), group_id TEXT NOT NULL,"
+        "  program_id TEXT NOT NULL, staff_id TEXT NOT NULL, pinned INTEGER NOT NULL,"
+        "  position INTEGER NOT NULL, PRIMARY KEY (version, group_id));"
+        "CREATE TABLE what_if_group_members ("
+        "  version INTEGER NOT NULL, group_id TEXT NOT NULL, student_id TEXT NOT NULL,"
+        "  program_id TEXT NOT NULL, position INTEGER NOT NULL,"
+        "  FOREIGN KEY (version, group_id) REFERENCES what_if_groups(version, group_id));"
+        "CREATE TABLE what_if_meetings ("
+        "  version INTEGER NOT NULL, group_id TEXT NOT NULL, day INTEGER NOT NULL,"
+        "  start INTEGER NOT NULL, end INTEGER NOT NULL,"
+        "  FOREIGN KEY (version, group_id) REFERENCES what_if_groups(version, group_id));"
+        "CREATE TABLE what_if_unscheduled ("
+        "  version INTEGER NOT NULL REFERENCES schedules(version), student_id TEXT NOT NULL,"
+        "  program_id TEXT NOT NULL, reason TEXT NOT NULL);"
+        "CREATE INDEX what_if_group_members_by_version ON what_if_group_members(version, group_id);"
+        "CREATE INDEX what_if_meetings_by_version ON what_if_meetings(version, group_id);";
+
 /* Each step is one schema version, in this order; a released step is never moved or edited. */
 static const char *const migrations[] = {
         migration_1,
@@ -219,6 +245,7 @@ static const char *const migrations[] = {
         migration_alert_state,
         migration_records,
         migration_versions,
+        migration_what_ifs,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <limits.h>
+
+#include "import/import.h"
 #include "store/store-internal.h"
 
 static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size) {
@@ -18,21 +21,34 @@ static int metrics_text(const struct schedule_metrics *m, char *buf, size_t size
                         m->changed_meetings, m->penalty, m->placed, m->upper_bound);
 }
 
+/* The tables of a version's groups: a what-if's have their own, without the foreign keys
+ * into the stored data set (migration 9). */
+static const char *tables_of(const char *state) {
+        return state && strcmp(state, "what-if") == 0 ? "what_if_" : "";
+}
+
+#define SQL_MAX 256
+
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
                         unsigned seed, const char *state) {
         const struct school *school = schedule->school;
         sqlite3_stmt *version_stmt = NULL, *group = NULL, *member = NULL, *meeting = NULL, *unscheduled = NULL;
-        char metrics[512];
+        char metrics[512], sql[4][SQL_MAX];
+        const char *t = tables_of(state);
         int r;
 
         metrics_text(&schedule->metrics, metrics, sizeof metrics);
         if ((r = store_prepare(store, "INSERT INTO schedules (created_at, seed, metrics, state, placed, needs, upper_bound)"
                                       " VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, -1))", /* -1: no bound */
                                &version_stmt)) < 0 ||
-            (r = store_prepare(store, "INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)", &group)) < 0 ||
-            (r = store_prepare(store, "INSERT INTO group_members VALUES (?, ?, ?, ?, ?)", &member)) < 0 ||
-            (r = store_prepare(store, "INSERT INTO meetings VALUES (?, ?, ?, ?, ?)", &meeting)) < 0 ||
-            (r = store_prepare(store, "INSERT INTO unscheduled VALUES (?, ?, ?, ?)", &unscheduled)) < 0)
+            (snprintf(sql[0], SQL_MAX, "INSERT INTO %sgroups VALUES (?, ?, ?, ?, ?, ?)", t),
+             (r = store_prepare(store, sql[0], &group)) < 0) ||
+            (snprintf(sql[1], SQL_MAX, "INSERT INTO %sgroup_members VALUES (?, ?, ?, ?, ?)", t),
+             (r = store_prepare(store, sql[1], &member)) < 0) ||
+            (snprintf(sql[2], SQL_MAX, "INSERT INTO %smeetings VALUES (?, ?, ?, ?, ?)", t),
+             (r = store_prepare(store, sql[2], &meeting)) < 0) ||
+            (snprintf(sql[3], SQL_MAX, "INSERT INTO %sunscheduled VALUES (?, ?, ?, ?)", t),
+             (r = store_prepare(store, sql[3], &unscheduled)) < 0))
                 goto out;
 
         int64_t placed = 0;
@@ -43,16 +59,6 @@ int store_save_schedule(struct store *store, struct schedule *schedule, const ch
                                 (int64_t)schedule->metrics.upper_bound)) < 0)
                 goto out;
         int64_t version = store_last_insert_id(store);
-        /* A what-if keeps only this row (state, placed, needs): its groups were solved on replaced
-         * files and may name staff (or pin no one) the stored tables do not hold, which their
-         * foreign keys refuse; it is never published, so no session, feed or revert ever needs
-         * them, and its diff was answered when it was solved. No migration needed. */
-        if (strcmp(state, "what-if") == 0) {
-                schedule->version = version;
-                r = 0;
-                goto out;
-        }
-
         for (size_t g = 0; g < schedule->n_groups && r >= 0; g++) {
                 const struct group *gr = &schedule->groups[g];
                 r = store_save_row(store, group, "save group", "itttdi", version, gr->id, school->programs[gr->program].id,
@@ -144,15 +150,8 @@ int store_load_schedule(struct store *store, struct school *school, int64_t vers
                 return r;
         if (version <= 0)
                 return -ENOENT;
-        if ((r = store_query(store, &head, "SELECT metrics FROM schedules WHERE version = ?", "i", version)) < 0 ||
-            (r = store_query(store, &groups, "SELECT group_id, program_id, staff_id, pinned FROM groups "
-                                             "WHERE version = ? ORDER BY position", "i", version)) < 0 ||
-            (r = store_prepare(store, "SELECT student_id, program_id FROM group_members "
-                                      "WHERE version = ? AND group_id = ? ORDER BY position", &members)) < 0 ||
-            (r = store_prepare(store, "SELECT day, start, end FROM meetings WHERE version = ? AND group_id = ? "
-                                      "ORDER BY day", &meetings)) < 0 ||
-            (r = store_query(store, &unscheduled,
-                             "SELECT student_id, program_id, reason FROM unscheduled WHERE version = ?", "i",
+        char sql[4][SQL_MAX];
+        if ((r = store_query(store, &head, "SELECT metrics, state FROM schedules WHERE version = ?", "i",
                              version)) < 0)
                 goto out;
         if ((r = store_step(store, head, "load schedule")) <= 0) {
@@ -160,6 +159,19 @@ int store_load_schedule(struct store *store, struct school *school, int64_t vers
                         r = -ENOENT;
                 goto out;
         }
+        const char *t = tables_of(store_column_text(head, 1));
+        snprintf(sql[0], SQL_MAX,
+                 "SELECT group_id, program_id, staff_id, pinned FROM %sgroups WHERE version = ? ORDER BY position", t);
+        snprintf(sql[1], SQL_MAX,
+                 "SELECT student_id, program_id FROM %sgroup_members WHERE version = ? AND group_id = ? "
+                 "ORDER BY position", t);
+        snprintf(sql[2], SQL_MAX,
+                 "SELECT day, start, end FROM %smeetings WHERE version = ? AND group_id = ? ORDER BY day", t);
+        snprintf(sql[3], SQL_MAX, "SELECT student_id, program_id, reason FROM %sunscheduled WHERE version = ?", t);
+        if ((r = store_query(store, &groups, sql[0], "i", version)) < 0 ||
+            (r = store_prepare(store, sql[1], &members)) < 0 || (r = store_prepare(store, sql[2], &meetings)) < 0 ||
+            (r = store_query(store, &unscheduled, sql[3], "i", version)) < 0)
+                goto out;
         schedule = schedule_new(school);
         if (!schedule) {
                 r = -ENOMEM;
@@ -220,4 +232,56 @@ int store_set_pinned(struct store *store, const char *group_id, int pinned) {
                           "(SELECT max(version) FROM schedules WHERE state = 'published')",
                           "dt", pinned, group_id);
         return r == 0 ? -ENOENT : r < 0 ? r : 0;
+}
+
+int store_save_what_if_files(struct store *store, int64_t version, const struct import_file *files, size_t n) {
+        sqlite3_stmt *stmt = NULL;
+        int r = store_prepare(store, "INSERT INTO what_if_files VALUES (?, ?, ?)", &stmt);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                if (files[i].size > INT_MAX) {
+                        snprintf(store->error, sizeof store->error, "%s is too large to store", files[i].name);
+                        r = -EFBIG;
+                        break;
+                }
+                r = store_save_row(store, stmt, "save a what-if's file", "itb", version, files[i].name,
+                                   files[i].data ? files[i].data : "", (int)files[i].size);
+        }
+        sqlite3_finalize(stmt);
+        return r < 0 ? r : 0;
+}
+
+static void clear_file(void *element) {
+        struct import_file *f = element;
+        free((char *)f->name);
+        free((char *)f->data);
+}
+
+static int read_file(struct store *store, sqlite3_stmt *stmt, void *element) {
+        struct import_file *f = element;
+        (void)store;
+        const void *blob = sqlite3_column_blob(stmt, 1);
+        size_t size = (size_t)sqlite3_column_bytes(stmt, 1);
+        char *name = strdup(store_column_text(stmt, 0)), *data = malloc(size ? size : 1);
+        if (!name || !data) {
+                free(name);
+                free(data);
+                return -ENOMEM;
+        }
+        if (size)
+                memcpy(data, blob, size);
+        *f = (struct import_file){ .name = name, .data = data, .size = size };
+        return 0;
+}
+
+int store_load_what_if_files(struct store *store, int64_t version, struct import_file **ret_files, size_t *ret_n) {
+        sqlite3_stmt *stmt = NULL;
+        int r = store_query(store, &stmt, "SELECT name, data FROM what_if_files WHERE version = ? ORDER BY name", "i",
+                            version);
+        return r < 0 ? r
+                     : store_collect(store, stmt, "load a what-if's files", sizeof **ret_files, read_file,
+                                     clear_file, ret_files, ret_n);
+}
+
+void store_what_if_files_free(struct import_file *files, size_t n) {
+        store_array_free(files, n, sizeof *files, clear_file);
 }

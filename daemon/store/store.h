@@ -76,13 +76,22 @@ int store_load_school(struct store *store, struct school **ret_school);
 int store_count(struct store *store, struct store_counts *ret_counts);
 
 /* Stores schedule as a new version in state ("draft", "what-if"; "published" only through
- * store_version_publish) inside the caller's transaction; sets schedule->version. A what-if
- * stores its schedules row only (placed, needs), never its groups. */
+ * store_version_publish) inside the caller's transaction; sets schedule->version. A what-if's
+ * groups go to tables of their own: they name the ids of the data set it was solved on, which
+ * the caller stores beside them (store_save_what_if_files). */
 int store_save_schedule(struct store *store, struct schedule *schedule, const char *created_at,
                         unsigned seed, const char *state);
 /* Loads version (0: the published one) against school, mapping ids to school's indices; members or
- * staff that are no longer in the school are dropped. -ENOENT when there is none. */
+ * staff that are no longer in the school are dropped. -ENOENT when there is none. A what-if is
+ * read from its own tables: load it against the school its files give. */
 int store_load_schedule(struct store *store, struct school *school, int64_t version,
                         struct schedule **ret_schedule);
+/* The data set a what-if version was solved on, as its CSV files (import_school reads them),
+ * inside the caller's transaction; and read back (none for a what-if stored before #12's
+ * migration). Files from load are malloc'd, name and data: free with store_what_if_files_free. */
+struct import_file;
+int store_save_what_if_files(struct store *store, int64_t version, const struct import_file *files, size_t n);
+int store_load_what_if_files(struct store *store, int64_t version, struct import_file **ret_files, size_t *ret_n);
+void store_what_if_files_free(struct import_file *files, size_t n);
 /* Sets or clears a group's pin in the published version (in place: pins are not a new version). */
 int store_set_pinned(struct store *store, const char *group_id, int pinned);

@@ -91,3 +91,31 @@ int store_version_publish(struct store *store, int64_t version, const char *at, 
                 return -ENOENT;
         return r < 0 ? r : 0;
 }
+
+int store_version_gone(struct store *store, int64_t version, char ***ret_lines, size_t *ret_n) {
+        /* Archived rows keep their names (a re-import archives what left), so a line can say
+         * who it was. */
+        return store_strings(
+                store, ret_lines, ret_n,
+                "SELECT line FROM ("
+                " SELECT g.position AS pos, 0 AS kind, 0 AS member, g.group_id || ': taught by ' ||"
+                "   coalesce(s.name || ' (' || g.staff_id || ')', g.staff_id) ||"
+                "   ', who is no longer in the data set' AS line"
+                "  FROM groups g LEFT JOIN staff s ON s.staff_id = g.staff_id"
+                "  WHERE g.version = ?1 AND (s.staff_id IS NULL OR s.archived)"
+                " UNION ALL"
+                " SELECT g.position, 1, 0, g.group_id || ': program ' || g.program_id || ' is no longer in the data set'"
+                "  FROM groups g LEFT JOIN programs p ON p.program_id = g.program_id"
+                "  WHERE g.version = ?1 AND (p.program_id IS NULL OR p.archived)"
+                " UNION ALL"
+                " SELECT g.position, 2, m.position, m.group_id || ': ' ||"
+                "   coalesce(st.name || ' (' || m.student_id || ')', m.student_id) ||"
+                "   CASE WHEN st.student_id IS NULL OR st.archived THEN ' is no longer in the data set'"
+                "   ELSE '''s need for ' || m.program_id || ' is no longer in the data set' END"
+                "  FROM group_members m JOIN groups g ON g.version = m.version AND g.group_id = m.group_id"
+                "  LEFT JOIN students st ON st.student_id = m.student_id"
+                "  LEFT JOIN needs n ON n.student_id = m.student_id AND n.program_id = m.program_id"
+                "  WHERE m.version = ?1 AND (st.student_id IS NULL OR st.archived OR n.student_id IS NULL OR n.archived)"
+                ") ORDER BY pos, kind, member",
+                "i", version);
+}

@@ -31,3 +31,7 @@ int store_version_newest_draft(struct store *store, int64_t *ret_version);
 /* Inside the caller's transaction: version becomes the published one from date from (at the
  * time at), the one published before it superseded. */
 int store_version_publish(struct store *store, int64_t version, const char *at, const char *from);
+/* What of version the data set no longer holds, as lines a person can act on, in the version's
+ * group order: a group's interventionist or program that left, a member who left or whose need
+ * did. Loading the version drops them silently, so a revert asks here first. */
+int store_version_gone(struct store *store, int64_t version, char ***ret_lines, size_t *ret_n);

@@ -126,7 +126,8 @@ END_TEST
 START_TEST(test_a_copy_is_kept_before_a_migration) {
         ck_assert_int_eq(harness_stop_daemon(&h), 0);
         /* The database as the previous release left it: schema 4, without the due indexes of 5
-         * and what 6 (alert states), 7 (the score key and rooms) and 8 (version states) added. */
+         * and what 6 (alert states), 7 (the score key and rooms), 8 (version states) and 9 (the
+         * what-ifs' tables) added. */
         char *ignored = sqlite(h.db, "DROP INDEX sessions_due_start; DROP INDEX sessions_due_end; "
                                      "DROP INDEX scores_one_a_day; ALTER TABLE teachers DROP COLUMN room; "
                                      "DROP INDEX schedules_one_published; ALTER TABLE schedules DROP COLUMN state; "
@@ -134,6 +135,7 @@ START_TEST(test_a_copy_is_kept_before_a_migration) {
                                      "ALTER TABLE schedules DROP COLUMN effective_from; "
                                      "ALTER TABLE schedules DROP COLUMN placed; ALTER TABLE schedules DROP COLUMN needs; "
                                      "ALTER TABLE schedules DROP COLUMN upper_bound; "
+                                     "DROP TABLE what_if_group_members; DROP TABLE what_if_meetings; DROP TABLE what_if_unscheduled; DROP TABLE what_if_groups; DROP TABLE what_if_files; "
                                      "PRAGMA user_version = 4");
         free(ignored);
         harness_start_daemon(&h, NULL);

@@ -306,6 +306,117 @@ START_TEST(test_revert_brings_the_old_meetings_back) {
 }
 END_TEST
 
+static const char *text_of(struct json_object *o, const char *key) {
+        return json_object_get_string(json_object_object_get(o, key));
+}
+
+static void append_to(const char *name, const char *text) {
+        char path[500];
+        snprintf(path, sizeof path, "%s/%s", school_dir, name);
+        FILE *f = fopen(path, "a");
+        ck_assert_ptr_nonnull(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* Version 1 after a re-import where one of its students has speech at their group's time and
+ * S5, who teaches groups in it, left: bringing it back is refused, naming each of them. */
+START_TEST(test_a_revert_that_no_longer_fits_names_every_broken_rule) {
+        struct json_object *v1 = harness_pullout_json(&h, "schedule", "--json", NULL);
+        struct json_object *groups = json_object_object_get(v1, "groups");
+        const char *colliding_group = NULL, *student = NULL;
+        struct json_object *meeting = NULL;
+        const char *s5_groups[16];
+        size_t n_s5 = 0;
+        for (size_t i = 0; i < json_object_array_length(groups); i++) {
+                struct json_object *g = json_object_array_get_idx(groups, i);
+                if (strcmp(text_of(g, "staff_id"), "S5") == 0) {
+                        if (n_s5 < 16)
+                                s5_groups[n_s5++] = text_of(g, "group_id");
+                } else if (!colliding_group) {
+                        colliding_group = text_of(g, "group_id");
+                        student = json_object_get_string(json_object_array_get_idx(json_object_object_get(g, "students"), 0));
+                        meeting = json_object_array_get_idx(json_object_object_get(g, "meetings"), 0);
+                }
+        }
+        ck_assert_msg(colliding_group && n_s5 > 0, "version 1 has no group to break: %s",
+                      json_object_to_json_string(groups));
+        harness_pullout_ok(&h, NULL, "solve", "--fresh", "--seed", "7", "--time-limit", "2", "--publish", "--from",
+                           "today", "--allow-drop", NULL);
+
+        char line[200], path[500];
+        snprintf(line, sizeof line, "%s,%s,%s,%s,Speech\n", student, text_of(meeting, "day"),
+                 text_of(meeting, "start"), text_of(meeting, "end"));
+        append_to("services.csv", line);
+        snprintf(path, sizeof path, "%s/staff.csv", school_dir);
+        harness_edit_file(path, "S5,Valentina Smith-Jones,interventionist,valentina.smithjones@maplegrove.example.org,6,WRS;RN;SEL\n", "");
+        snprintf(path, sizeof path, "%s/availability.csv", school_dir);
+        harness_edit_file(path, "S5,MWF,08:00,11:30\nS5,MWF,12:00,15:00\n", "");
+        harness_pullout_ok(&h, NULL, "import", school_dir, NULL);
+
+        char *history = run_out("schedule", "history", "--json", NULL);
+        char *published = run_out("schedule", "--json", NULL);
+        char *err = NULL;
+        ck_assert_int_ne(harness_pullout(&h, NULL, &err, "schedule", "revert", "1", "--from", "today", "--allow-drop",
+                                         NULL),
+                         0);
+        ck_assert_msg(strstr(err, "version 1 no longer fits today's data"), "%s", err);
+        /* The student and their group, at the time of the service. */
+        char expected[200];
+        snprintf(expected, sizeof expected, "%s: ", colliding_group);
+        const char *at = strstr(err, expected);
+        ck_assert_msg(at && strstr(at, student) && strstr(at, "Speech"), "no line for %s's %s in:\n%s", student,
+                      colliding_group, err);
+        /* Every group S5 taught, naming who left. */
+        for (size_t i = 0; i < n_s5; i++) {
+                snprintf(expected, sizeof expected, "%s: taught by Valentina Smith-Jones (S5), who is no longer in the data set",
+                         s5_groups[i]);
+                ck_assert_msg(strstr(err, expected), "no \"%s\" in:\n%s", expected, err);
+        }
+        free(err);
+        /* Nothing stored changed. */
+        char *history_after = run_out("schedule", "history", "--json", NULL);
+        char *published_after = run_out("schedule", "--json", NULL);
+        ck_assert_str_eq(history, history_after);
+        ck_assert_str_eq(published, published_after);
+        free(history), free(history_after), free(published), free(published_after);
+        json_object_put(v1);
+}
+END_TEST
+
+/* The versions of the sessions stored on date (all of them the same: that version, else -1). */
+static long long version_of_day(const char *date) {
+        struct json_object *day = harness_pullout_json(&h, "sessions", "--date", date, "--json", NULL);
+        struct json_object *sessions = json_object_object_get(day, "sessions");
+        long long version = 0;
+        ck_assert_msg(json_object_array_length(sessions) > 0, "no session on %s", date);
+        for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+                long long v = json_object_get_int64(
+                        json_object_object_get(json_object_array_get_idx(sessions, i), "schedule_version"));
+                version = version == 0 || version == v ? v : -1;
+        }
+        json_object_put(day);
+        return version;
+}
+
+/* Sessions are stored 28 days ahead; a publication from seven weeks on leaves every day before
+ * it to the version published now, those past the stored days too. */
+START_TEST(test_a_publication_from_beyond_the_stored_days_leaves_the_days_before_it) {
+        harness_pullout_ok(&h, NULL, "solve", "--fresh", "--seed", "7", "--time-limit", "2", NULL);
+        harness_pullout_ok(&h, NULL, "schedule", "publish", "--from", "2026-11-02", "--allow-drop", NULL);
+        ck_assert_int_eq(version_of_day("2026-09-16"), 1); /* stored before */
+        ck_assert_int_eq(version_of_day("2026-10-20"), 1); /* past the stored days, before --from */
+        ck_assert_int_eq(version_of_day("2026-10-30"), 1); /* the Friday before */
+        ck_assert_int_eq(version_of_day("2026-11-02"), 2);
+        ck_assert_int_eq(version_of_day("2026-11-10"), 2);
+        /* Still so once the days come and the horizon moves over them. */
+        harness_pullout_ok(&h, NULL, "clock", "advance", "30d", NULL);
+        ck_assert_int_eq(version_of_day("2026-10-20"), 1);
+        ck_assert_int_eq(version_of_day("2026-10-30"), 1);
+        ck_assert_int_eq(version_of_day("2026-11-03"), 2);
+}
+END_TEST
+
 START_TEST(test_publish_refuses_what_is_not_a_draft) {
         char *err = NULL;
         ck_assert_int_eq(harness_pullout(&h, NULL, &err, "schedule", "publish", "1", NULL), 1);
@@ -450,6 +561,8 @@ Suite *suite_versions(void) {
         tcase_add_test(tcase, test_publishing_a_drop_is_refused_naming_the_students);
         tcase_add_test(tcase, test_this_week_stays_and_what_happened_stands);
         tcase_add_test(tcase, test_revert_brings_the_old_meetings_back);
+        tcase_add_test(tcase, test_a_revert_that_no_longer_fits_names_every_broken_rule);
+        tcase_add_test(tcase, test_a_publication_from_beyond_the_stored_days_leaves_the_days_before_it);
         tcase_add_test(tcase, test_a_booked_makeup_stands_and_nobody_is_double_booked);
         tcase_add_test(tcase, test_a_publication_says_what_this_week_loses);
         tcase_add_test(tcase, test_publish_refuses_what_is_not_a_draft);
