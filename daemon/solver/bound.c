@@ -42,6 +42,8 @@
 #define TIME_MODEL_MAX_COLS 12000
 /* CLP reads any bound this large as infinite. */
 #define NO_LIMIT 1e30
+/* The group model's share of the bound's time; the day and time models get what it leaves. */
+#define GROUP_SHARE 0.75
 
 struct triplets {
         int *row, *col;
@@ -178,7 +180,7 @@ done:
 }
 
 /* Whether need i can be placed at all: the search's own test of a need it sets aside. */
-static bool need_possible(const struct solver_ctx *ctx, int i) {
+bool bound_need_possible(const struct solver_ctx *ctx, int i) {
         const struct school *school = ctx->school;
         const struct need *n = &school->needs[i];
         if (n->student < 0 || (size_t)n->student >= school->n_students || n->program < 0 ||
@@ -205,7 +207,7 @@ static int class_of(struct klass *classes, int *nclasses, const struct need *n) 
 static long fallback_bound(const struct solver_ctx *ctx) {
         long k = 0;
         for (size_t i = 0; i < ctx->school->n_needs; i++)
-                k += need_possible(ctx, (int)i);
+                k += bound_need_possible(ctx, (int)i);
         return k;
 }
 
@@ -224,7 +226,7 @@ static int time_model(const struct solver_ctx *ctx, double max_seconds, long *re
         if (!classes || !need_class || !ycol || !xcol)
                 goto done;
         for (size_t i = 0; i < nn; i++)
-                need_class[i] = need_possible(ctx, (int)i) ? class_of(classes, &nclasses, &school->needs[i]) : -1;
+                need_class[i] = bound_need_possible(ctx, (int)i) ? class_of(classes, &nclasses, &school->needs[i]) : -1;
         /* z column of (class, staff, day, slot), -1 when s cannot teach c there. */
         zcol = malloc(((size_t)nclasses * nst * D * (size_t)ns + 1) * sizeof *zcol);
         if (!zcol)
@@ -451,7 +453,7 @@ static int day_model(const struct solver_ctx *ctx, double max_seconds, long *ret
         if (!classes || !need_class || !xcol || !ycol)
                 goto done;
         for (size_t i = 0; i < nn; i++)
-                need_class[i] = need_possible(ctx, (int)i) ? class_of(classes, &nclasses, &school->needs[i]) : -1;
+                need_class[i] = bound_need_possible(ctx, (int)i) ? class_of(classes, &nclasses, &school->needs[i]) : -1;
         mcol = malloc(((size_t)nclasses * nst * D + 1) * sizeof *mcol);
         if (!mcol)
                 goto done;
@@ -603,6 +605,11 @@ done:
 
 int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max_seconds, long *ret) {
         switch (model) {
+        case BOUND_GROUP: {
+                bool settled = false;
+                int r = bound_group(ctx, max_seconds, -1, ret, &settled);
+                return r < 0 ? r : settled ? 0 : -EAGAIN;
+        }
         case BOUND_TIME:
                 return time_model(ctx, max_seconds, ret);
         case BOUND_DAY:
@@ -613,21 +620,41 @@ int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max
         }
 }
 
+static double clock_seconds(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven) {
+        double t0 = clock_seconds();
         long best = fallback_bound(ctx), v = 0;
-        bool proven = false;
-        /* Both models are valid; the bound is the smaller of those that were solved. */
-        for (int m = BOUND_DAY; m >= BOUND_TIME; m--) {
-                int r = bound_model(ctx, (enum bound_model)m, max_seconds, &v);
+        bool proven = false, settled = false;
+        /* Every model is valid; the bound is the smallest of those solved. The group model is the
+         * tightest: when it settles the others cannot say less. It gets most of the time; what
+         * it leaves goes to the others. */
+        if (best > known) {
+                int r = bound_group(ctx, max_seconds > 0 ? max_seconds * GROUP_SHARE : 0, known, &v, &settled);
+                if (r == -ENOMEM)
+                        return r;
+                if (r == 0) {
+                        proven = true;
+                        best = v < best ? v : best;
+                } else {
+                        settled = false;
+                }
+        }
+        for (int m = BOUND_DAY; m >= BOUND_TIME && !settled && best > known; m--) {
+                double left = max_seconds > 0 ? max_seconds - (clock_seconds() - t0) : 0;
+                if (max_seconds > 0 && left <= 0)
+                        break;
+                int r = bound_model(ctx, (enum bound_model)m, left, &v);
                 if (r == -ENOMEM)
                         return r;
                 if (r == 0) {
                         proven = true;
                         best = v < best ? v : best;
                 }
-                /* A schedule placing as many is known: the slower model cannot say less. */
-                if (best <= known)
-                        break;
         }
         *ret_bound = best;
         if (ret_proven)
