@@ -68,6 +68,9 @@ struct gmodel {
         size_t npairs, cappairs;
         /* Row layout of the fixed part of the master. */
         int row_stu, row_staff, row_max, nfixed;
+        /* The master row of each fixed row, -1 until a column of the master uses it: rows
+         * nothing touches would only slow CLP down, and their multiplier is 0. */
+        int *mrow;
         /* Multipliers of the fixed rows (>= 0) and prefix sums over slots for pricing. */
         double *price;
         double *pre_mu; /* [nmulti][D][ns + 1] */
@@ -402,50 +405,88 @@ static void buf_elem(struct buf *b, int index, double value) {
         b->start[b->n] = (CoinBigIndex)b->nz;
 }
 
+/* The master row of fixed row f, opened in rows on first use. */
+static int use_row(struct gmodel *m, struct buf *rows, int *next, int f) {
+        if (m->mrow[f] < 0) {
+                double hi = 1;
+                if (f >= m->row_max) {
+                        int max = m->ctx->school->staff[(f - m->row_max) / DAY_COUNT].max_sessions_per_day;
+                        hi = max > 0 ? max : NO_LIMIT;
+                }
+                m->mrow[f] = (*next)++;
+                buf_open(rows, -NO_LIMIT, hi, 0);
+        }
+        return m->mrow[f];
+}
+
 /* Adds candidates chosen[0 .. n) to the master with their rows (minimising -sum x). */
 static int master_add(struct gmodel *m, Clp_Simplex *lp, const int *chosen, int n) {
         const struct school *school = m->ctx->school;
         struct buf rows = { 0 }, cols = { 0 };
-        int base = Clp_numberRows(lp), next = base;
+        int next = Clp_numberRows(lp);
         for (int k = 0; k < n; k++) {
                 struct gcand *c = &m->c[chosen[k]];
                 c->in_master = true;
-                int cap_row = next++, link = next;
-                next += c->n;
-                for (int j = 0; j <= c->n; j++)
-                        buf_open(&rows, -NO_LIMIT, 0, 0);
-                buf_open(&cols, 0, 1, 0); /* z */
-                buf_elem(&cols, cap_row, -c->cap);
-                for (int j = 0; j < c->n; j++)
+                /* One need: z = x in any solution that matters, one column is both. With no more
+                 * needs than seats the rows x <= z imply the capacity row. */
+                bool single = c->n == 1, cap_needed = c->n > c->cap;
+                int cap_row = -1, link = next;
+                if (!single) {
+                        if (cap_needed) {
+                                cap_row = next++;
+                                buf_open(&rows, -NO_LIMIT, 0, 0);
+                        }
+                        link = next;
+                        next += c->n;
+                        for (int j = 0; j < c->n; j++)
+                                buf_open(&rows, -NO_LIMIT, 0, 0);
+                }
+                buf_open(&cols, 0, 1, single ? -1 : 0); /* z */
+                if (cap_needed)
+                        buf_elem(&cols, cap_row, -c->cap);
+                for (int j = 0; j < c->n && !single; j++)
                         buf_elem(&cols, link + j, -1);
                 int max = school->staff[c->staff].max_sessions_per_day;
                 for (int d = 0; d < DAY_COUNT; d++) {
                         if (!(c->days & (1 << d)))
                                 continue;
                         for (int t = c->start; t < c->start + c->occ && t < m->ns; t++)
-                                buf_elem(&cols, staff_row(m, c->staff, d, t), 1);
+                                buf_elem(&cols, use_row(m, &rows, &next, staff_row(m, c->staff, d, t)), 1);
                         if (max > 0)
-                                buf_elem(&cols, max_row(m, c->staff, d), 1);
+                                buf_elem(&cols, use_row(m, &rows, &next, max_row(m, c->staff, d)), 1);
                 }
                 for (int j = 0; j < c->n; j++) {
                         int i = m->pairs[c->first + j];
-                        buf_open(&cols, 0, 1, -1); /* x */
-                        buf_elem(&cols, i, 1);
-                        buf_elem(&cols, cap_row, 1);
-                        buf_elem(&cols, link + j, 1);
+                        /* The rows first: buf_elem adds to the column opened last. */
+                        int need_row = use_row(m, &rows, &next, i);
                         if (m->multi[i] >= 0)
                                 for (int d = 0; d < DAY_COUNT; d++)
                                         if (c->days & (1 << d))
                                                 for (int t = c->start; t < c->start + c->len; t++)
-                                                        buf_elem(&cols, stu_row(m, m->multi[i], d, t), 1);
+                                                        use_row(m, &rows, &next, stu_row(m, m->multi[i], d, t));
+                        if (!single) {
+                                buf_open(&cols, 0, 1, -1); /* x */
+                                if (cap_needed)
+                                        buf_elem(&cols, cap_row, 1);
+                                buf_elem(&cols, link + j, 1);
+                        }
+                        buf_elem(&cols, need_row, 1);
+                        if (m->multi[i] >= 0)
+                                for (int d = 0; d < DAY_COUNT; d++)
+                                        if (c->days & (1 << d))
+                                                for (int t = c->start; t < c->start + c->len; t++)
+                                                        buf_elem(&cols, m->mrow[stu_row(m, m->multi[i], d, t)], 1);
                 }
         }
         int r = -ENOMEM;
-        if (!rows.failed && !cols.failed && rows.n > 0) {
-                /* Rows without elements: every start is 0. */
-                memset(rows.start, 0, (rows.n + 1) * sizeof *rows.start);
-                Clp_addRows(lp, (int)rows.n, rows.lo, rows.hi, rows.start, NULL, NULL);
-                Clp_addColumns(lp, (int)cols.n, cols.lo, cols.hi, cols.obj, cols.start, cols.idx, cols.val);
+        if (!rows.failed && !cols.failed) {
+                if (rows.n > 0) {
+                        /* Rows without elements: every start is 0. */
+                        memset(rows.start, 0, (rows.n + 1) * sizeof *rows.start);
+                        Clp_addRows(lp, (int)rows.n, rows.lo, rows.hi, rows.start, NULL, NULL);
+                }
+                if (cols.n > 0)
+                        Clp_addColumns(lp, (int)cols.n, cols.lo, cols.hi, cols.obj, cols.start, cols.idx, cols.val);
                 r = 0;
         }
         buf_free(&rows);
@@ -504,34 +545,10 @@ static void model_free(struct gmodel *m) {
         free(m->c);
         free(m->pairs);
         free(m->price);
+        free(m->mrow);
         free(m->pre_mu);
         free(m->pre_lambda);
         free(m->worth);
-}
-
-/* The fixed rows of the master: needs, students' slots, interventionists' slots and days. */
-static Clp_Simplex *master_new(const struct gmodel *m) {
-        const struct school *school = m->ctx->school;
-        double *lo = malloc(((size_t)m->nfixed + 1) * sizeof *lo), *hi = malloc(((size_t)m->nfixed + 1) * sizeof *hi);
-        CoinBigIndex *start = calloc((size_t)m->nfixed + 2, sizeof *start);
-        Clp_Simplex *lp = NULL;
-        if (lo && hi && start && (lp = Clp_newModel())) {
-                for (int r = 0; r < m->nfixed; r++) {
-                        lo[r] = -NO_LIMIT;
-                        hi[r] = 1;
-                }
-                for (int s = 0; s < m->nst; s++)
-                        for (int d = 0; d < DAY_COUNT; d++) {
-                                int max = school->staff[s].max_sessions_per_day;
-                                hi[max_row(m, s, d)] = max > 0 ? max : NO_LIMIT;
-                        }
-                Clp_setLogLevel(lp, 0);
-                Clp_addRows(lp, m->nfixed, lo, hi, start, NULL, NULL);
-        }
-        free(lo);
-        free(hi);
-        free(start);
-        return lp;
 }
 
 int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, long *ret, bool *ret_settled) {
@@ -547,13 +564,14 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
         r = -ENOMEM;
         int D = DAY_COUNT;
         m.price = calloc((size_t)m.nfixed + 1, sizeof *m.price);
+        m.mrow = malloc(((size_t)m.nfixed + 1) * sizeof *m.mrow);
         m.pre_mu = malloc(((size_t)m.nmulti * D * (size_t)(m.ns + 1) + 1) * sizeof *m.pre_mu);
         m.pre_lambda = malloc(((size_t)m.nst * D * (size_t)(m.ns + 1) + 1) * sizeof *m.pre_lambda);
         m.worth = malloc((m.nc + 1) * sizeof *m.worth);
         scratch = malloc(((size_t)m.nn + 1) * sizeof *scratch);
         chosen = malloc(((size_t)m.nn + 1) * sizeof *chosen);
         best = malloc(((size_t)m.nn + 1) * sizeof *best);
-        if (!m.price || !m.pre_mu || !m.pre_lambda || !m.worth || !scratch || !chosen || !best)
+        if (!m.price || !m.mrow || !m.pre_mu || !m.pre_lambda || !m.worth || !scratch || !chosen || !best)
                 goto done;
         if (m.nc == 0) {
                 *ret = 0;
@@ -561,19 +579,23 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
                 r = 0;
                 goto done;
         }
-        lp = master_new(&m);
+        for (int f = 0; f < m.nfixed; f++)
+                m.mrow[f] = -1;
+        lp = Clp_newModel();
         if (!lp)
                 goto done;
+        Clp_setLogLevel(lp, 0);
         double lmin = NO_LIMIT;
         for (;;) {
-                /* Any multipliers >= 0 give a bound; the smallest seen is kept. */
+                /* Any multipliers >= 0 give a bound; the smallest seen is kept. (Smoothing the
+                 * duals towards the best multipliers, Wentges' way, was tried: no faster here.) */
                 double L = price_all(&m, scratch);
                 lmin = L < lmin ? L : lmin;
                 double master = Clp_getNumCols(lp) > 0 ? -Clp_objectiveValue(lp) : 0;
                 long floor_l = (long)floor(lmin + 1e-4);
-                /* Done when no candidate is worth adding (L is the LP optimum), when more
-                 * iterations cannot lower the floor (the LP optimum is at least the master's), or
-                 * when a schedule already places that many. */
+                /* Done when more iterations cannot lower the floor (the LP optimum is at least
+                 * the master's, a feasible point of it), or when a schedule already places that
+                 * many. */
                 if (floor_l <= (long)floor(master + 1e-9) || floor_l <= known) {
                         *ret_settled = true;
                         break;
@@ -598,7 +620,7 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
                         chosen[nch++] = best[i];
                 }
                 if (nch == 0) {
-                        /* Nothing worth adding: L is the optimum already. */
+                        /* Nothing worth adding: L is the LP optimum. */
                         *ret_settled = true;
                         break;
                 }
@@ -613,15 +635,15 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
                 /* Stopped on time or not optimal: its duals are still multipliers, and only a
                  * bound computed from them is used. */
                 const double *dual = Clp_dualRowSolution(lp);
-                for (int k = 0; k < m.nfixed; k++) {
-                        double p = -dual[k];
-                        m.price[k] = p > 0 ? p : 0;
+                for (int f = 0; f < m.nfixed; f++) {
+                        double p = m.mrow[f] >= 0 ? -dual[m.mrow[f]] : 0;
+                        m.price[f] = p > 0 ? p : 0;
                 }
                 /* A row without a limit takes no multiplier (it would make L infinite). */
-                for (int s = 0; s < m.nst; s++)
-                        if (ctx->school->staff[s].max_sessions_per_day <= 0)
+                for (int st = 0; st < m.nst; st++)
+                        if (ctx->school->staff[st].max_sessions_per_day <= 0)
                                 for (int d = 0; d < D; d++)
-                                        m.price[max_row(&m, s, d)] = 0;
+                                        m.price[max_row(&m, st, d)] = 0;
                 if (max_seconds > 0 && seconds_now() - t0 >= max_seconds) {
                         L = price_all(&m, scratch);
                         lmin = L < lmin ? L : lmin;

@@ -43,7 +43,7 @@
 /* CLP reads any bound this large as infinite. */
 #define NO_LIMIT 1e30
 /* The group model's share of the bound's time; the day and time models get what it leaves. */
-#define GROUP_SHARE 0.75
+#define GROUP_SHARE 0.85
 
 struct triplets {
         int *row, *col;
