@@ -120,11 +120,19 @@ static int grade_of_need(const struct gmodel *m, int i) {
         return school->students[school->needs[i].student].grade;
 }
 
-static const struct gmodel *sort_model;
-static int cmp_grade(const void *a, const void *b) {
-        int x = *(const int *)a, y = *(const int *)b;
-        int gx = grade_of_need(sort_model, x), gy = grade_of_need(sort_model, y);
-        return gx != gy ? (gx < gy ? -1 : 1) : (x < y ? -1 : x > y);
+static int cmp_long(const void *a, const void *b) {
+        long x = *(const long *)a, y = *(const long *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* Sorts needs by grade, then index (keys: grade above, index below; no shared state, as two
+ * threads may price at once). */
+static void sort_by_grade(const struct gmodel *m, int *needs, int n, long *keys) {
+        for (int k = 0; k < n; k++)
+                keys[k] = ((long)(grade_of_need(m, needs[k]) + 1024) << 32) | (long)needs[k];
+        qsort(keys, (size_t)n, sizeof *keys, cmp_long);
+        for (int k = 0; k < n; k++)
+                needs[k] = (int)(keys[k] & 0xffffffffL);
 }
 
 /* Emits the candidates of one (staff, class, days, start) whose needs (sorted by grade) are
@@ -154,10 +162,12 @@ static int enumerate(struct gmodel *m) {
         int D = DAY_COUNT, ns = m->ns;
         int *list = malloc(((size_t)m->nn + 1) * sizeof *list);
         int *at = malloc(((size_t)m->nn + 1) * sizeof *at);
+        long *keys = malloc(((size_t)m->nn + 1) * sizeof *keys);
         struct daybits *nw = malloc(((size_t)m->nn * D + 1) * sizeof *nw);
-        if (!list || !at || !nw) {
+        if (!list || !at || !keys || !nw) {
                 free(list);
                 free(at);
+                free(keys);
                 free(nw);
                 return -ENOMEM;
         }
@@ -218,8 +228,7 @@ static int enumerate(struct gmodel *m) {
                                                         at[na++] = list[j];
                                         if (na == 0)
                                                 continue;
-                                        sort_model = m;
-                                        qsort(at, (size_t)na, sizeof *at, cmp_grade);
+                                        sort_by_grade(m, at, na, keys);
                                         struct gcand proto = { .staff = *s, .klass = k, .days = days, .start = t,
                                                                .len = len, .occ = occ, .cap = cap };
                                         emit_bands(m, &proto, at, na, pr->max_grade_span);
@@ -228,6 +237,7 @@ static int enumerate(struct gmodel *m) {
                                 if (m->npairs > GROUP_MODEL_MAX_PAIRS) {
                                         free(list);
                                         free(at);
+                                        free(keys);
                                         free(nw);
                                         return -E2BIG;
                                 }
@@ -236,6 +246,7 @@ static int enumerate(struct gmodel *m) {
         }
         free(list);
         free(at);
+        free(keys);
         free(nw);
         return m->failed ? -ENOMEM : 0;
 }

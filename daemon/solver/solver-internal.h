@@ -100,6 +100,8 @@ long solver_penalty(const struct schedule_metrics *m, const struct solver_weight
  * the slow model is skipped when the fast one already meets it); *ret_proven (may be NULL) says whether the LP was
  * solved (false: the loose count of needs that fit the day). 0 or -ENOMEM. */
 int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
+/* The same without bound-share.c's sharing: what bound_compute runs once per data. */
+int bound_compute_models(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
 /* One model of bound.c: the group LP (bound-group.c), the time-indexed LP (-E2BIG when too
  * large), the day LP, or the count of needs that fit the day. -EAGAIN when CLP did not prove the
  * optimum in max_seconds (the group model's *ret is a valid bound even then). */

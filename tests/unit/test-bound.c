@@ -284,6 +284,35 @@ START_TEST(test_bound_exact_when_overloaded) {
 }
 END_TEST
 
+/* The searchers of a solve share one bound per data (bound-share.c): the same school changed in
+ * place (a group may now hold four, not one) is solved again, not answered from the share. */
+START_TEST(test_bound_share_follows_the_data) {
+        struct school *s = ts_school("08:00", "09:00", 5);
+        int t = ts_teacher(s, "T1", 2);
+        int p = ts_program(s, "LLI", AREA_READING, 1, 30, 5, 1);
+        int st = ts_staff(s, "S1", ROLE_INTERVENTIONIST, 0, NULL);
+        ts_avail(s, st, "MTWRF", "08:00", "09:00");
+        for (int i = 0; i < 4; i++) {
+                char id[8];
+                snprintf(id, sizeof id, "%d", 100 + i);
+                ts_need(s, ts_student(s, id, id, 2, t), p, -1, 0);
+        }
+        long bound = -1;
+        for (int round = 0; round < 2; round++) {
+                struct solver_ctx *ctx = NULL;
+                ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
+                ck_assert_int_eq(bound_compute(ctx, 5, -1, &bound, NULL), 0);
+                ck_assert_int_eq(bound, round == 0 ? 1 : 4);
+                /* Asked again, the same data gets the same answer. */
+                ck_assert_int_eq(bound_compute(ctx, 5, -1, &bound, NULL), 0);
+                ck_assert_int_eq(bound, round == 0 ? 1 : 4);
+                solver_ctx_free(ctx);
+                s->programs[p].max_group = 4;
+        }
+        school_unref(s);
+}
+END_TEST
+
 /* On random schools of a realistic size the bound is at least what the search places. */
 START_TEST(test_bound_above_search) {
         for (unsigned seed = 1; seed <= 3; seed++) {
@@ -341,6 +370,7 @@ Suite *suite_bound(void) {
         tcase_add_test(tc, test_bound_equals_needs_when_all_fit);
         tcase_add_test(tc, test_bound_exact_when_overloaded);
         tcase_add_test(tc, test_bound_above_search);
+        tcase_add_test(tc, test_bound_share_follows_the_data);
         tcase_add_test(tc, test_group_bound_on_overloaded_school);
         suite_add_tcase(suite, tc);
         return suite;
