@@ -10,5 +10,12 @@ echo "== solver (bench/solver.c): generated schools, feasible and overloaded, ag
 "$build/bench-solver" "${PULLOUT_BENCH_TIME_LIMIT:-10}"
 
 echo
+echo "== upper bound (bench/bound.c): each model's bound and seconds on overloaded schools, seed 1"
+for students in 30 50 100 120 150 170; do
+        printf '%4d students: ' "$students"
+        "$build/bench-bound" "$students" 1 overloaded
+done
+
+echo
 echo "== feeds (tools/bench-feeds.sh): requests per second with keep-alive"
 BUILDDIR="${BUILDDIR:-build}" "$here/tools/bench-feeds.sh" "${BENCH_SECONDS:-5}"

@@ -93,8 +93,9 @@ int solver_check(const struct schedule *schedule, const struct schedule *previou
 int solver_explain(const struct schedule *schedule, int student, char ***ret_lines, size_t *ret_n);
 
 /* A proven upper bound on the needs any schedule of school can place (bound.c: the floor of
- * a linear relaxation solved with CLP, given at most max_seconds, <= 0 for no limit; a looser
- * count when the LP is too large or not solved in time). Returns 0 or -ENOMEM. */
+ * a linear relaxation solved with CLP — the group model, else the day and time models — given
+ * at most max_seconds, <= 0 for no limit; a looser count when no LP is solved in time).
+ * Returns 0 or -ENOMEM. */
 int solver_upper_bound(const struct school *school, double max_seconds, long *ret_bound);
 
 /* Frees an array of n strings as returned above. Accepts NULL. */
