@@ -1,5 +1,5 @@
-/* exchange.c: rounds of best-schedule exchange between the portfolio's searchers, and the
- * bound they share (exchange.h says why the rounds keep a solve deterministic). */
+/* exchange.c: rounds of best-schedule exchange between the portfolio's searchers (exchange.h
+ * says why the rounds keep a solve deterministic). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,11 +28,6 @@ struct exchange {
          * of round r - 1 until each of them arrives at round r. */
         struct offer offers[2];
         bool *left;
-        enum { BOUND_NONE, BOUND_COMPUTING, BOUND_DONE } bound_state;
-        int bound_result;
-        long bound;
-        bool bound_proven;
-        double bound_seconds;
 };
 
 int exchange_new(int parties, const volatile int *cancel, const volatile int *stop, struct exchange **ret) {
@@ -174,34 +169,4 @@ void exchange_leave(struct exchange *ex, int who) {
         pthread_mutex_lock(&ex->lock);
         leave_locked(ex, who);
         pthread_mutex_unlock(&ex->lock);
-}
-
-int exchange_bound(struct exchange *ex, const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound,
-                   bool *ret_proven, double *ret_seconds) {
-        pthread_mutex_lock(&ex->lock);
-        while (ex->bound_state == BOUND_COMPUTING)
-                wait_a_little(ex);
-        if (ex->bound_state == BOUND_NONE) {
-                ex->bound_state = BOUND_COMPUTING;
-                pthread_mutex_unlock(&ex->lock);
-                struct timespec t0, t1;
-                clock_gettime(CLOCK_MONOTONIC, &t0);
-                long bound = 0;
-                bool proven = false;
-                int r = bound_compute(ctx, max_seconds, known, &bound, &proven);
-                clock_gettime(CLOCK_MONOTONIC, &t1);
-                pthread_mutex_lock(&ex->lock);
-                ex->bound_result = r;
-                ex->bound = bound;
-                ex->bound_proven = proven;
-                ex->bound_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-                ex->bound_state = BOUND_DONE;
-                pthread_cond_broadcast(&ex->changed);
-        }
-        int r = ex->bound_result;
-        *ret_bound = ex->bound;
-        *ret_proven = ex->bound_proven;
-        *ret_seconds = ex->bound_seconds;
-        pthread_mutex_unlock(&ex->lock);
-        return r;
 }

@@ -1,5 +1,6 @@
 /* exchange.h: what the portfolio's searchers share while they run — the best schedule, at
- * fixed points of their work, and the upper bound, computed once. Internal to daemon/solver/.
+ * fixed points of their work (the bound they share through bound-share.c). Internal to
+ * daemon/solver/.
  *
  * Determinism: searchers meet in rounds, each after the same number of its own moves; a round
  * is complete when every searcher still searching has offered its best, and its winner is the
@@ -30,8 +31,3 @@ int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **group
 
 /* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
 void exchange_leave(struct exchange *ex, int who);
-
-/* The upper bound of ctx's school, computed by the first searcher that asks (bound_compute with
- * its known count) and handed to the others; a searcher asking while it is computed waits. */
-int exchange_bound(struct exchange *ex, const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound,
-                   bool *ret_proven, double *ret_seconds);

@@ -323,14 +323,10 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         do {                                                                                          \
                 if (!bound_known && (placed_now) < possible) {                                        \
                         double tb = now_seconds();                                                    \
-                        r = ex ? exchange_bound(ex, ctx, limit * BOUND_SHARE, (placed_now), &bound,    \
-                                                &stats.bound_proven, &stats.bound_seconds)             \
-                               : bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound,         \
-                                               &stats.bound_proven);                                  \
+                        r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
                         if (r < 0)                                                                    \
                                 goto finish;                                                          \
-                        if (!ex)                                                                      \
-                                stats.bound_seconds = now_seconds() - tb;                             \
+                        stats.bound_seconds = now_seconds() - tb;                                     \
                         bound = bound < possible ? bound : possible;                                  \
                         bound_known = true;                                                           \
                 }                                                                                     \
@@ -521,6 +517,11 @@ static int solve_one(struct school *school, const struct schedule *previous, con
 #undef KNOW_BOUND
         if (!bound_known)
                 stats.bound_proven = best_unplaced <= st.n_impossible;
+        /* A pinned group stands with every student it had, beyond max_group or the grade span
+         * if need be, which no model of the bound allows: what a schedule places is a bound's
+         * floor in any case. */
+        if (bound < (long)school->n_needs - best_unplaced)
+                bound = (long)school->n_needs - best_unplaced;
         stats.upper_bound = bound;
         stats.all_placed = best_unplaced <= st.n_impossible;
         st.weigh_changed = previous && !options->fresh;
