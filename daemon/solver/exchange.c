@@ -15,6 +15,7 @@ struct offer {
         struct sgroup *g;
         size_t n, cap;
         long unplaced, cost;
+        bool weighs_changed; /* its cost counts meetings changed from the published version */
         int who; /* -1: nobody offered yet */
 };
 
@@ -66,11 +67,16 @@ void exchange_free(struct exchange *ex) {
         free(ex);
 }
 
-static bool offer_better(long unplaced, long cost, int who, const struct offer *o) {
+/* Costs of a searcher that weighs changed meetings and of one that does not (a re-solve's
+ * searcher from scratch) are not comparable: between them only the placements count, and at
+ * equal placements the one keeping the published meetings in mind goes first. */
+static bool offer_better(long unplaced, long cost, bool weighs_changed, int who, const struct offer *o) {
         if (o->who < 0)
                 return true;
         if (unplaced != o->unplaced)
                 return unplaced < o->unplaced;
+        if (weighs_changed != o->weighs_changed)
+                return weighs_changed;
         if (cost != o->cost)
                 return cost < o->cost;
         return who < o->who;
@@ -122,13 +128,13 @@ static void leave_locked(struct exchange *ex, int who) {
                 complete_round(ex);
 }
 
-int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **groups, size_t *n, size_t *cap,
-                  long *unplaced, long *cost) {
+int exchange_meet(struct exchange *ex, int who, bool take, bool weighs_changed, struct sgroup **groups, size_t *n,
+                  size_t *cap, long *unplaced, long *cost) {
         int r = 0;
         pthread_mutex_lock(&ex->lock);
         unsigned long round = ex->round;
         struct offer *o = &ex->offers[round % 2];
-        if (offer_better(*unplaced, *cost, who, o)) {
+        if (offer_better(*unplaced, *cost, weighs_changed, who, o)) {
                 if (copy_groups(&o->g, &o->cap, *groups, *n) < 0) {
                         /* Nothing offered: the round goes on without this searcher's best. */
                         r = -ENOMEM;
@@ -136,6 +142,7 @@ int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **group
                         o->n = *n;
                         o->unplaced = *unplaced;
                         o->cost = *cost;
+                        o->weighs_changed = weighs_changed;
                         o->who = who;
                 }
         }
@@ -151,14 +158,15 @@ int exchange_meet(struct exchange *ex, int who, bool take, struct sgroup **group
                 }
                 wait_a_little(ex);
         }
+        bool same_scale = o->weighs_changed == weighs_changed;
         if (r == 0 && take && o->who != who && o->who >= 0 &&
-            (o->unplaced < *unplaced || (o->unplaced == *unplaced && o->cost < *cost))) {
+            (o->unplaced < *unplaced || (same_scale && o->unplaced == *unplaced && o->cost < *cost))) {
                 r = copy_groups(groups, cap, o->g, o->n);
                 if (r == 0) {
                         *n = o->n;
                         *unplaced = o->unplaced;
                         *cost = o->cost;
-                        r = 1;
+                        r = same_scale ? 1 : 2;
                 }
         }
         pthread_mutex_unlock(&ex->lock);

@@ -411,8 +411,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         lns_on = true;
                 }
                 if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
-                        int got = exchange_meet(ex, who, !start_fresh, &best, &nbest, &capbest, &best_unplaced,
-                                                &best_cost);
+                        int got = exchange_meet(ex, who, !start_fresh, st.weigh_changed, &best, &nbest, &capbest,
+                                                &best_unplaced, &best_cost);
                         if (got == -ECANCELED) {
                                 stats.cancelled = true;
                                 break;
@@ -424,8 +424,20 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         /* Another searcher found better: it becomes this one's best, which the
                          * next restart goes on from. The current walk goes on undisturbed, so
                          * the searchers stay apart between restarts. */
-                        if (got == 1)
+                        if (got > 0)
                                 stats.adopted++;
+                        /* Its cost did not count changed meetings: go on from it now, measured
+                         * as this search measures. */
+                        if (got == 2) {
+                                if (state_load(&st, best, nbest) < 0) {
+                                        r = -ENOMEM;
+                                        goto finish;
+                                }
+                                cost = best_cost = state_cost(&st);
+                                for (int i = 0; i < LATE_ACCEPTANCE; i++)
+                                        history[i] = cost;
+                                since_best = 0;
+                        }
                 }
                 if ((it & 255) == 0) {
                         if (stop_requested(options)) {
