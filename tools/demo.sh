@@ -70,14 +70,14 @@ echo "\$ pullout sessions --staff S1        # Monday morning, 07:30"
 pullout sessions --staff S1
 first=$(pullout sessions --staff S1 --json | sed -n 's/.*"session_id": *"\([^"]*\)".*/\1/p' | head -n1)
 # A session of a group that meets fewer than five times a week: its make-up has days to use.
-second=$(pullout schedule --json | python3 -c '
+afternoon=$(pullout schedule --json | python3 -c '
 import json, sys
 groups = [g["group_id"] for g in json.load(sys.stdin)["groups"] if len(g["meetings"]) < 5]
 print(" ".join(groups))' | { read -r groups; pullout sessions --json | python3 -c '
 import json, sys
 wanted = sys.argv[1].split()
 sessions = [s for s in json.load(sys.stdin)["sessions"] if s["group_id"] in wanted and s["start"] >= "12:00"]
-print(sessions[0]["session_id"] if sessions else "")' "$groups"; })
+print(" ".join(s["session_id"] for s in sessions))' "$groups"; })
 echo
 echo "\$ pullout clock advance 4h            # the morning passes"
 pullout clock advance 4h
@@ -85,14 +85,21 @@ echo
 echo "\$ pullout log $first --fidelity all --note 'good session'"
 pullout log "$first" --fidelity all --note "good session"
 echo
-echo "\$ pullout cancel $second --reason 'assembly'"
-pullout cancel "$second" --reason "assembly"
-echo
-echo "\$ pullout makeup $second             # free slots the same week"
-pullout makeup "$second"
-echo
-echo "\$ pullout makeup $second --book 1"
-pullout makeup "$second" --book 1
+# An assembly takes an afternoon session; the first whose group has a free slot left this
+# week is made up (a full week is said so, and the next one tried).
+for session in $afternoon; do
+        echo "\$ pullout cancel $session --reason 'assembly'"
+        pullout cancel "$session" --reason "assembly"
+        echo
+        echo "\$ pullout makeup $session             # free slots the same week"
+        pullout makeup "$session"
+        echo
+        if pullout makeup "$session" --json | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["slots"] else 1)'; then
+                echo "\$ pullout makeup $session --book 1"
+                pullout makeup "$session" --book 1
+                break
+        fi
+done
 echo
 echo "\$ pullout clock advance 2d            # nobody logs the rest: missed after 24 h"
 pullout clock advance 2d
