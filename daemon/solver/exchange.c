@@ -15,7 +15,6 @@ struct offer {
         struct sgroup *g;
         size_t n, cap;
         long unplaced, cost;
-        bool weighs_changed; /* its cost counts meetings changed from the published version */
         int who; /* -1: nobody offered yet */
 };
 
@@ -26,8 +25,9 @@ struct exchange {
         int parties, arrived;
         unsigned long round;
         /* Round r's offers go to offers[r % 2]: the other one is still read by the searchers
-         * of round r - 1 until each of them arrives at round r. */
-        struct offer offers[2];
+         * of round r - 1 until each of them arrives at round r. Within a round, one best per
+         * scale of cost: [1] counts changed meetings, [0] does not. */
+        struct offer offers[2][2];
         bool *left;
 };
 
@@ -51,7 +51,8 @@ int exchange_new(int parties, const volatile int *cancel, const volatile int *st
         ex->cancel = cancel;
         ex->stop = stop;
         ex->parties = parties;
-        ex->offers[0].who = ex->offers[1].who = -1;
+        for (int k = 0; k < 4; k++)
+                ex->offers[k / 2][k % 2].who = -1;
         *ret = ex;
         return 0;
 }
@@ -61,22 +62,17 @@ void exchange_free(struct exchange *ex) {
                 return;
         pthread_cond_destroy(&ex->changed);
         pthread_mutex_destroy(&ex->lock);
-        free(ex->offers[0].g);
-        free(ex->offers[1].g);
+        for (int k = 0; k < 4; k++)
+                free(ex->offers[k / 2][k % 2].g);
         free(ex->left);
         free(ex);
 }
 
-/* Costs of a searcher that weighs changed meetings and of one that does not (a re-solve's
- * searcher from scratch) are not comparable: between them only the placements count, and at
- * equal placements the one keeping the published meetings in mind goes first. */
-static bool offer_better(long unplaced, long cost, bool weighs_changed, int who, const struct offer *o) {
+static bool offer_better(long unplaced, long cost, int who, const struct offer *o) {
         if (o->who < 0)
                 return true;
         if (unplaced != o->unplaced)
                 return unplaced < o->unplaced;
-        if (weighs_changed != o->weighs_changed)
-                return weighs_changed;
         if (cost != o->cost)
                 return cost < o->cost;
         return who < o->who;
@@ -99,7 +95,7 @@ static int copy_groups(struct sgroup **dst, size_t *dst_cap, const struct sgroup
 static void complete_round(struct exchange *ex) {
         ex->round++;
         ex->arrived = 0;
-        ex->offers[ex->round % 2].who = -1;
+        ex->offers[ex->round % 2][0].who = ex->offers[ex->round % 2][1].who = -1;
         pthread_cond_broadcast(&ex->changed);
 }
 
@@ -128,13 +124,13 @@ static void leave_locked(struct exchange *ex, int who) {
                 complete_round(ex);
 }
 
-int exchange_meet(struct exchange *ex, int who, bool take, bool weighs_changed, struct sgroup **groups, size_t *n,
-                  size_t *cap, long *unplaced, long *cost) {
+int exchange_meet(struct exchange *ex, int who, bool weighs_changed, struct sgroup **groups, size_t *n, size_t *cap,
+                  long *unplaced, long *cost) {
         int r = 0;
         pthread_mutex_lock(&ex->lock);
         unsigned long round = ex->round;
-        struct offer *o = &ex->offers[round % 2];
-        if (offer_better(*unplaced, *cost, weighs_changed, who, o)) {
+        struct offer *mine = ex->offers[round % 2], *o = &mine[weighs_changed];
+        if (offer_better(*unplaced, *cost, who, o)) {
                 if (copy_groups(&o->g, &o->cap, *groups, *n) < 0) {
                         /* Nothing offered: the round goes on without this searcher's best. */
                         r = -ENOMEM;
@@ -142,7 +138,6 @@ int exchange_meet(struct exchange *ex, int who, bool take, bool weighs_changed, 
                         o->n = *n;
                         o->unplaced = *unplaced;
                         o->cost = *cost;
-                        o->weighs_changed = weighs_changed;
                         o->who = who;
                 }
         }
@@ -158,14 +153,27 @@ int exchange_meet(struct exchange *ex, int who, bool take, bool weighs_changed, 
                 }
                 wait_a_little(ex);
         }
-        bool same_scale = o->weighs_changed == weighs_changed;
-        if (r == 0 && take && o->who != who && o->who >= 0 &&
-            (o->unplaced < *unplaced || (same_scale && o->unplaced == *unplaced && o->cost < *cost))) {
-                r = copy_groups(groups, cap, o->g, o->n);
+        /* The best of this searcher's own scale when it is better; a searcher that weighs
+         * changed meetings also takes the other scale's best when that places more (its cost
+         * is then measured again). A searcher that does not weigh them never looks at those
+         * that do: the searchers from scratch of a re-solve stay what a fresh solve is. */
+        bool same_scale = true;
+        const struct offer *pick = o;
+        if (pick->who == who || pick->who < 0 ||
+            !offer_better(pick->unplaced, pick->cost, pick->who,
+                          &(struct offer){ .unplaced = *unplaced, .cost = *cost, .who = who }))
+                pick = NULL;
+        const struct offer *other = &mine[0];
+        if (weighs_changed && other->who >= 0 && other->unplaced < (pick ? pick->unplaced : *unplaced)) {
+                pick = other;
+                same_scale = false;
+        }
+        if (r == 0 && pick) {
+                r = copy_groups(groups, cap, pick->g, pick->n);
                 if (r == 0) {
-                        *n = o->n;
-                        *unplaced = o->unplaced;
-                        *cost = o->cost;
+                        *n = pick->n;
+                        *unplaced = pick->unplaced;
+                        *cost = pick->cost;
                         r = same_scale ? 1 : 2;
                 }
         }

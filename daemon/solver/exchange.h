@@ -22,14 +22,17 @@ int exchange_new(int parties, const volatile int *cancel, const volatile int *st
 void exchange_free(struct exchange *ex);
 
 /* Searcher who offers its best schedule (groups, unplaced, cost) and waits for the round's
- * other offers; take false: it only offers (a re-solve's searcher from scratch stays what a
- * fresh solve would be, so the re-solve places at least as many); weighs_changed: its cost
- * counts the meetings changed from the published version. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
- * replaced by a strictly better schedule of another searcher (2 when that cost was on the other
- * scale: *cost must be measured again), 0 when its own stands,
- * -ECANCELED when the solve was cancelled while waiting (the searcher has left), -ENOMEM. */
-int exchange_meet(struct exchange *ex, int who, bool take, bool weighs_changed, struct sgroup **groups, size_t *n,
-                  size_t *cap, long *unplaced, long *cost);
+ * other offers. weighs_changed: its cost counts the meetings changed from the published
+ * version (a re-solve's searcher that keeps it). Costs of the two scales are not comparable:
+ * a searcher takes the best of its own scale when it is better by (unplaced, cost), and one
+ * that weighs changes also the other scale's best when that places more; one that does not
+ * never looks at those that do, so the searchers from scratch of a re-solve are exactly a
+ * fresh solve's. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
+ * replaced by the better schedule (2 when its cost was on the other scale: measure *cost
+ * again), 0 when its own stands, -ECANCELED when the solve was cancelled while waiting (the
+ * searcher has left), -ENOMEM. */
+int exchange_meet(struct exchange *ex, int who, bool weighs_changed, struct sgroup **groups, size_t *n, size_t *cap,
+                  long *unplaced, long *cost);
 
 /* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
 void exchange_leave(struct exchange *ex, int who);

@@ -411,8 +411,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         lns_on = true;
                 }
                 if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
-                        int got = exchange_meet(ex, who, !start_fresh, st.weigh_changed, &best, &nbest, &capbest,
-                                                &best_unplaced, &best_cost);
+                        int got = exchange_meet(ex, who, st.weigh_changed, &best, &nbest, &capbest, &best_unplaced,
+                                                &best_cost);
                         if (got == -ECANCELED) {
                                 stats.cancelled = true;
                                 break;
@@ -592,37 +592,40 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 long cpus = sysconf(_SC_NPROCESSORS_ONLN);
                 threads = cpus > 0 ? (int)(cpus > 64 ? 64 : cpus) : 1;
         }
-        if (threads == 1) {
+        /* A placement outweighs keeping the published meetings: a re-solve runs, beside the
+         * searcher that keeps the published schedule, the very searchers a fresh solve would
+         * run (same seeds, from scratch, handing on their best among themselves only), so it
+         * places at least what a fresh solve of the same data places. */
+        bool resolve = previous && !options->fresh;
+        if (threads == 1 && !resolve) {
                 int r = solve_one(school, previous, options, false, NULL, 0, ret_schedule, ret_stats);
                 if (r >= 0 && ret_stats)
                         ret_stats->threads = 1;
                 return r;
         }
-        struct searcher *s = calloc((size_t)threads, sizeof *s);
-        pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-        bool *started = calloc((size_t)threads, sizeof *started);
+        int n = resolve ? threads + 1 : threads;
+        struct searcher *s = calloc((size_t)n, sizeof *s);
+        pthread_t *tid = calloc((size_t)n, sizeof *tid);
+        bool *started = calloc((size_t)n, sizeof *started);
         struct exchange *ex = NULL;
         volatile int stop = 0;
         int r = 0;
-        if (!s || !tid || !started || exchange_new(threads, options->cancel, &stop, &ex) < 0) {
+        if (!s || !tid || !started || exchange_new(n, options->cancel, &stop, &ex) < 0) {
                 r = -ENOMEM;
                 goto finish;
         }
-        /* Searcher k runs with seed + k; they share the school (read only), the cancel flag,
-         * the bound and, in rounds at fixed counts of their moves, the best schedule
-         * (exchange.h), so the result depends on the seed and the thread count only.
+        /* Searcher k runs with seed + k (on a re-solve: searcher 0, the keeper, with seed and
+         * searcher k > 0 from scratch with seed + k - 1); they share the school (read only),
+         * the cancel flag, the bound and, in rounds at fixed counts of their moves, the best
+         * schedule (exchange.h), so the result depends on the seed and the thread count only.
          * Searcher 0 runs on this thread. */
-        for (int k = 0; k < threads; k++) {
+        for (int k = 0; k < n; k++) {
                 s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options, .exchange = ex,
-                                          .index = k };
-                s[k].options.seed = options->seed + (unsigned)k;
+                                          .index = k, .start_fresh = resolve && k > 0 };
+                s[k].options.seed = options->seed + (unsigned)(resolve && k > 0 ? k - 1 : k);
                 s[k].options.threads = 1;
         }
-        /* A placement outweighs keeping the published meetings: on a re-solve one searcher
-         * starts from scratch, so the result places at least what a fresh start finds. */
-        if (previous && !options->fresh)
-                s[1].start_fresh = true;
-        for (int k = 1; k < threads; k++) {
+        for (int k = 1; k < n; k++) {
                 s[k].stop = &stop;
                 started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
                 if (!started[k])
@@ -636,11 +639,11 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         bool zero_wins = s[0].result >= 0 && s[0].schedule && s[0].stats.all_placed;
         if (zero_wins)
                 stop = 1;
-        for (int k = 1; k < threads; k++)
+        for (int k = 1; k < n; k++)
                 if (started[k])
                         pthread_join(tid[k], NULL);
         int best = -1;
-        for (int k = 0; k < threads; k++) {
+        for (int k = 0; k < n; k++) {
                 if (s[k].result < 0 || !s[k].schedule) {
                         if (s[k].result < 0 && (k == 0 || started[k]))
                                 r = s[k].result;
@@ -660,19 +663,19 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
                 *ret_stats = s[best].stats;
                 ret_stats->threads = threads;
                 ret_stats->adopted = 0;
-                for (int k = 0; k < threads; k++)
-                        ret_stats->adopted += s[k].schedule ? s[k].stats.adopted : 0;
+                for (int k = 0; k < n; k++)
+                        ret_stats->adopted += s[k].result >= 0 ? s[k].stats.adopted : 0;
                 /* The bound is the smallest proven by any searcher (each is valid). */
-                for (int k = 0; k < threads && !zero_wins; k++)
+                for (int k = 0; k < n && !zero_wins; k++)
                         if (s[k].schedule && s[k].stats.upper_bound < ret_stats->upper_bound)
                                 ret_stats->upper_bound = s[k].stats.upper_bound;
         }
-        for (int k = 0; k < threads && !zero_wins; k++)
+        for (int k = 0; k < n && !zero_wins; k++)
                 if (s[k].schedule && s[k].stats.upper_bound < (*ret_schedule)->metrics.upper_bound)
                         (*ret_schedule)->metrics.upper_bound = s[k].stats.upper_bound;
 finish:
         if (s)
-                for (int k = 0; k < threads; k++)
+                for (int k = 0; k < n; k++)
                         schedule_free(s[k].schedule);
         exchange_free(ex);
         free(s);
