@@ -2,7 +2,8 @@
  * generated school, with its seconds, and the bound a solve would report (bound_compute).
  * Usage: bench-bound STUDENTS SEED overloaded|feasible [SECONDS]  (SECONDS per model, default 3:
  * the bound's share of the default 10 s solve)
- * Prints: needs N possible P group G (settled|stopped) S s  time T S s  day D S s  bound B S s */
+ * Prints: needs N possible P group G (settled|stopped) S s  time T S s  day D S s
+ *         lagrange L S s (the group model's subgradient steps alone)  bound B S s */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +44,8 @@ int main(int argc, char **argv) {
         long possible = 0;
         bound_model(ctx, BOUND_COUNT_ONLY, 0, &possible);
         printf("needs %zu possible %ld", school->n_needs, possible);
-        static const char *names[] = { "group", "time", "day" };
-        for (int m = BOUND_GROUP; m <= BOUND_DAY; m++) {
+        static const char *names[] = { "group", "time", "day", "lagrange" };
+        for (int m = BOUND_GROUP; m <= BOUND_LAGRANGE; m++) {
                 long v = -1;
                 double t = now();
                 int r = bound_model(ctx, (enum bound_model)m, limit, &v);

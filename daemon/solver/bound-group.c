@@ -14,105 +14,117 @@
  * Every schedule is an integer point of it (a group's band starts at its lowest grade), so its
  * optimum is at least the best schedule's count. Candidates whose needs are a subset of another
  * band's at the same interventionist, class, days and start are left out (the other one takes
- * their place in any solution).
+ * their place in any solution). Candidates of several interventionists at the same class, days
+ * and start have the same needs: they share one need set (struct gset), stored and priced once.
  *
  * The full LP has tens of thousands of columns on a 150-student school and CLP needs minutes for
- * it, so it is solved by column generation: a master LP holds some candidates with their rows;
- * its duals price the others (a candidate is worth z's cost against lambda and nu plus the best
- * cap of its needs' 1 - pi_i - mu). Whatever the duals, keeping each candidate's own rows as its
- * subproblem and pricing the rest with non-negative multipliers gives a Lagrangian bound,
+ * it. Keeping each candidate's own rows as its subproblem and pricing the rest with non-negative
+ * multipliers gives a Lagrangian bound,
  *   L = sum pi + sum mu + sum lambda + sum nu * max + sum over candidates of max(0, worth_c),
- * valid by weak duality for any multipliers >= 0 (it equals the LP optimum when no candidate is
- * worth anything more). So the bound is computed here, not read from CLP, and a run stopped on
- * its time limit still returns a valid — only looser — bound. */
+ * (a candidate is worth the best cap of its needs' 1 - pi_i - mu less z's lambda and nu), valid
+ * by weak duality for any multipliers >= 0, and whose least value is the LP optimum. So the bound
+ * is computed here, not read from CLP, and a run stopped on its time limit still returns a
+ * valid — only looser — bound. The multipliers come first from subgradient steps
+ * (bound-lagrange.c: a pass over the candidates each, so 2,000 students get near the optimum in
+ * their seconds), then from the duals of a master LP grown by column generation
+ * (bound-master.c), which reaches the LP's exact optimum where the school is small enough. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* CLP's header declares one function without a prototype; that is its business, not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#include <Clp_C_Interface.h>
-#pragma GCC diagnostic pop
+#include "solver/bound-group.h"
 
-#include "solver/solver-internal.h"
+/* Past this many distinct (need, set) pairs or candidates, a pass of pricing takes longer
+ * than the bound is worth (the 5,000-student overloaded school: 1.1 million and 49,000). */
+#define GROUP_MODEL_MAX_PAIRS 4000000
+#define GROUP_MODEL_MAX_CANDIDATES 500000
+/* The subgradient's share of the time; the master LP has the rest. */
+#define SUBGRADIENT_SHARE 0.75
 
-/* Past this many (need, candidate) pairs pricing alone takes longer than the bound is worth. */
-#define GROUP_MODEL_MAX_PAIRS 400000
-#define NO_LIMIT 1e30
-/* A candidate worth less than this is not worth adding: CLP's own tolerance is 1e-7. */
-#define WORTH_EPS 1e-6
+/* p grown to hold want elements of size (doubling from first), or NULL with p kept. */
+static void *grown(void *p, size_t *cap, size_t want, size_t size, size_t first) {
+        if (want <= *cap)
+                return p;
+        size_t n = *cap ? *cap : first;
+        while (n < want)
+                n *= 2;
+        void *more = realloc(p, n * size);
+        if (more)
+                *cap = n;
+        return more;
+}
 
-struct gcand {
-        int staff, klass, days, start, len, occ, cap;
-        int first, n; /* compatible needs: pairs[first .. first + n) */
-        bool in_master;
-};
+static size_t set_hash(const struct gcand *c, const int *needs) {
+        uint64_t h = 0xcbf29ce484222325ull;
+        int head[4] = { c->klass, c->days, c->start, c->n };
+        for (int k = 0; k < 4 + c->n; k++) {
+                h ^= (uint64_t)(unsigned)(k < 4 ? head[k] : needs[k - 4]);
+                h *= 0x100000001b3ull; /* FNV-1a, a word at a time */
+        }
+        return (size_t)h;
+}
 
-struct gclass {
-        int program, minutes, sessions;
-};
+static bool set_is(const struct gmodel *m, const struct gset *g, const struct gcand *c, const int *needs) {
+        return g->klass == c->klass && g->days == c->days && g->start == c->start && g->n == c->n &&
+               memcmp(m->pairs + g->first, needs, (size_t)c->n * sizeof *needs) == 0;
+}
 
-struct gmodel {
-        const struct solver_ctx *ctx;
-        int nn, nst, ns, nclasses;
-        struct gclass *classes;
-        int *need_class; /* -1: the need cannot be placed at all */
-        int *multi; /* per need: index of its student among students of 2+ needs, or -1 */
-        int nmulti;
-        struct gcand *c;
-        size_t nc, capc;
-        int *pairs; /* need indices, grouped by candidate */
-        size_t npairs, cappairs;
-        /* Row layout of the fixed part of the master. */
-        int row_stu, row_staff, row_max, nfixed;
-        /* The master row of each fixed row, -1 until a column of the master uses it: rows
-         * nothing touches would only slow CLP down, and their multiplier is 0. */
-        int *mrow;
-        /* Multipliers of the fixed rows (>= 0) and prefix sums over slots for pricing. */
-        double *price;
-        double *pre_mu; /* [nmulti][D][ns + 1] */
-        double *pre_lambda; /* [nst][D][ns + 1] */
-        double *worth; /* per candidate */
-        bool failed;
-};
-
-static double seconds_now(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* The set of c's needs: found, or added with its pairs. -1 when out of memory. */
+static int find_set(struct gmodel *m, const struct gcand *c, const int *needs) {
+        if (2 * (m->nsets + 1) > m->table_size) {
+                size_t size = m->table_size ? 2 * m->table_size : 4096;
+                int *table = calloc(size, sizeof *table);
+                if (!table)
+                        return -1;
+                for (size_t k = 0; k < m->nsets; k++) {
+                        const struct gset *g = &m->sets[k];
+                        struct gcand key = { .klass = g->klass, .days = g->days, .start = g->start, .n = g->n };
+                        size_t h = set_hash(&key, m->pairs + g->first) & (size - 1);
+                        while (table[h])
+                                h = (h + 1) & (size - 1);
+                        table[h] = (int)k + 1;
+                }
+                free(m->set_table);
+                m->set_table = table;
+                m->table_size = size;
+        }
+        size_t h = set_hash(c, needs) & (m->table_size - 1);
+        for (; m->set_table[h]; h = (h + 1) & (m->table_size - 1))
+                if (set_is(m, &m->sets[m->set_table[h] - 1], c, needs))
+                        return m->set_table[h] - 1;
+        struct gset *sets = grown(m->sets, &m->capsets, m->nsets + 1, sizeof *m->sets, 1024);
+        if (!sets)
+                return -1;
+        m->sets = sets;
+        int *pairs = grown(m->pairs, &m->cappairs, m->npairs + (size_t)c->n, sizeof *m->pairs, 4096);
+        if (!pairs)
+                return -1;
+        m->pairs = pairs;
+        m->sets[m->nsets] = (struct gset){ .klass = c->klass, .days = c->days, .start = c->start, .len = c->len,
+                                           .cap = c->cap, .first = (int)m->npairs, .n = c->n };
+        memcpy(m->pairs + m->npairs, needs, (size_t)c->n * sizeof *needs);
+        m->npairs += (size_t)c->n;
+        m->set_table[h] = (int)m->nsets + 1;
+        return (int)m->nsets++;
 }
 
 static void add_cand(struct gmodel *m, const struct gcand *c, const int *needs) {
         if (m->failed)
                 return;
-        if (m->nc == m->capc) {
-                size_t cap = m->capc ? 2 * m->capc : 1024;
-                struct gcand *more = realloc(m->c, cap * sizeof *more);
-                if (!more) {
-                        m->failed = true;
-                        return;
-                }
-                m->c = more;
-                m->capc = cap;
+        int set = find_set(m, c, needs);
+        struct gcand *cands = set < 0 ? NULL : grown(m->c, &m->capc, m->nc + 1, sizeof *m->c, 1024);
+        if (!cands) {
+                m->failed = true;
+                return;
         }
-        while (m->npairs + (size_t)c->n > m->cappairs) {
-                size_t cap = m->cappairs ? 2 * m->cappairs : 4096;
-                int *more = realloc(m->pairs, cap * sizeof *more);
-                if (!more) {
-                        m->failed = true;
-                        return;
-                }
-                m->pairs = more;
-                m->cappairs = cap;
-        }
+        m->c = cands;
         struct gcand *dst = &m->c[m->nc++];
         *dst = *c;
-        dst->first = (int)m->npairs;
-        memcpy(m->pairs + m->npairs, needs, (size_t)c->n * sizeof *needs);
-        m->npairs += (size_t)c->n;
+        dst->set = set;
+        dst->first = m->sets[set].first;
+        m->cand_pairs += (size_t)c->n;
 }
 
 static int grade_of_need(const struct gmodel *m, int i) {
@@ -234,7 +246,7 @@ static int enumerate(struct gmodel *m) {
                                         emit_bands(m, &proto, at, na, pr->max_grade_span);
                                 }
                                 free(win);
-                                if (m->npairs > GROUP_MODEL_MAX_PAIRS) {
+                                if (m->npairs > GROUP_MODEL_MAX_PAIRS || m->nc > GROUP_MODEL_MAX_CANDIDATES) {
                                         free(list);
                                         free(at);
                                         free(keys);
@@ -249,260 +261,6 @@ static int enumerate(struct gmodel *m) {
         free(keys);
         free(nw);
         return m->failed ? -ENOMEM : 0;
-}
-
-/* ---- pricing ------------------------------------------------------------------------------ */
-
-static int stu_row(const struct gmodel *m, int k, int d, int sigma) {
-        return m->row_stu + (k * DAY_COUNT + d) * m->ns + sigma;
-}
-static int staff_row(const struct gmodel *m, int s, int d, int sigma) {
-        return m->row_staff + (s * DAY_COUNT + d) * m->ns + sigma;
-}
-static int max_row(const struct gmodel *m, int s, int d) {
-        return m->row_max + s * DAY_COUNT + d;
-}
-
-static double pre_sum(const double *pre, int ns, int from, int to) {
-        to = to > ns ? ns : to;
-        return from < to ? pre[to] - pre[from] : 0;
-}
-
-/* What need i is worth in candidate c: 1 less its multipliers. */
-static double need_worth(const struct gmodel *m, const struct gcand *c, int i) {
-        double v = 1 - m->price[i];
-        int k = m->multi[i];
-        if (k >= 0)
-                for (int d = 0; d < DAY_COUNT; d++)
-                        if (c->days & (1 << d))
-                                v -= pre_sum(&m->pre_mu[((size_t)k * DAY_COUNT + (size_t)d) * (size_t)(m->ns + 1)], m->ns,
-                                             c->start, c->start + c->len);
-        return v;
-}
-
-static int cmp_desc(const void *a, const void *b) {
-        double x = *(const double *)a, y = *(const double *)b;
-        return x > y ? -1 : x < y;
-}
-
-/* Prices every candidate with m->price; returns the Lagrangian bound. */
-static double price_all(struct gmodel *m, double *scratch) {
-        int ns = m->ns, D = DAY_COUNT;
-        for (int k = 0; k < m->nmulti; k++)
-                for (int d = 0; d < D; d++) {
-                        double *pre = &m->pre_mu[((size_t)k * D + (size_t)d) * (size_t)(ns + 1)];
-                        pre[0] = 0;
-                        for (int t = 0; t < ns; t++)
-                                pre[t + 1] = pre[t] + m->price[stu_row(m, k, d, t)];
-                }
-        for (int s = 0; s < m->nst; s++)
-                for (int d = 0; d < D; d++) {
-                        double *pre = &m->pre_lambda[((size_t)s * D + (size_t)d) * (size_t)(ns + 1)];
-                        pre[0] = 0;
-                        for (int t = 0; t < ns; t++)
-                                pre[t + 1] = pre[t] + m->price[staff_row(m, s, d, t)];
-                }
-        double L = 0;
-        const struct school *school = m->ctx->school;
-        for (int i = 0; i < m->row_staff; i++)
-                L += m->price[i]; /* needs and students: right-hand sides of 1 */
-        for (int s = 0; s < m->nst; s++) {
-                int max = school->staff[s].max_sessions_per_day;
-                for (int d = 0; d < D; d++) {
-                        L += pre_sum(&m->pre_lambda[((size_t)s * D + (size_t)d) * (size_t)(ns + 1)], ns, 0, ns);
-                        if (max > 0)
-                                L += max * m->price[max_row(m, s, d)];
-                }
-        }
-        for (size_t ci = 0; ci < m->nc; ci++) {
-                const struct gcand *c = &m->c[ci];
-                double cost = 0;
-                for (int d = 0; d < D; d++)
-                        if (c->days & (1 << d))
-                                cost += m->price[max_row(m, c->staff, d)] +
-                                        pre_sum(&m->pre_lambda[((size_t)c->staff * D + (size_t)d) * (size_t)(ns + 1)], ns,
-                                                c->start, c->start + c->occ);
-                int nv = 0;
-                for (int j = 0; j < c->n; j++) {
-                        double v = need_worth(m, c, m->pairs[c->first + j]);
-                        if (v > 0)
-                                scratch[nv++] = v;
-                }
-                if (nv > c->cap)
-                        qsort(scratch, (size_t)nv, sizeof *scratch, cmp_desc);
-                double gain = 0;
-                for (int j = 0; j < nv && j < c->cap; j++)
-                        gain += scratch[j];
-                m->worth[ci] = gain - cost;
-                if (m->worth[ci] > 0)
-                        L += m->worth[ci];
-        }
-        return L;
-}
-
-/* ---- the master LP ------------------------------------------------------------------------ */
-
-struct buf {
-        double *lo, *hi, *obj, *val;
-        int *idx;
-        CoinBigIndex *start;
-        size_t n, cap, nz, capnz;
-        bool failed;
-};
-
-static void buf_free(struct buf *b) {
-        free(b->lo);
-        free(b->hi);
-        free(b->obj);
-        free(b->val);
-        free(b->idx);
-        free(b->start);
-        memset(b, 0, sizeof *b);
-}
-
-/* Opens a new row or column (vectors lo, hi, obj, start). */
-static void buf_open(struct buf *b, double lo, double hi, double obj) {
-        if (b->failed)
-                return;
-        if (b->n + 1 >= b->cap) {
-                size_t cap = b->cap ? 2 * b->cap : 256;
-                double *l = realloc(b->lo, cap * sizeof *l);
-                if (l)
-                        b->lo = l;
-                double *h = realloc(b->hi, cap * sizeof *h);
-                if (h)
-                        b->hi = h;
-                double *o = realloc(b->obj, cap * sizeof *o);
-                if (o)
-                        b->obj = o;
-                CoinBigIndex *s = realloc(b->start, (cap + 1) * sizeof *s);
-                if (s)
-                        b->start = s;
-                if (!l || !h || !o || !s) {
-                        b->failed = true;
-                        return;
-                }
-                b->cap = cap;
-        }
-        if (b->n == 0)
-                b->start[0] = 0;
-        b->lo[b->n] = lo;
-        b->hi[b->n] = hi;
-        b->obj[b->n] = obj;
-        b->n++;
-        b->start[b->n] = (CoinBigIndex)b->nz;
-}
-
-static void buf_elem(struct buf *b, int index, double value) {
-        if (b->failed)
-                return;
-        if (b->nz == b->capnz) {
-                size_t cap = b->capnz ? 2 * b->capnz : 1024;
-                int *i = realloc(b->idx, cap * sizeof *i);
-                if (i)
-                        b->idx = i;
-                double *v = realloc(b->val, cap * sizeof *v);
-                if (v)
-                        b->val = v;
-                if (!i || !v) {
-                        b->failed = true;
-                        return;
-                }
-                b->capnz = cap;
-        }
-        b->idx[b->nz] = index;
-        b->val[b->nz] = value;
-        b->nz++;
-        b->start[b->n] = (CoinBigIndex)b->nz;
-}
-
-/* The master row of fixed row f, opened in rows on first use. */
-static int use_row(struct gmodel *m, struct buf *rows, int *next, int f) {
-        if (m->mrow[f] < 0) {
-                double hi = 1;
-                if (f >= m->row_max) {
-                        int max = m->ctx->school->staff[(f - m->row_max) / DAY_COUNT].max_sessions_per_day;
-                        hi = max > 0 ? max : NO_LIMIT;
-                }
-                m->mrow[f] = (*next)++;
-                buf_open(rows, -NO_LIMIT, hi, 0);
-        }
-        return m->mrow[f];
-}
-
-/* Adds candidates chosen[0 .. n) to the master with their rows (minimising -sum x). */
-static int master_add(struct gmodel *m, Clp_Simplex *lp, const int *chosen, int n) {
-        const struct school *school = m->ctx->school;
-        struct buf rows = { 0 }, cols = { 0 };
-        int next = Clp_numberRows(lp);
-        for (int k = 0; k < n; k++) {
-                struct gcand *c = &m->c[chosen[k]];
-                c->in_master = true;
-                /* One need: z = x in any solution that matters, one column is both. With no more
-                 * needs than seats the rows x <= z imply the capacity row. */
-                bool single = c->n == 1, cap_needed = c->n > c->cap;
-                int cap_row = -1, link = next;
-                if (!single) {
-                        if (cap_needed) {
-                                cap_row = next++;
-                                buf_open(&rows, -NO_LIMIT, 0, 0);
-                        }
-                        link = next;
-                        next += c->n;
-                        for (int j = 0; j < c->n; j++)
-                                buf_open(&rows, -NO_LIMIT, 0, 0);
-                }
-                buf_open(&cols, 0, 1, single ? -1 : 0); /* z */
-                if (cap_needed)
-                        buf_elem(&cols, cap_row, -c->cap);
-                for (int j = 0; j < c->n && !single; j++)
-                        buf_elem(&cols, link + j, -1);
-                int max = school->staff[c->staff].max_sessions_per_day;
-                for (int d = 0; d < DAY_COUNT; d++) {
-                        if (!(c->days & (1 << d)))
-                                continue;
-                        for (int t = c->start; t < c->start + c->occ && t < m->ns; t++)
-                                buf_elem(&cols, use_row(m, &rows, &next, staff_row(m, c->staff, d, t)), 1);
-                        if (max > 0)
-                                buf_elem(&cols, use_row(m, &rows, &next, max_row(m, c->staff, d)), 1);
-                }
-                for (int j = 0; j < c->n; j++) {
-                        int i = m->pairs[c->first + j];
-                        /* The rows first: buf_elem adds to the column opened last. */
-                        int need_row = use_row(m, &rows, &next, i);
-                        if (m->multi[i] >= 0)
-                                for (int d = 0; d < DAY_COUNT; d++)
-                                        if (c->days & (1 << d))
-                                                for (int t = c->start; t < c->start + c->len; t++)
-                                                        use_row(m, &rows, &next, stu_row(m, m->multi[i], d, t));
-                        if (!single) {
-                                buf_open(&cols, 0, 1, -1); /* x */
-                                if (cap_needed)
-                                        buf_elem(&cols, cap_row, 1);
-                                buf_elem(&cols, link + j, 1);
-                        }
-                        buf_elem(&cols, need_row, 1);
-                        if (m->multi[i] >= 0)
-                                for (int d = 0; d < DAY_COUNT; d++)
-                                        if (c->days & (1 << d))
-                                                for (int t = c->start; t < c->start + c->len; t++)
-                                                        buf_elem(&cols, m->mrow[stu_row(m, m->multi[i], d, t)], 1);
-                }
-        }
-        int r = -ENOMEM;
-        if (!rows.failed && !cols.failed) {
-                if (rows.n > 0) {
-                        /* Rows without elements: every start is 0. */
-                        memset(rows.start, 0, (rows.n + 1) * sizeof *rows.start);
-                        Clp_addRows(lp, (int)rows.n, rows.lo, rows.hi, rows.start, NULL, NULL);
-                }
-                if (cols.n > 0)
-                        Clp_addColumns(lp, (int)cols.n, cols.lo, cols.hi, cols.obj, cols.start, cols.idx, cols.val);
-                r = 0;
-        }
-        buf_free(&rows);
-        buf_free(&cols);
-        return r;
 }
 
 static int model_init(struct gmodel *m, const struct solver_ctx *ctx) {
@@ -560,14 +318,17 @@ static void model_free(struct gmodel *m) {
         free(m->pre_mu);
         free(m->pre_lambda);
         free(m->worth);
+        free(m->gain);
+        free(m->threshold);
+        free(m->sets);
+        free(m->set_table);
 }
 
-int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, long *ret, bool *ret_settled) {
-        double t0 = seconds_now();
+int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, bool subgradient_only, long *ret,
+                bool *ret_settled) {
+        double t0 = group_seconds(), deadline = max_seconds > 0 ? t0 + max_seconds : 0;
         struct gmodel m = { 0 };
-        Clp_Simplex *lp = NULL;
         double *scratch = NULL;
-        int *chosen = NULL, *best = NULL;
         *ret_settled = false;
         int r = model_init(&m, ctx);
         if (r < 0)
@@ -579,10 +340,10 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
         m.pre_mu = malloc(((size_t)m.nmulti * D * (size_t)(m.ns + 1) + 1) * sizeof *m.pre_mu);
         m.pre_lambda = malloc(((size_t)m.nst * D * (size_t)(m.ns + 1) + 1) * sizeof *m.pre_lambda);
         m.worth = malloc((m.nc + 1) * sizeof *m.worth);
+        m.gain = malloc((m.nsets + 1) * sizeof *m.gain);
+        m.threshold = malloc((m.nsets + 1) * sizeof *m.threshold);
         scratch = malloc(((size_t)m.nn + 1) * sizeof *scratch);
-        chosen = malloc(((size_t)m.nn + 1) * sizeof *chosen);
-        best = malloc(((size_t)m.nn + 1) * sizeof *best);
-        if (!m.price || !m.mrow || !m.pre_mu || !m.pre_lambda || !m.worth || !scratch || !chosen || !best)
+        if (!m.price || !m.mrow || !m.pre_mu || !m.pre_lambda || !m.worth || !m.gain || !m.threshold || !scratch)
                 goto done;
         if (m.nc == 0) {
                 *ret = 0;
@@ -590,85 +351,22 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, lo
                 r = 0;
                 goto done;
         }
-        for (int f = 0; f < m.nfixed; f++)
-                m.mrow[f] = -1;
-        lp = Clp_newModel();
-        if (!lp)
-                goto done;
-        Clp_setLogLevel(lp, 0);
+        /* From every need priced at 1 (the bound: every need placed), subgradient steps for
+         * most of the time; the master LP then starts from their multipliers. */
+        for (int i = 0; i < m.nn; i++)
+                m.price[i] = 1;
         double lmin = NO_LIMIT;
-        for (;;) {
-                /* Any multipliers >= 0 give a bound; the smallest seen is kept. (Smoothing the
-                 * duals towards the best multipliers, Wentges' way, was tried: no faster here.) */
-                double L = price_all(&m, scratch);
-                lmin = L < lmin ? L : lmin;
-                double master = Clp_getNumCols(lp) > 0 ? -Clp_objectiveValue(lp) : 0;
-                long floor_l = (long)floor(lmin + 1e-4);
-                /* Done when more iterations cannot lower the floor (the LP optimum is at least
-                 * the master's, a feasible point of it), or when a schedule already places that
-                 * many. */
-                if (floor_l <= (long)floor(master + 1e-9) || floor_l <= known) {
-                        *ret_settled = true;
-                        break;
-                }
-                /* The most worth candidate of each need that could gain. */
-                for (int i = 0; i < m.nn; i++)
-                        best[i] = -1;
-                int nch = 0;
-                for (size_t ci = 0; ci < m.nc; ci++) {
-                        if (m.c[ci].in_master || m.worth[ci] <= WORTH_EPS)
-                                continue;
-                        for (int j = 0; j < m.c[ci].n; j++) {
-                                int i = m.pairs[m.c[ci].first + j];
-                                if (best[i] < 0 || m.worth[best[i]] < m.worth[ci])
-                                        best[i] = (int)ci;
-                        }
-                }
-                for (int i = 0; i < m.nn; i++) {
-                        if (best[i] < 0 || m.c[best[i]].in_master)
-                                continue;
-                        m.c[best[i]].in_master = true; /* marks it chosen; master_add sets it again */
-                        chosen[nch++] = best[i];
-                }
-                if (nch == 0) {
-                        /* Nothing worth adding: L is the LP optimum. */
-                        *ret_settled = true;
-                        break;
-                }
-                double left = max_seconds > 0 ? max_seconds - (seconds_now() - t0) : 0;
-                if (max_seconds > 0 && left <= 0)
-                        break;
-                if (master_add(&m, lp, chosen, nch) < 0)
-                        goto done;
-                if (max_seconds > 0)
-                        Clp_setMaximumSeconds(lp, left);
-                Clp_primal(lp, 0);
-                /* Stopped on time or not optimal: its duals are still multipliers, and only a
-                 * bound computed from them is used. */
-                const double *dual = Clp_dualRowSolution(lp);
-                for (int f = 0; f < m.nfixed; f++) {
-                        double p = m.mrow[f] >= 0 ? -dual[m.mrow[f]] : 0;
-                        m.price[f] = p > 0 ? p : 0;
-                }
-                /* A row without a limit takes no multiplier (it would make L infinite). */
-                for (int st = 0; st < m.nst; st++)
-                        if (ctx->school->staff[st].max_sessions_per_day <= 0)
-                                for (int d = 0; d < D; d++)
-                                        m.price[max_row(&m, st, d)] = 0;
-                if (max_seconds > 0 && seconds_now() - t0 >= max_seconds) {
-                        L = price_all(&m, scratch);
-                        lmin = L < lmin ? L : lmin;
-                        break;
-                }
-        }
-        *ret = (long)floor(lmin + 1e-4);
-        r = 0;
+        double share = subgradient_only ? 1 : SUBGRADIENT_SHARE;
+        r = group_subgradient(&m, scratch, known > 0 ? (double)known : 0, deadline > 0 ? t0 + share * max_seconds : 0,
+                              &lmin);
+        if (r == 0 && (floor(lmin + 1e-4) <= known || (subgradient_only && (deadline <= 0 || group_seconds() < deadline))))
+                *ret_settled = true;
+        else if (r == 0 && !subgradient_only)
+                r = group_column_generation(&m, scratch, known, deadline, &lmin, ret_settled);
+        if (r == 0)
+                *ret = (long)floor(lmin + 1e-4);
 done:
-        if (lp)
-                Clp_deleteModel(lp);
         free(scratch);
-        free(chosen);
-        free(best);
         model_free(&m);
         return r;
 }

@@ -610,9 +610,10 @@ done:
 
 int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max_seconds, long *ret) {
         switch (model) {
-        case BOUND_GROUP: {
+        case BOUND_GROUP:
+        case BOUND_LAGRANGE: {
                 bool settled = false;
-                int r = bound_group(ctx, max_seconds, -1, ret, &settled);
+                int r = bound_group(ctx, max_seconds, -1, model == BOUND_LAGRANGE, ret, &settled);
                 return r < 0 ? r : settled ? 0 : -EAGAIN;
         }
         case BOUND_TIME:
@@ -647,7 +648,7 @@ int bound_compute_models(const struct solver_ctx *ctx, double max_seconds, long 
                         break;
                 int r;
                 if (m == BOUND_GROUP) {
-                        r = bound_group(ctx, left, known, &v, &settled);
+                        r = bound_group(ctx, left, known, false, &v, &settled);
                         if (r == 0 && !settled)
                                 r = -EAGAIN;
                         /* A group model stopped on time still has a valid bound in v. */

@@ -103,13 +103,17 @@ int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, 
 /* The same without bound-share.c's sharing: what bound_compute runs once per data. */
 int bound_compute_models(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
 /* One model of bound.c: the group LP (bound-group.c), the time-indexed LP (-E2BIG when too
- * large), the day LP, or the count of needs that fit the day. -EAGAIN when CLP did not prove the
- * optimum in max_seconds (the group model's *ret is a valid bound even then). */
-enum bound_model { BOUND_GROUP, BOUND_TIME, BOUND_DAY, BOUND_COUNT_ONLY };
+ * large), the day LP, the group LP's Lagrangian bound from subgradient steps alone (no LP
+ * solved: bench-bound and the tests show what that part gives), or the count of needs that fit
+ * the day. -EAGAIN when CLP did not prove the optimum in max_seconds, or the subgradient
+ * stopped on time (a group model's *ret is a valid bound even then). */
+enum bound_model { BOUND_GROUP, BOUND_TIME, BOUND_DAY, BOUND_LAGRANGE, BOUND_COUNT_ONLY };
 int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max_seconds, long *ret);
 /* Whether need i can be placed at all (a program, staff trained for it, a length that fits). */
 bool bound_need_possible(const struct solver_ctx *ctx, int i);
 /* bound-group.c: the group model's bound in *ret, always valid (a Lagrangian bound of the group
  * LP); *ret_settled says it is the LP's floor or meets known (a count some schedule places, -1 if
- * none). -E2BIG when the model is too large, -ENOMEM. */
-int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, long *ret, bool *ret_settled);
+ * none) — or, with subgradient_only, that the steps ended before max_seconds. -E2BIG when the
+ * model is too large, -ENOMEM. */
+int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, bool subgradient_only, long *ret,
+                bool *ret_settled);

@@ -217,7 +217,7 @@ static struct school *tiny_school(unsigned seed, bool varied) {
 }
 
 START_TEST(test_bound_never_below_brute_force) {
-        int tight = 0, group_tight = 0;
+        int tight = 0, group_tight = 0, lagrange_tight = 0;
         for (unsigned seed = 1; seed <= 120; seed++) {
                 struct school *s = tiny_school(seed, seed > 60);
                 long bound = -1;
@@ -228,11 +228,12 @@ START_TEST(test_bound_never_below_brute_force) {
                 /* Each model on its own is valid too (a large school may get any one of them). */
                 struct solver_ctx *ctx = NULL;
                 ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
-                for (int m = BOUND_GROUP; m <= BOUND_DAY; m++) {
+                for (int m = BOUND_GROUP; m <= BOUND_LAGRANGE; m++) {
                         long v = -1;
                         ck_assert_int_eq(bound_model(ctx, (enum bound_model)m, 0, &v), 0);
                         ck_assert_msg(v >= best, "seed %u: model %d gives %ld below %d", seed, m, v, best);
                         group_tight += m == BOUND_GROUP && v == best;
+                        lagrange_tight += m == BOUND_LAGRANGE && v == best;
                 }
                 solver_ctx_free(ctx);
                 ck_assert_int_le(bound, (long)s->n_needs);
@@ -243,6 +244,7 @@ START_TEST(test_bound_never_below_brute_force) {
          * when this was written, 70 of them short of every need). */
         ck_assert_int_ge(tight, 100);
         ck_assert_int_ge(group_tight, 100);
+        ck_assert_int_ge(lagrange_tight, 100); /* the subgradient steps alone: 118 too */
 }
 END_TEST
 
@@ -335,16 +337,17 @@ END_TEST
 /* The generated 100-student overloaded school (128 needs): the day model says 95 while the
  * search places about 68; the group model must be valid (at least what the search places),
  * settle without a time limit, and be tighter than the day model (78 when this was written, the
- * floor of the exact group LP). solver_upper_bound reports it. */
+ * floor of the exact group LP). solver_upper_bound reports it. So must the subgradient alone. */
 START_TEST(test_group_bound_on_overloaded_school) {
         struct schoolgen_params p = { .students = 100, .seed = 1, .overloaded = true };
         struct school *s = NULL;
         ck_assert_int_eq(schoolgen_build(&p, &s), 0);
         struct solver_ctx *ctx = NULL;
         ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
-        long group = -1, day = -1;
+        long group = -1, day = -1, lagrange = -1;
         ck_assert_int_eq(bound_model(ctx, BOUND_GROUP, 0, &group), 0);
         ck_assert_int_eq(bound_model(ctx, BOUND_DAY, 0, &day), 0);
+        ck_assert_int_eq(bound_model(ctx, BOUND_LAGRANGE, 0, &lagrange), 0);
         solver_ctx_free(ctx);
         struct solver_options o;
         solver_options_default(&o);
@@ -354,6 +357,10 @@ START_TEST(test_group_bound_on_overloaded_school) {
         long placed = (long)(s->n_needs - sch->n_unscheduled);
         ck_assert_msg(group >= placed, "group bound %ld below the %ld the search places", group, placed);
         ck_assert_msg(group + 10 <= day, "group bound %ld not tighter than the day model's %ld", group, day);
+        /* The subgradient steps alone, the part that carries schools too large for the LP, get
+         * within 2 of the LP's floor (78 of 78 when this was written) and are valid. */
+        ck_assert_msg(lagrange >= group && lagrange <= group + 2, "subgradient bound %ld against the LP's %ld", lagrange,
+                      group);
         long bound = -1;
         ck_assert_int_eq(solver_upper_bound(s, 0, &bound), 0);
         ck_assert_int_eq(bound, group);
