@@ -140,6 +140,20 @@ int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_o
         return bus_reply_json(message, document);
 }
 
+void bus_reply_late(sd_bus_message *call, int r, struct json_object *document, const char *why) {
+        if (r >= 0) {
+                bus_reply_json(call, document);
+                return;
+        }
+        json_object_put(document);
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int e = bus_error_from_errno(&error, r, why);
+        if (e < 0 && !sd_bus_error_is_set(&error))
+                sd_bus_error_set_errno(&error, e);
+        sd_bus_reply_method_error(call, &error);
+        sd_bus_error_free(&error);
+}
+
 int bus_check_id(const char *id, const char *what, sd_bus_error *error) {
         size_t n = strlen(id);
         if (n > 0 && n <= IMPORT_MAX_ID_BYTES)

@@ -55,6 +55,9 @@ int bus_error_from_errno(sd_bus_error *error, int r, const char *why);
 /* A service call's answer: the JSON document (taken) as the method's single "s" result, or
  * the error r with why. */
 int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *document, const char *why);
+/* The same for a call answered after its handler returned (the caller keeps its reference to
+ * call): the document (taken) or the error r with why. */
+void bus_reply_late(sd_bus_message *call, int r, struct json_object *document, const char *why);
 /* Replies with a JSON document (the method's single "s" result) and takes ownership of it. */
 int bus_reply_json(sd_bus_message *message, struct json_object *document);
 
