@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "import/import.h"
 #include "log.h"
+#include "model/text-field.h"
 #include "service/signal-queue.h"
 
 typedef int (*bus_register_fn)(struct daemon *daemon);
@@ -152,6 +153,19 @@ void bus_reply_late(sd_bus_message *call, int r, struct json_object *document, c
                 sd_bus_error_set_errno(&error, e);
         sd_bus_reply_method_error(call, &error);
         sd_bus_error_free(&error);
+}
+
+int bus_check_text(const char *text, const char *argument, size_t max_bytes, bool prose, sd_bus_error *error) {
+        size_t n = strlen(text);
+        if (max_bytes == 0 || max_bytes > TEXT_FIELD_MAX_BYTES)
+                max_bytes = TEXT_FIELD_MAX_BYTES;
+        if (n > max_bytes)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "%s is %zu bytes long, more than the limit of %zu", argument, n, max_bytes);
+        const char *problem = prose ? text_prose_problem(text, n) : text_field_problem(text, n);
+        if (problem)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "%s %s", argument, problem);
+        return 0;
 }
 
 int bus_check_id(const char *id, const char *what, sd_bus_error *error) {
