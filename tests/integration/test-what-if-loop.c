@@ -169,6 +169,12 @@ START_TEST(test_status_is_answered_while_a_what_if_is_read) {
         harness_pullout_ok(&h, &out, "schedule", "diff", "1", version, NULL);
         ck_assert_msg(strstr(out, "S99"), "%s", out);
         free(out);
+        /* Against itself: read once for both sides, and nothing differs. */
+        diff = harness_pullout_json(&h, "schedule", "diff", version, version, "--json", NULL);
+        ck_assert_int_eq(int_of(diff, "placed_from"), what_if_placed);
+        ck_assert_int_eq(int_of(diff, "placed_to"), what_if_placed);
+        ck_assert_int_eq(int_of(diff, "groups_changed"), 0);
+        json_object_put(diff);
 }
 END_TEST
 
