@@ -27,9 +27,10 @@ static const char log_help[] =
         "checklist. Logging again corrects the record; every change is kept.\n";
 
 static const char cancel_help[] =
-        "Usage: pullout cancel SESSION --reason TEXT\n"
-        "Cancel a session (assembly, testing, interventionist absent, ...). It stays in the record\n"
-        "and can be made up: pullout makeup SESSION.\n";
+        "Usage: pullout cancel SESSION --reason TEXT [--json]\n"
+        "Cancel a session (assembly, testing, interventionist absent, ...). It stays in the record;\n"
+        "the answer says how many free slots pullout makeup SESSION lists for a make-up this week,\n"
+        "or that none is free.\n";
 
 static const char makeup_help[] =
         "Usage: pullout makeup SESSION [--book N] [--json]\n"
@@ -364,6 +365,26 @@ int cmd_log(struct cli *cli, int argc, char **argv) {
         return 0;
 }
 
+/* "cancelled ...", and what the daemon found for a make-up this week: a make-up is offered only
+ * when a slot is free for it. */
+static void print_cancelled(struct json_object *o, const char *reason) {
+        const char *id = json_string_of(o, "session_id");
+        struct json_object *slots = json_object_object_get(o, "makeup_slots");
+        printf("cancelled %s (%s); ", id, reason);
+        if (!slots) {
+                const char *why = json_string_of(o, "makeup_why");
+                printf("it cannot be made up%s%s\n", *why ? ": " : "", why);
+        } else if (json_object_get_int64(slots) > 0) {
+                int64_t n = json_object_get_int64(slots);
+                printf("pullout makeup %s lists %lld free slot%s for a make-up this week\n", id, (long long)n,
+                       n == 1 ? "" : "s");
+        } else {
+                printf("no make-up slot is free this week for group %s (pullout makeup %s looks again once the "
+                       "week changes; pullout explain STUDENT shows what fills a student's day)\n",
+                       json_string_of(o, "group_id"), id);
+        }
+}
+
 int cmd_cancel(struct cli *cli, int argc, char **argv) {
         static const struct option options[] = {
                 { "reason", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' }, { 0 },
@@ -392,8 +413,7 @@ int cmd_cancel(struct cli *cli, int argc, char **argv) {
         if (json)
                 print_json(o);
         else
-                printf("cancelled %s (%s); pullout makeup %s suggests a make-up\n", json_string_of(o, "session_id"),
-                       reason, json_string_of(o, "session_id"));
+                print_cancelled(o, reason);
         json_object_put(o);
         return 0;
 }

@@ -21,7 +21,8 @@ static int method_add_score(sd_bus_message *message, void *userdata, sd_bus_erro
         if ((r = sd_bus_message_read(message, "sssd", &student_id, &measure, &date, &value)) < 0 ||
             (r = bus_read_options(message, "score", options, 1, NULL, error)) < 0)
                 return r;
-        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0 ||
+            (r = bus_check_text(measure, "\"measure\"", PROGRESS_LABEL_MAX, false, error)) < 0)
                 return r;
         r = progress_service_add_score(daemon, student_id, measure, date, value, replace, &json, why);
         return bus_reply(message, error, r, json, why);
@@ -33,7 +34,8 @@ static int method_delete_score(sd_bus_message *message, void *userdata, sd_bus_e
         int r;
         if ((r = sd_bus_message_read(message, "sss", &student_id, &measure, &date)) < 0)
                 return r;
-        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0 ||
+            (r = bus_check_text(measure, "\"measure\"", PROGRESS_LABEL_MAX, false, error)) < 0)
                 return r;
         r = progress_service_delete_score(userdata, student_id, measure, date, why);
         if (r < 0)
@@ -50,7 +52,8 @@ static int method_set_goal(sd_bus_message *message, void *userdata, sd_bus_error
         int r;
         if ((r = sd_bus_message_read(message, "ssddss", &student_id, &measure, &baseline, &target, &from, &by)) < 0)
                 return r;
-        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0 ||
+            (r = bus_check_text(measure, "\"measure\"", PROGRESS_LABEL_MAX, false, error)) < 0)
                 return r;
         r = progress_service_set_goal(daemon, student_id, measure, baseline, target, from, by, &json, why);
         return bus_reply(message, error, r, json, why);
@@ -63,7 +66,10 @@ static int method_add_phase(sd_bus_message *message, void *userdata, sd_bus_erro
         int r;
         if ((r = sd_bus_message_read(message, "ssss", &student_id, &measure, &date, &label)) < 0)
                 return r;
-        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0 ||
+            (r = bus_check_text(measure, "\"measure\"", PROGRESS_LABEL_MAX, false, error)) < 0)
+                return r;
+        if ((r = bus_check_text(label, "\"label\"", PROGRESS_LABEL_MAX, false, error)) < 0)
                 return r;
         r = progress_service_add_phase(daemon, student_id, measure, date, label, why);
         if (r < 0)
@@ -106,7 +112,8 @@ static int method_progress(sd_bus_message *message, void *userdata, sd_bus_error
         if ((r = sd_bus_message_read(message, "ss", &student_id, &measure)) < 0 ||
             (r = read_progress_options(message, &method, &want_svg, error)) < 0)
                 return r;
-        if ((r = bus_check_id(student_id, "a student id", error)) < 0)
+        if ((r = bus_check_id(student_id, "a student id", error)) < 0 ||
+            (r = bus_check_text(measure, "\"measure\"", PROGRESS_LABEL_MAX, false, error)) < 0)
                 return r;
         r = progress_service_report(daemon, student_id, measure, method, &json, want_svg ? &svg : NULL, why);
         if (r < 0)
@@ -135,6 +142,10 @@ static int method_import_scores(sd_bus_message *message, void *userdata, sd_bus_
         if (strlen(name) > BUS_FILE_NAME_MAX || strchr(name, '/'))
                 return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
                                          "the file name is a plain name of at most %d bytes", BUS_FILE_NAME_MAX);
+        if ((columns && (r = bus_check_text(columns, "score import option \"columns\"", 0, false, error)) < 0) ||
+            (measure && (r = bus_check_text(measure, "score import option \"measure\"", PROGRESS_LABEL_MAX, false,
+                                            error)) < 0))
+                return r;
         char why[WHY_MAX] = "", *detail = NULL;
         struct json_object *o = NULL;
         r = progress_service_import(userdata, name, data, size, columns, measure, &o, &detail, why);

@@ -112,9 +112,8 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
                 req.fidelity_all = fidelity_all;
                 req.fidelity_given = true;
         }
-        if (req.note && strlen(req.note) > SESSION_NOTE_MAX)
-                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "a note has at most %d characters",
-                                         SESSION_NOTE_MAX);
+        if (req.note && (r = bus_check_text(req.note, "log option \"note\"", SESSION_NOTE_MAX, true, error)) < 0)
+                return r;
         char why[WHY_MAX] = "";
         struct json_object *o = NULL;
         r = sessions_log(daemon, &req, &o, why);
@@ -126,7 +125,8 @@ static int method_log(sd_bus_message *message, void *userdata, sd_bus_error *err
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         const char *session_id, *reason;
         int r = sd_bus_message_read(message, "ss", &session_id, &reason);
-        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0)
+        if (r < 0 || (r = bus_check_id(session_id, "the session id", error)) < 0 ||
+            (r = bus_check_text(reason, "\"reason\"", SESSION_REASON_MAX, false, error)) < 0)
                 return r;
         char why[WHY_MAX] = "";
         struct json_object *o = NULL;

@@ -15,8 +15,8 @@ static int method_find_student(sd_bus_message *message, void *userdata, sd_bus_e
         int r;
         if ((r = sd_bus_message_read(message, "s", &text)) < 0)
                 return r;
-        if (strlen(text) > 256)
-                return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT, "a student's id or name is at most 256 bytes");
+        if ((r = bus_check_text(text, "\"id_or_name\"", 256, false, error)) < 0)
+                return r;
         r = student_lookup(userdata, text, id, sizeof id, why);
         if (r < 0)
                 return bus_error_from_errno(error, r, why);

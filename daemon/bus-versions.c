@@ -1,5 +1,6 @@
 /* bus-versions.c: the schedule-version methods of org.pullout.Scheduler1: ScheduleVersion,
- * ScheduleHistory, ScheduleDiff, SchedulePublish and ScheduleRevert (DESIGN §4 "Versions"). */
+ * ScheduleHistory, ScheduleDiff, SchedulePublish and ScheduleRevert (DESIGN §4 "Versions"). A
+ * version or diff naming a what-if is answered once its data set is read off the loop. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -33,15 +34,44 @@ static int read_publish_options(sd_bus_message *message, struct publish_request 
         return 0;
 }
 
+/* A ScheduleVersion or ScheduleDiff call waiting for a what-if's data set to be read. */
+struct pending_read {
+        struct daemon *daemon;
+        sd_bus_message *call;
+};
+
+static void read_done(void *userdata, int r, const char *why, struct json_object *answer) {
+        struct pending_read *pending = userdata;
+        bus_reply_late(pending->call, r, answer, why);
+        sd_bus_message_unref(pending->call);
+        bus_rearm(pending->daemon);
+        free(pending);
+}
+
+/* Starts the read; the call is answered by read_done(), at once or when the what-if is read. */
+static int start_read(sd_bus_message *message, struct daemon *daemon, bool diff, int64_t from, int64_t to,
+                      sd_bus_error *error) {
+        char why[WHY_MAX] = "";
+        struct pending_read *pending = calloc(1, sizeof *pending);
+        if (!pending)
+                return -ENOMEM;
+        *pending = (struct pending_read){ .daemon = daemon, .call = sd_bus_message_ref(message) };
+        int r = diff ? versions_diff(daemon, from, to, read_done, pending, why)
+                     : versions_show(daemon, from, read_done, pending, why);
+        if (r < 0) {
+                sd_bus_message_unref(pending->call);
+                free(pending);
+                return bus_error_from_errno(error, r, why);
+        }
+        return 1;
+}
+
 static int method_schedule_version(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         int64_t version;
-        char why[WHY_MAX] = "";
-        struct json_object *o = NULL;
         int r = read_version(message, &version, error);
         if (r < 0)
                 return r;
-        r = versions_show(userdata, version, &o, why);
-        return bus_reply(message, error, r, o, why);
+        return start_read(message, userdata, false, version, 0, error);
 }
 
 static int method_history(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -53,15 +83,12 @@ static int method_history(sd_bus_message *message, void *userdata, sd_bus_error 
 
 static int method_diff(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         int64_t from, to;
-        char why[WHY_MAX] = "";
-        struct json_object *o = NULL;
         int r = read_version(message, &from, error);
         if (r >= 0)
                 r = read_version(message, &to, error);
         if (r < 0)
                 return r;
-        r = versions_diff(userdata, from, to, &o, why);
-        return bus_reply(message, error, r, o, why);
+        return start_read(message, userdata, true, from, to, error);
 }
 
 static int publish_or_revert(sd_bus_message *message, struct daemon *daemon, bool revert, sd_bus_error *error) {

@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "import/import.h"
 #include "log.h"
+#include "model/text-field.h"
 #include "service/signal-queue.h"
 
 typedef int (*bus_register_fn)(struct daemon *daemon);
@@ -138,6 +139,33 @@ int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_o
                 return bus_error_from_errno(error, r, why);
         }
         return bus_reply_json(message, document);
+}
+
+void bus_reply_late(sd_bus_message *call, int r, struct json_object *document, const char *why) {
+        if (r >= 0) {
+                bus_reply_json(call, document);
+                return;
+        }
+        json_object_put(document);
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int e = bus_error_from_errno(&error, r, why);
+        if (e < 0 && !sd_bus_error_is_set(&error))
+                sd_bus_error_set_errno(&error, e);
+        sd_bus_reply_method_error(call, &error);
+        sd_bus_error_free(&error);
+}
+
+int bus_check_text(const char *text, const char *argument, size_t max_bytes, bool prose, sd_bus_error *error) {
+        size_t n = strlen(text);
+        if (max_bytes == 0 || max_bytes > TEXT_FIELD_MAX_BYTES)
+                max_bytes = TEXT_FIELD_MAX_BYTES;
+        if (n > max_bytes)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+                                         "%s is %zu bytes long, more than the limit of %zu", argument, n, max_bytes);
+        const char *problem = prose ? text_prose_problem(text, n) : text_field_problem(text, n);
+        if (problem)
+                return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "%s %s", argument, problem);
+        return 0;
 }
 
 int bus_check_id(const char *id, const char *what, sd_bus_error *error) {

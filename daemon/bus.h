@@ -55,12 +55,22 @@ int bus_error_from_errno(sd_bus_error *error, int r, const char *why);
 /* A service call's answer: the JSON document (taken) as the method's single "s" result, or
  * the error r with why. */
 int bus_reply(sd_bus_message *message, sd_bus_error *error, int r, struct json_object *document, const char *why);
+/* The same for a call answered after its handler returned (the caller keeps its reference to
+ * call): the document (taken) or the error r with why. */
+void bus_reply_late(sd_bus_message *call, int r, struct json_object *document, const char *why);
 /* Replies with a JSON document (the method's single "s" result) and takes ownership of it. */
 int bus_reply_json(sd_bus_message *message, struct json_object *document);
 
 /* Ids a caller names (students, staff, programs, groups, sessions) are 1..IMPORT_MAX_ID_BYTES
  * bytes, as the importer stores them; 0, or InvalidArgument naming what. */
 int bus_check_id(const char *id, const char *what, sd_bus_error *error);
+
+/* Free text a caller hands over (a reason, a note, a label or measure name, a name to look up)
+ * keeps the rule of a CSV cell (text-field.h): at most max_bytes (TEXT_FIELD_MAX_BYTES when 0 or
+ * more), without control characters (prose, a note: line breaks and tabs allowed). 0, or
+ * InvalidArgument naming argument and the limit or the character (`"reason" is 5000 bytes long,
+ * more than the limit of 500`). Checked before anything is read or stored. */
+int bus_check_text(const char *text, const char *argument, size_t max_bytes, bool prose, sd_bus_error *error);
 
 /* One option of an a{sv} argument: its key and the D-Bus type its variant must hold. A scalar
  * type ("s", "b", "u", "i", "x", "t", "d") is read into value (const char **, int *, uint32_t

@@ -19,6 +19,7 @@ struct http_server;
 struct import_job;
 struct signal_queue;
 struct solve_job;
+struct what_if_read;
 
 struct daemon {
         struct event_base *base;
@@ -45,6 +46,7 @@ struct daemon {
         struct alert_command *alert_command; /* alert-command.c: the child running, its watchers */
         struct feeds *feeds; /* feed-service.c: the feeds and their cached bytes */
         struct backup_job *backup; /* backup-service.c: the backup being written, NULL when none */
+        struct what_if_read *what_if_reads; /* what-if-read.c: the what-ifs being read, a list */
 
         struct event *db_watch; /* db-guard.c: looks at the database file */
         bool db_moved; /* db-guard.c: the open file was deleted or replaced (said once) */

@@ -24,6 +24,7 @@
 #include "service/feed-service.h"
 #include "service/solve-service.h"
 #include "service/version-service.h"
+#include "service/what-if-read.h"
 
 #define SYSTEM_CONFIG SYSCONFDIR "/pullout/pulloutd.conf"
 #define SYSTEM_DATABASE "/var/lib/pullout/pullout.db"
@@ -319,6 +320,7 @@ static void daemon_free(struct daemon *daemon) {
         solve_cancel(daemon);
         import_cancel(daemon);
         backup_cancel(daemon);
+        what_if_read_cancel(daemon);
         sessions_stop(daemon);
         http_stop(daemon);
         bus_stop(daemon);

@@ -106,9 +106,9 @@ ratio=$(awk -v a="$pulloutd_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 
 
 printf '\nfeed throughput: %s bytes, keep-alive, wrk -t%s -c%s -d%ss on 127.0.0.1, %s CPUs\n' \
         "$bytes" "$threads" "$connections" "$duration" "$(nproc)"
-printf '%-28s %14s\n' "server" "requests/s"
-printf '%-28s %14s\n' "pulloutd (evhttp, 1 loop)" "$pulloutd_rps"
-printf '%-28s %14s\n' "nginx (1 worker, static)" "$nginx_rps"
-printf '%-28s %14s\n' "ratio pulloutd / nginx" "$ratio"
+printf '%-32s %14s\n' "server" "requests/s"
+printf '%-32s %14s\n' "pulloutd (bufferevents, 1 loop)" "$pulloutd_rps"
+printf '%-32s %14s\n' "nginx (1 worker, static)" "$nginx_rps"
+printf '%-32s %14s\n' "ratio pulloutd / nginx" "$ratio"
 awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }' && echo "target (>= 0.50 of nginx): met" ||
         echo "target (>= 0.50 of nginx): NOT met"

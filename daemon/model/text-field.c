@@ -1,6 +1,7 @@
 /* text-field.c: names and labels from outside checked before they are stored. Control
  * characters (C0, DEL and C1, which terminals read as escape sequences) are refused, not
  * removed: the person who wrote the file sees where. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,8 +30,10 @@ static int32_t decode(const unsigned char *s, size_t n, size_t *ret_length) {
         return c;
 }
 
-const char *text_field_problem(const char *text, size_t length) {
-        static char why[96];
+/* Thread-local: imports and what-if reads run on worker threads, side by side. */
+static _Thread_local char why[96];
+
+static const char *problem(const char *text, size_t length, bool prose) {
         if (length > TEXT_FIELD_MAX_BYTES) {
                 snprintf(why, sizeof why, "is %zu bytes long, more than the limit of %d", length, TEXT_FIELD_MAX_BYTES);
                 return why;
@@ -40,12 +43,20 @@ const char *text_field_problem(const char *text, size_t length) {
                 int32_t c = decode((const unsigned char *)text + i, length - i, &n);
                 if (c < 0)
                         return "is not valid UTF-8";
-                if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                        snprintf(why, sizeof why, "holds control character U+%04X, which a name or label cannot",
-                                 (unsigned)c);
+                if ((c < 0x20 && !(prose && (c == '\n' || c == '\t'))) || (c >= 0x7f && c <= 0x9f)) {
+                        snprintf(why, sizeof why, "holds control character U+%04X, which %s cannot", (unsigned)c,
+                                 prose ? "a note" : "a name or label");
                         return why;
                 }
                 i += n;
         }
         return NULL;
+}
+
+const char *text_field_problem(const char *text, size_t length) {
+        return problem(text, length, false);
+}
+
+const char *text_prose_problem(const char *text, size_t length) {
+        return problem(text, length, true);
 }

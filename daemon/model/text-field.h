@@ -10,3 +10,5 @@
 /* NULL when text[0..length) may be stored as a name or label; otherwise why not, as a phrase
  * that follows the value ("holds control character U+001B"), in a static buffer. */
 const char *text_field_problem(const char *text, size_t length);
+/* The same rule for prose a person writes (a session's note): line breaks and tabs allowed. */
+const char *text_prose_problem(const char *text, size_t length);

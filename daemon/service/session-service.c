@@ -280,6 +280,8 @@ int sessions_get(struct daemon *daemon, const char *session_id, struct json_obje
         return 0;
 }
 
+static void add_makeup_count(struct daemon *daemon, const char *session_id, struct json_object *o);
+
 int sessions_cancel(struct daemon *daemon, const char *session_id, const char *reason, struct json_object **ret,
                     char why[static WHY_MAX]) {
         struct store_session s = { 0 };
@@ -311,6 +313,7 @@ int sessions_cancel(struct daemon *daemon, const char *session_id, const char *r
         log_info("session %s cancelled: %s", session_id, reason);
         if ((r = load_json(daemon, session_id, false, ret)) < 0)
                 return storage_failed(daemon, r, "the cancellation is stored, but cannot be read back", why);
+        add_makeup_count(daemon, session_id, *ret);
         return 0;
 }
 
@@ -408,33 +411,27 @@ static int check_makeup(struct daemon *daemon, const char *session_id, const str
         return r;
 }
 
-int sessions_makeup(struct daemon *daemon, const char *session_id, unsigned book_index, struct json_object **ret,
-                    char why[static WHY_MAX]) {
-        struct store_session s = { 0 };
+/* The free slots of s's week for a make-up of it, best first (at most 10): what `pullout makeup`
+ * lists. Refused, with why, when s cannot be made up. */
+static int makeup_slots(struct daemon *daemon, const char *session_id, const struct store_session *s, int *ret_group,
+                        struct solver_makeup_slot **ret_slots, size_t *ret_n, char why[static WHY_MAX]) {
         struct solver_busy *busy = NULL;
-        struct solver_makeup_slot *slots = NULL;
-        size_t n_busy = 0, n = 0;
-        int r = not_ready(daemon, why);
-        if (r < 0 || (r = load_session(daemon, session_id, &s, why)) < 0)
+        size_t n_busy = 0;
+        int r = check_makeup(daemon, session_id, s, why);
+        if (r < 0)
                 return r;
-        if ((r = check_makeup(daemon, session_id, &s, why)) < 0)
-                goto out;
-        int g = schedule_find_group(daemon->schedule, s.group_id);
-        if (g < 0) {
-                r = why_set(why, -ENOENT, "group %.32s is no longer in the published schedule", s.group_id);
-                goto out;
-        }
-        if ((r = booked_busy(daemon, s.date, &busy, &n_busy)) < 0) {
-                r = storage_failed(daemon, r, "cannot read the booked make-ups", why);
-                goto out;
-        }
+        int g = schedule_find_group(daemon->schedule, s->group_id);
+        if (g < 0)
+                return why_set(why, -ENOENT, "group %.32s is no longer in the published schedule", s->group_id);
+        if ((r = booked_busy(daemon, s->date, &busy, &n_busy)) < 0)
+                return storage_failed(daemon, r, "cannot read the booked make-ups", why);
         int minute;
         civil_date today = local_date_of(clock_now(&daemon->clock), &minute);
         struct solver_weights weights;
         conf_solver_weights(&daemon->conf, &weights);
         struct solver_makeup_request request = {
                 .group = g,
-                .week = s.date,
+                .week = s->date,
                 .not_before_date = today,
                 .not_before_minute = minute,
                 .any_staff = true,
@@ -443,10 +440,25 @@ int sessions_makeup(struct daemon *daemon, const char *session_id, unsigned book
                 .max_results = 10,
                 .weights = &weights,
         };
-        if ((r = solver_makeup(daemon->schedule, &request, &slots, &n)) < 0) {
-                r = why_set(why, r, "cannot search make-up slots: %s", strerror(-r));
+        if ((r = solver_makeup(daemon->schedule, &request, ret_slots, ret_n)) < 0)
+                why_set(why, r, "cannot search make-up slots: %s", strerror(-r));
+        else
+                *ret_group = g;
+        free(busy);
+        return r;
+}
+
+int sessions_makeup(struct daemon *daemon, const char *session_id, unsigned book_index, struct json_object **ret,
+                    char why[static WHY_MAX]) {
+        struct store_session s = { 0 };
+        struct solver_makeup_slot *slots = NULL;
+        size_t n = 0;
+        int g = -1;
+        int r = not_ready(daemon, why);
+        if (r < 0 || (r = load_session(daemon, session_id, &s, why)) < 0)
+                return r;
+        if ((r = makeup_slots(daemon, session_id, &s, &g, &slots, &n, why)) < 0)
                 goto out;
-        }
         const struct group *group = &daemon->schedule->groups[g];
         if (book_index == 0)
                 *ret = makeup_slots_json(daemon->school, session_id, s.group_id, slots, n);
@@ -456,7 +468,25 @@ int sessions_makeup(struct daemon *daemon, const char *session_id, unsigned book
                 r = book(daemon, session_id, &s, group, &slots[book_index - 1], ret, why);
 out:
         solver_makeup_slots_free(slots, n);
-        free(busy);
         store_session_clear(&s);
         return r;
+}
+
+/* A cancellation's answer says whether a make-up can be had this week: makeup_slots, how many
+ * slots `pullout makeup` would list now (0: none is free), or null with makeup_why when the
+ * session cannot be made up at all. The cancellation stands either way. */
+static void add_makeup_count(struct daemon *daemon, const char *session_id, struct json_object *o) {
+        struct store_session s = { 0 };
+        struct solver_makeup_slot *slots = NULL;
+        size_t n = 0;
+        int g = -1;
+        char why[WHY_MAX] = "";
+        int r = load_session(daemon, session_id, &s, why);
+        if (r >= 0)
+                r = makeup_slots(daemon, session_id, &s, &g, &slots, &n, why);
+        json_object_object_add(o, "makeup_slots", r >= 0 ? json_object_new_int64((int64_t)n) : NULL);
+        if (r < 0)
+                json_object_object_add(o, "makeup_why", json_object_new_string(why));
+        solver_makeup_slots_free(slots, n);
+        store_session_clear(&s);
 }

@@ -16,6 +16,7 @@
 #include "service/session-sync.h"
 #include "service/version-json.h"
 #include "service/version-service.h"
+#include "service/what-if-read.h"
 #include "solver/solver.h"
 #include "store/session-store.h"
 #include "store/version-store.h"
@@ -206,41 +207,32 @@ out_free:
         return r;
 }
 
-/* The school a what-if was solved on, read back from the files stored with it. */
-static int what_if_school(struct daemon *daemon, int64_t version, struct school **ret, char why[static WHY_MAX]) {
-        struct import_file *files = NULL;
-        size_t n = 0;
-        struct import_report report = { 0 };
-        int r = store_load_what_if_files(daemon->store, version, &files, &n);
-        if (r < 0)
-                return storage_failed(daemon, r, "read the what-if's data set", why);
-        if (n == 0)
-                r = why_set(why, -EPERM,
-                            "version %lld is a what-if stored before what-ifs kept their groups: only its counts "
-                            "are kept (pullout schedule history)",
-                            (long long)version);
-        else if ((r = import_school(files, n, ret, &report)) < 0)
-                r = why_set(why, r == -ENOMEM ? -ENOMEM : -EPROTO, "cannot read the data set of what-if %lld: %s",
-                            (long long)version, report.n_errors ? report.errors[0] : strerror(-r));
-        import_report_clear(&report);
-        store_what_if_files_free(files, n);
-        return r;
+/* Whether version is a stored what-if (false for 0, the published one, and for no version). */
+static int is_what_if(struct daemon *daemon, int64_t version, bool *ret, char why[static WHY_MAX]) {
+        struct store_version v = { 0 };
+        int r = version > 0 ? store_version_get(daemon->store, version, &v) : -ENOENT;
+        if (r < 0 && r != -ENOENT)
+                return storage_failed(daemon, r, "read the version", why);
+        *ret = r >= 0 && strcmp(v.state, "what-if") == 0;
+        store_version_clear(&v);
+        return 0;
 }
 
-static int load_version(struct daemon *daemon, int64_t version, struct schedule **ret, char why[static WHY_MAX]) {
+/* Reads version against the stored data set, or a what-if against what_if, the data set it
+ * was solved on (what-if-read.c reads it off the loop): its groups name that data set's
+ * students and staff, never the stored one's. */
+static int load_version(struct daemon *daemon, int64_t version, struct school *what_if, struct schedule **ret,
+                        char why[static WHY_MAX]) {
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
-        struct store_version v = { 0 };
-        struct school *school = NULL;
-        int r = version > 0 ? store_version_get(daemon->store, version, &v) : -ENOENT;
-        bool what_if = r >= 0 && strcmp(v.state, "what-if") == 0;
-        store_version_clear(&v);
-        /* A what-if's groups name the students and staff of the files it was solved on: they are
-         * read against that data set, never against the stored one. */
-        if (what_if && (r = what_if_school(daemon, version, &school, why)) < 0)
+        bool is = false;
+        int r = is_what_if(daemon, version, &is, why);
+        if (r < 0)
                 return r;
-        r = store_load_schedule(daemon->store, school ? school : daemon->school, version, ret);
-        school_unref(school);
+        if (is && !what_if)
+                return why_set(why, -EPERM, "version %lld is a what-if, never publishable",
+                               (long long)version);
+        r = store_load_schedule(daemon->store, is ? what_if : daemon->school, version, ret);
         if (r == -ENOENT)
                 return why_set(why, -ENOENT, "no schedule version %lld (pullout schedule history lists them)",
                                (long long)version);
@@ -285,7 +277,7 @@ int versions_publish(struct daemon *daemon, const struct publish_request *reques
         int r = publishable(daemon, &version, why);
         if (r < 0)
                 return r;
-        if ((r = load_version(daemon, version, &schedule, why)) < 0)
+        if ((r = load_version(daemon, version, NULL, &schedule, why)) < 0)
                 return r;
         return publish_schedule(daemon, schedule, request->from, request->allow_drop, ret, ret_detail, why);
 }
@@ -371,7 +363,7 @@ int versions_revert(struct daemon *daemon, const struct publish_request *request
         size_t n_gone = 0;
         if ((r = store_version_gone(daemon->store, request->version, &gone, &n_gone)) < 0)
                 return storage_failed(daemon, r, "read the version", why);
-        if ((r = load_version(daemon, request->version, &schedule, why)) < 0 ||
+        if ((r = load_version(daemon, request->version, NULL, &schedule, why)) < 0 ||
             (r = unscheduled_the_rest(schedule, request->version, why)) < 0) {
                 store_strings_free(gone, n_gone);
                 schedule_free(schedule);
@@ -460,23 +452,29 @@ int versions_history(struct daemon *daemon, struct json_object **ret, char why[s
         return 0;
 }
 
-int versions_diff(struct daemon *daemon, int64_t from, int64_t to, struct json_object **ret, char why[static WHY_MAX]) {
+/* A ScheduleVersion or ScheduleDiff being answered: slot 0 is the version shown or the diff's
+ * from (0: none), slot 1 the diff's to; what_if[slot] the data set a what-if was solved on. */
+struct version_read {
+        versions_answer_fn done;
+        void *userdata;
+        bool diff;
+        int64_t versions[2];
+        /* the what-ifs among them, as handed to what_if_read_start, and the slot each fills */
+        size_t n_what_ifs;
+        int64_t what_ifs[WHAT_IF_READ_VERSIONS_MAX];
+        size_t slots[WHAT_IF_READ_VERSIONS_MAX][2];
+        size_t n_slots[WHAT_IF_READ_VERSIONS_MAX];
+};
+
+static int answer_diff(struct daemon *daemon, const struct version_read *read, struct school *const *what_if,
+                       struct json_object **ret, char why[static WHY_MAX]) {
         struct schedule *a = NULL, *b = NULL;
         struct schedule_diff diff;
-        int r;
-        if (!daemon->school)
-                return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
-        if (from == 0 && daemon->schedule)
-                from = daemon->schedule->version;
-        if (to == 0) {
-                if ((r = store_version_newest_draft(daemon->store, &to)) < 0)
-                        return storage_failed(daemon, r, "read the versions", why);
-                if (to == 0)
-                        return why_set(why, -ENOENT, "no draft to compare: run pullout solve, or name two versions");
-        }
-        if (from > 0 && (r = load_version(daemon, from, &a, why)) < 0)
+        int64_t from = read->versions[0], to = read->versions[1];
+        int r = 0;
+        if (from > 0 && (r = load_version(daemon, from, what_if[0], &a, why)) < 0)
                 return r;
-        if ((r = load_version(daemon, to, &b, why)) >= 0) {
+        if ((r = load_version(daemon, to, what_if[1], &b, why)) >= 0) {
                 if ((r = schedule_diff(a, b, &diff)) >= 0) {
                         *ret = version_diff_json(from, to, &diff);
                         schedule_diff_done(&diff);
@@ -489,10 +487,11 @@ int versions_diff(struct daemon *daemon, int64_t from, int64_t to, struct json_o
         return r;
 }
 
-int versions_show(struct daemon *daemon, int64_t version, struct json_object **ret, char why[static WHY_MAX]) {
+static int answer_show(struct daemon *daemon, const struct version_read *read, struct school *const *what_if,
+                       struct json_object **ret, char why[static WHY_MAX]) {
         struct schedule *schedule = NULL;
         struct store_version v = { 0 };
-        int r = load_version(daemon, version, &schedule, why);
+        int r = load_version(daemon, read->versions[0], what_if[0], &schedule, why);
         if (r < 0)
                 return r;
         *ret = schedule_to_json(schedule, NULL);
@@ -508,6 +507,89 @@ int versions_show(struct daemon *daemon, int64_t version, struct json_object **r
         }
         schedule_free(schedule);
         return 0;
+}
+
+/* The what-ifs' data sets are read (or there were none): the answer, on the loop. The state
+ * may have moved on meanwhile (an import, a publication), so everything else is read now. */
+static void read_answered(struct daemon *daemon, void *userdata, int error, const char *read_why,
+                          struct school *const *schools) {
+        struct version_read *read = userdata;
+        struct school *what_if[2] = { NULL, NULL };
+        struct json_object *answer = NULL;
+        char why[WHY_MAX] = "";
+        int r = error;
+        if (r < 0) {
+                why_set(why, r, "%s", read_why);
+        } else {
+                for (size_t i = 0; i < read->n_what_ifs; i++)
+                        for (size_t k = 0; k < read->n_slots[i]; k++)
+                                what_if[read->slots[i][k]] = schools[i];
+                r = read->diff ? answer_diff(daemon, read, what_if, &answer, why)
+                               : answer_show(daemon, read, what_if, &answer, why);
+        }
+        read->done(read->userdata, r, why, answer);
+        free(read);
+}
+
+/* Answers read now when it names no what-if; else hands the what-ifs' data sets to a worker
+ * thread and answers when they are read. */
+static int read_start(struct daemon *daemon, struct version_read *read, char why[static WHY_MAX]) {
+        int r = 0;
+        for (size_t slot = 0; slot < (read->diff ? 2u : 1u) && r >= 0; slot++) {
+                bool what_if = false;
+                if ((r = is_what_if(daemon, read->versions[slot], &what_if, why)) < 0 || !what_if)
+                        continue;
+                size_t i = 0;
+                while (i < read->n_what_ifs && read->what_ifs[i] != read->versions[slot])
+                        i++;
+                if (i == read->n_what_ifs)
+                        read->what_ifs[read->n_what_ifs++] = read->versions[slot];
+                read->slots[i][read->n_slots[i]++] = slot;
+        }
+        if (r >= 0 && read->n_what_ifs == 0) {
+                struct school *none[2] = { NULL, NULL };
+                struct json_object *answer = NULL;
+                if ((r = read->diff ? answer_diff(daemon, read, none, &answer, why)
+                                    : answer_show(daemon, read, none, &answer, why)) >= 0)
+                        read->done(read->userdata, 0, NULL, answer);
+        } else if (r >= 0) {
+                r = what_if_read_start(daemon, read->what_ifs, read->n_what_ifs, read_answered, read, why);
+                if (r >= 0)
+                        return 0; /* read is read_answered()'s */
+        }
+        free(read);
+        return r;
+}
+
+int versions_diff(struct daemon *daemon, int64_t from, int64_t to, versions_answer_fn done, void *userdata,
+                  char why[static WHY_MAX]) {
+        int r;
+        if (!daemon->school)
+                return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
+        if (from == 0 && daemon->schedule)
+                from = daemon->schedule->version;
+        if (to == 0) {
+                if ((r = store_version_newest_draft(daemon->store, &to)) < 0)
+                        return storage_failed(daemon, r, "read the versions", why);
+                if (to == 0)
+                        return why_set(why, -ENOENT, "no draft to compare: run pullout solve, or name two versions");
+        }
+        struct version_read *read = calloc(1, sizeof *read);
+        if (!read)
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+        *read = (struct version_read){ .done = done, .userdata = userdata, .diff = true, .versions = { from, to } };
+        return read_start(daemon, read, why);
+}
+
+int versions_show(struct daemon *daemon, int64_t version, versions_answer_fn done, void *userdata,
+                  char why[static WHY_MAX]) {
+        if (!daemon->school)
+                return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
+        struct version_read *read = calloc(1, sizeof *read);
+        if (!read)
+                return why_set(why, -ENOMEM, "%s", strerror(ENOMEM));
+        *read = (struct version_read){ .done = done, .userdata = userdata, .versions = { version, 0 } };
+        return read_start(daemon, read, why);
 }
 
 int versions_load(struct daemon *daemon) {

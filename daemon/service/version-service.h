@@ -36,9 +36,18 @@ int versions_publish(struct daemon *daemon, const struct publish_request *reques
 int versions_revert(struct daemon *daemon, const struct publish_request *request, struct json_object **ret,
                     char **ret_detail, char why[static WHY_MAX]);
 int versions_history(struct daemon *daemon, struct json_object **ret, char why[static WHY_MAX]);
+/* How a ScheduleDiff or ScheduleVersion ended: error 0 and answer (the callee's to keep or
+ * put), or a negative errno with why. */
+typedef void (*versions_answer_fn)(void *userdata, int error, const char *why, struct json_object *answer);
+/* The next two read a what-if against the data set it was solved on, read back from its files
+ * on a worker thread (what-if-read.c), so they may answer later: 0 when done(userdata, ...) is
+ * called (now, when no what-if is named, else later on the loop) exactly once; a negative errno
+ * with why, and done never called, when refused at once. */
 /* from 0: the published version; to 0: the newest draft. */
-int versions_diff(struct daemon *daemon, int64_t from, int64_t to, struct json_object **ret, char why[static WHY_MAX]);
+int versions_diff(struct daemon *daemon, int64_t from, int64_t to, versions_answer_fn done, void *userdata,
+                  char why[static WHY_MAX]);
 /* `pullout schedule --version N` (0: the published one). */
-int versions_show(struct daemon *daemon, int64_t version, struct json_object **ret, char why[static WHY_MAX]);
+int versions_show(struct daemon *daemon, int64_t version, versions_answer_fn done, void *userdata,
+                  char why[static WHY_MAX]);
 /* At start: the day the published version took effect (daemon->published_from). */
 int versions_load(struct daemon *daemon);
