@@ -11,7 +11,7 @@ echo "== solver (bench/solver.c): generated schools, feasible and overloaded, ag
 
 echo
 echo "== upper bound (bench/bound.c): each model's bound and seconds on overloaded schools, seed 1"
-for students in 30 50 100 120 150 170; do
+for students in 30 50 100 120 150 170 500 2000 5000; do
         printf '%4d students: ' "$students"
         "$build/bench-bound" "$students" 1 overloaded
 done

@@ -21,12 +21,6 @@ void daybits_clear(struct daybits *b, int from, int to) {
                 b->w[i >> 6] &= ~(UINT64_C(1) << (i & 63));
 }
 
-bool daybits_test(const struct daybits *b, int i) {
-        if (i < 0 || i >= SLOTS_MAX)
-                return false;
-        return b->w[i >> 6] >> (i & 63) & 1;
-}
-
 static uint64_t range_mask(int word, int from, int to) {
         int lo = word * 64, hi = lo + 64;
         if (from > lo)

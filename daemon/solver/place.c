@@ -154,17 +154,56 @@ int seat_alone(struct state *st, int need, int staff, int days, int slot) {
         return gi;
 }
 
+/* Whether some start of the day's first nslots is feasible on k of the days of f: some k of
+ * them all have its bit (a word at a time, not a start at a time). */
+static bool starts_on_k_days(const struct daybits f[DAY_COUNT], int k, int nslots) {
+        for (int days = 1; days < 1 << DAY_COUNT; days++) {
+                if (dayset_bits(days) != k)
+                        continue;
+                for (int w = 0; w * 64 < nslots; w++) {
+                        uint64_t x = nslots - w * 64 >= 64 ? ~0ull : (1ull << (nslots - w * 64)) - 1;
+                        for (int d = 0; d < DAY_COUNT; d++)
+                                if (days & (1 << d))
+                                        x &= f[d].w[w];
+                        if (x)
+                                return true;
+                }
+        }
+        return false;
+}
+
+/* Whether need could start a new group with any of staff_list at all. */
+static bool new_group_possible(const struct state *st, int need, const int *staff_list) {
+        const struct need *u = need_of(st, need);
+        if (u->sessions_per_week < 1 || u->sessions_per_week > DAY_COUNT)
+                return false;
+        for (const int *s = staff_list; *s >= 0; s++) {
+                struct daybits f[DAY_COUNT];
+                feasible_starts(st, &need, 1, *s, u->minutes, false, f);
+                if (starts_on_k_days(f, u->sessions_per_week, st->ctx->nslots))
+                        return true;
+        }
+        return false;
+}
+
+static int find_partners(const struct state *st, int need, int *out, int max);
+
 /* The best new group for need: scored by its own soft cost, the students who could join it
  * later (partners) and the interventionist's load. Applies it; false when none exists. */
-static bool place_new_group(struct state *st, int need, const int *partners, int n_partners) {
+static bool place_new_group(struct state *st, int need) {
         const struct need *u = need_of(st, need);
         int one[2];
         const int *staff_list = staff_for(st, need, one);
+        /* Most unplaced needs of an overloaded school fit no interventionist's free time: found
+         * out before their partners' windows are worked out (on the 2,000-student overloaded
+         * school those windows were a third of the search's time). */
+        if (!new_group_possible(st, need, staff_list))
+                return false;
         int k = u->sessions_per_week, len = slots_len(u->minutes), t = teacher_of(st, need);
         int maxg = st->max_group[u->program];
+        int partners[GROUP_CAP * 2];
+        int n_partners = find_partners(st, need, partners, GROUP_CAP * 2);
         struct daybits pw[GROUP_CAP * 2][DAY_COUNT];
-        if (n_partners > GROUP_CAP * 2)
-                n_partners = GROUP_CAP * 2;
         for (int p = 0; p < n_partners; p++)
                 for (int d = 0; d < DAY_COUNT; d++) {
                         struct daybits x;
@@ -265,9 +304,7 @@ bool best_insert(struct state *st, int need) {
                 group_close(st, best_g);
                 return true;
         }
-        int partners[GROUP_CAP * 2];
-        int np = find_partners(st, need, partners, GROUP_CAP * 2);
-        if (place_new_group(st, need, partners, np))
+        if (place_new_group(st, need))
                 return true;
         if (best_g >= 0) {
                 group_open(st, best_g);

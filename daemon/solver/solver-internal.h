@@ -52,7 +52,12 @@ void daybits_set(struct daybits *b, int from, int to);
 void daybits_clear(struct daybits *b, int from, int to);
 bool daybits_all(const struct daybits *b, int from, int to);
 bool daybits_any(const struct daybits *b, int from, int to);
-bool daybits_test(const struct daybits *b, int i);
+/* Inline: the search tests bits in its innermost loops. */
+static inline bool daybits_test(const struct daybits *b, int i) {
+        if (i < 0 || i >= SLOTS_MAX)
+                return false;
+        return b->w[i >> 6] >> (i & 63) & 1;
+}
 /* out bit a = bits a .. a+len-1 of in all set. */
 void daybits_window(struct daybits *out, const struct daybits *in, int len);
 /* The same over the first nwords words only (the rest of out is cleared). */
