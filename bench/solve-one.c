@@ -2,7 +2,7 @@
  * options: solver.time_limit, seed 1, one search per CPU), printed as one line for tools/bench-mip.sh
  * to set beside CBC's result on the same school (bench-mip-export, same STUDENTS and SEED).
  * Usage: bench-solve-one STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED]]
- * Prints: needs N placed P upper_bound B proven yes|no seconds S to_final F threads T violations V iterations I restarts R */
+ * Prints: needs N placed P upper_bound B proven yes|no seconds S to_final F settled E threads T violations V iterations I restarts R */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +37,9 @@ int main(int argc, char **argv) {
                 return 1;
         }
         int violations = solver_check(schedule, NULL, &o.weights, NULL, NULL, NULL);
-        printf("needs %zu placed %zu upper_bound %ld proven %s seconds %.2f to_final %.2f threads %d violations %d iterations %ld restarts %ld\n",
+        printf("needs %zu placed %zu upper_bound %ld proven %s seconds %.2f to_final %.2f settled %.2f threads %d violations %d iterations %ld restarts %ld\n",
                school->n_needs, school->n_needs - schedule->n_unscheduled, schedule->metrics.upper_bound,
-               stats.bound_proven ? "yes" : "no", stats.total_seconds, stats.first_complete_seconds, stats.threads,
+               stats.bound_proven ? "yes" : "no", stats.total_seconds, stats.first_complete_seconds, stats.settled_seconds, stats.threads,
                violations, stats.iterations, stats.restarts);
         schedule_free(schedule);
         school_unref(school);

@@ -22,6 +22,7 @@ static const char solve_help[] =
         "  --allow-drop          with --publish: even when a student loses a place\n"
         "  --time-limit SECONDS  search at most this long (default: pulloutd.conf solver.time_limit)\n"
         "  --seed N              the search's seed: same data and seed, same schedule\n"
+        "                        (unless more time placed more needs)\n"
         "  --fresh               start over instead of keeping the published meetings\n"
         "  --what-if DIR         solve on the stored data set with DIR's CSV files (any of\n"
         "                        the data set's: staff.csv, needs.csv, programs.csv, ...) in\n"

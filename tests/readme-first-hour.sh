@@ -32,9 +32,10 @@ ln -s "$build" "$scratch/build"
 ln -s "$here/examples" "$scratch/examples"
 mkdir -p "$scratch/state" "$scratch/config/pullout" "$scratch/calendars"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# A solve of the sample school ends by its work, not the clock, so the README's session ids
-# hold; a sanitizer build runs several times slower than the 10 s default allows for that.
-printf '[daemon]\nlisten = 127.0.0.1:%s\n[solver]\ntime_limit = 120\n' "$port" >"$scratch/config/pullout/pulloutd.conf"
+# The sample school is overloaded, so a solve runs its 10 s default (the README's user waits
+# as long). Its search settles on the same schedule within 2 s here, within 5 s in a sanitizer
+# build, and keeps it to 40 s: the README's session ids hold with the default.
+printf '[daemon]\nlisten = 127.0.0.1:%s\n' "$port" >"$scratch/config/pullout/pulloutd.conf"
 XDG_STATE_HOME="$scratch/state"
 XDG_CONFIG_HOME="$scratch/config"
 export XDG_STATE_HOME XDG_CONFIG_HOME

@@ -150,6 +150,7 @@ struct json_object *schedule_summary_json(const struct schedule *schedule, const
                 struct json_object *st = json_object_new_object();
                 json_object_object_add(st, "seconds", json_object_new_double(stats->total_seconds));
                 json_object_object_add(st, "best_seconds", json_object_new_double(stats->best_seconds));
+                json_object_object_add(st, "settled_seconds", json_object_new_double(stats->settled_seconds));
                 json_object_object_add(st, "iterations", json_object_new_int64(stats->iterations));
                 json_object_object_add(st, "timed_out", json_object_new_boolean(stats->timed_out));
                 json_object_object_add(o, "search", st);

@@ -1,6 +1,7 @@
 /* solve.c: the driver. A group's week is a day pattern plus one start time; needs are placed
  * hardest first, then late-acceptance local search improves the schedule with journaled moves. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -347,13 +348,16 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         /* Converged: no better schedule in this many moves. A re-solve starts from a good
          * schedule and mostly confirms it, so it gives up sooner. */
         long idle_limit = st.weigh_changed ? 500 + n_needs / 2 : 3000 + 12 * n_needs;
-        long max_iter = options->max_iterations > 0 ? options->max_iterations : 200 * idle_limit;
+        /* Automatic: the time limit ends a search short of the bound. */
+        long max_iter = options->max_iterations > 0 ? options->max_iterations : LONG_MAX;
         long since_best = 0, it = 0;
-        /* Restarts in a row that found no better schedule. The search stops by this count of
-         * work, not by the clock, whenever it can: so the same data, seed and thread count give
-         * the same schedule on any machine (the time limit only caps a search still finding
-         * better schedules). */
+        /* Restarts in a row that found no better schedule. */
         long fruitless = 0;
+        /* The soft goals have settled (SETTLED_RESTARTS fruitless restarts): from then on the
+         * search goes on to the time limit for placements only, and a new best schedule must
+         * place more. So the returned schedule is the one the same data, seed and thread count
+         * settle on, on any machine, unless the extra time placed more needs. */
+        bool hunting = false;
 #define SAVE_BEST()                                                                           \
         do {                                                                                  \
                 if (capbest < st.ng) {                                                        \
@@ -392,8 +396,14 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                          * used: restart from the best with the large moves. */
                         KNOW_BOUND((long)school->n_needs - best_unplaced);
                         if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
-                            best_unplaced <= st.n_impossible || (fruitless >= SETTLED_RESTARTS && it >= SETTLED_MOVES))
+                            best_unplaced <= st.n_impossible)
                                 break;
+                        if (fruitless >= SETTLED_RESTARTS && it >= SETTLED_MOVES && !hunting) {
+                                stats.settled_seconds = now_seconds() - t0;
+                                if (options->stop_when_settled)
+                                        break;
+                                hunting = true;
+                        }
                         fruitless++;
                         if (now_seconds() - t0 > limit) {
                                 stats.timed_out = true;
@@ -444,10 +454,15 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                                 stats.cancelled = true;
                                 break;
                         }
-                        if (now_seconds() - t0 > limit) {
+                        double elapsed = now_seconds() - t0;
+                        if (elapsed > limit) {
                                 stats.timed_out = true;
                                 break;
                         }
+                        /* Still short of settling this late: the bound is worked out now, so
+                         * that it ends within the limit too (the search goes on after it). */
+                        if (!bound_known && elapsed > limit * (1 - BOUND_SHARE))
+                                KNOW_BOUND((long)school->n_needs - best_unplaced);
                         if (st.ng > 2 * (size_t)n_needs + 256)
                                 state_compact(&st);
                 }
@@ -508,7 +523,8 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 }
                 if (cost < history[slot])
                         history[slot] = cost;
-                if (cost < best_cost) {
+                if (cost < best_cost && (!hunting || st.n_unplaced < best_unplaced)) {
+                        hunting = false; /* a new count: its soft goals settle anew */
                         if (st.n_unplaced < best_unplaced) {
                                 best_unplaced = st.n_unplaced;
                                 stats.first_complete_seconds = now_seconds() - t0;

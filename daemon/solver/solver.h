@@ -37,6 +37,10 @@ struct solver_options {
         unsigned seed;
         bool fresh; /* ignore the previous schedule's meetings (pins are still kept) */
         long max_iterations; /* local-search cap; 0: automatic (stops when it converges) */
+        /* Short of the bound, stop once the soft goals settle instead of searching on for
+         * placements to the time limit: the schedule then depends on the data, seed and
+         * threads only, never on the machine's speed (tests, benchmarks of determinism). */
+        bool stop_when_settled;
         struct solver_weights weights;
         const volatile int *cancel; /* may be NULL; another thread sets it non-zero to stop early */
         /* Booked make-ups of the weeks the solve covers: no weekly meeting on that weekday may
@@ -53,6 +57,9 @@ struct solver_stats {
         double construct_seconds; /* the first full assignment (every need tried once) */
         double first_complete_seconds; /* when the final number of placed needs was first reached */
         double best_seconds; /* when the returned schedule was found */
+        /* When the soft goals settled short of the bound: the rest of the time limit searched
+         * for placements only (0: they did not settle, or the bound was met first). */
+        double settled_seconds;
         double total_seconds;
         long iterations;
         long restarts; /* from the best schedule, once the search had settled short of the bound */
@@ -69,8 +76,9 @@ struct solver_stats {
  * school object: groups are matched by id, needs by student id + program id, staff by id.
  * Its pinned groups are kept exactly (less students who no longer fit or left); unless
  * options->fresh, its other meetings are kept where they still fit, at a cost per change.
- * Deterministic for a seed and thread count unless the time limit or cancel is what stopped it:
- * each thread searches on its own, the best result wins (ties: the lowest seed).
+ * Deterministic for a seed and thread count unless cancel stopped it, or the time limit stopped
+ * it before the soft goals settled, or the time after they settled placed more: each thread
+ * searches on its own, the best result wins (ties: the lowest seed).
  * On cancel or time limit it returns the best schedule so far (ret_stats says which stopped it).
  * ret_stats may be NULL. Returns 0, -EINVAL (a school day empty or longer than 24 h) or -ENOMEM. */
 int solver_solve(struct school *school, const struct schedule *previous,

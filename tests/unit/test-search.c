@@ -93,11 +93,13 @@ END_TEST
 START_TEST(test_overloaded_solve_uses_its_time) {
         struct school *school = overloaded(3, 100);
         struct solver_stats stats;
-        struct schedule *s = solve(school, NULL, 1, 1, 0, 60, &stats);
+        struct schedule *s = solve(school, NULL, 1, 1, 0, 3, &stats);
         ck_assert_int_le(placed(s), stats.upper_bound);
         ck_assert_int_eq(s->metrics.upper_bound, stats.upper_bound);
+        /* Short of the bound it searches on for placements after its soft goals settle, to
+         * the time limit (the first round stopped at the settling, after about a second). */
         if (placed(s) < stats.upper_bound)
-                ck_assert_msg(stats.restarts >= 3 || stats.timed_out, "stopped after %ld restarts, %.2f s",
+                ck_assert_msg(stats.timed_out && stats.restarts >= 3, "stopped after %ld restarts, %.2f s of 3",
                               stats.restarts, stats.total_seconds);
         schedule_free(s);
         school_unref(school);
