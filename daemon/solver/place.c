@@ -154,34 +154,60 @@ int seat_alone(struct state *st, int need, int staff, int days, int slot) {
         return gi;
 }
 
-/* Whether some start of the day's first nslots is feasible on k of the days of f: some k of
- * them all have its bit (a word at a time, not a start at a time). */
-static bool starts_on_k_days(const struct daybits f[DAY_COUNT], int k, int nslots) {
-        for (int days = 1; days < 1 << DAY_COUNT; days++) {
-                if (dayset_bits(days) != k)
-                        continue;
-                for (int w = 0; w * 64 < nslots; w++) {
-                        uint64_t x = nslots - w * 64 >= 64 ? ~0ull : (1ull << (nslots - w * 64)) - 1;
-                        for (int d = 0; d < DAY_COUNT; d++)
-                                if (days & (1 << d))
-                                        x &= f[d].w[w];
-                        if (x)
-                                return true;
-                }
+/* Bit a of the result: start a of word w is feasible on at least k of the days of f. The
+ * days are added up bit-sliced (c0 + 2 c1 + 4 c2, at most 5), a word at a time. */
+static uint64_t on_k_days(const struct daybits f[DAY_COUNT], int k, int w) {
+        uint64_t c0 = 0, c1 = 0, c2 = 0;
+        for (int d = 0; d < DAY_COUNT; d++) {
+                uint64_t x = f[d].w[w], carry = c0 & x;
+                c0 ^= x;
+                c2 |= c1 & carry;
+                c1 ^= carry;
         }
+        switch (k) {
+        case 1:
+                return c0 | c1 | c2;
+        case 2:
+                return c1 | c2;
+        case 3:
+                return c2 | (c1 & c0);
+        case 4:
+                return c2;
+        default:
+                return c2 & c0;
+        }
+}
+
+static uint64_t day_words_mask(int w, int nslots) {
+        return nslots - w * 64 >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << (nslots - w * 64)) - 1;
+}
+
+static bool starts_on_k_days(const struct daybits f[DAY_COUNT], int k, int nslots) {
+        for (int w = 0; w * 64 < nslots; w++)
+                if (on_k_days(f, k, w) & day_words_mask(w, nslots))
+                        return true;
         return false;
 }
 
-/* Whether need could start a new group with any of staff_list at all. */
-static bool new_group_possible(const struct state *st, int need, const int *staff_list) {
+/* Whether need could start a new group with any of staff_list (staff_for's) at all. An
+ * interventionist found impossible is remembered with the versions of their time and the
+ * student's: until either changes, the answer stands (a recreate on an overloaded school
+ * tries every unplaced need, and most fail the same way each time). */
+static bool new_group_possible(struct state *st, int need, const int *staff_list) {
         const struct need *u = need_of(st, need);
         if (u->sessions_per_week < 1 || u->sessions_per_week > DAY_COUNT)
                 return false;
-        for (const int *s = staff_list; *s >= 0; s++) {
+        struct memo *m = &st->memo;
+        uint64_t *known = &m->alone_none[m->alone_at[need]], stu = m->stu_ver[u->student];
+        for (const int *s = staff_list; *s >= 0; s++, known++) {
+                uint64_t now = m->staff_ver[*s] + stu;
+                if (*known == now)
+                        continue;
                 struct daybits f[DAY_COUNT];
-                feasible_starts(st, &need, 1, *s, u->minutes, false, f);
+                alone_starts(st, need, *s, f);
                 if (starts_on_k_days(f, u->sessions_per_week, st->ctx->nslots))
                         return true;
+                *known = now;
         }
         return false;
 }
@@ -199,24 +225,23 @@ static bool place_new_group(struct state *st, int need) {
          * school those windows were a third of the search's time). */
         if (!new_group_possible(st, need, staff_list))
                 return false;
-        int k = u->sessions_per_week, len = slots_len(u->minutes), t = teacher_of(st, need);
+        int k = u->sessions_per_week, t = teacher_of(st, need);
         int maxg = st->max_group[u->program];
         int partners[GROUP_CAP * 2];
         int n_partners = find_partners(st, need, partners, GROUP_CAP * 2);
-        struct daybits pw[GROUP_CAP * 2][DAY_COUNT];
+        const struct daybits *pw[GROUP_CAP * 2];
         for (int p = 0; p < n_partners; p++)
-                for (int d = 0; d < DAY_COUNT; d++) {
-                        struct daybits x;
-                        daybits_andnot(&x, &st->ctx->need_free[partners[p]].d[d],
-                                       &st->stu_busy[need_of(st, partners[p])->student].d[d]);
-                        daybits_window_n(&pw[p][d], &x, len, st->ctx->nwords);
-                }
+                pw[p] = need_starts(st, partners[p]); /* same length as need's */
         long best = 0;
         int best_staff = -1, best_days = 0, best_slot = 0;
         for (const int *s = staff_list; *s >= 0; s++) {
                 struct daybits f[DAY_COUNT];
-                feasible_starts(st, &need, 1, *s, u->minutes, false, f);
+                alone_starts(st, need, *s, f);
                 for (int a = 0; a < st->ctx->nslots; a++) {
+                        if (!(a & 63) && !(on_k_days(f, k, a >> 6) & day_words_mask(a >> 6, st->ctx->nslots))) {
+                                a += 63; /* no start of this word is on k days */
+                                continue;
+                        }
                         int mask = start_days(f, a);
                         if (dayset_bits((int)mask) < k)
                                 continue;
@@ -278,25 +303,44 @@ static int find_partners(const struct state *st, int need, int *out, int max) {
         return n;
 }
 
+/* Tries need in group gi: its cost change becomes the best when it is lower (on a tie, the
+ * lower index wins, so the order of the tries does not matter). */
+static void try_join(struct state *st, int need, int gi, long before, long *best, int *best_g) {
+        struct sgroup *g = &st->g[gi];
+        if ((size_t)gi >= st->ng || !g->alive || !need_fits_group(st, need, g))
+                return;
+        struct memo_mark mark;
+        memo_mark(st, gi, need, &mark);
+        struct savepoint sp = state_savepoint(st);
+        group_open(st, gi);
+        g->needs[g->n++] = need;
+        group_close(st, gi);
+        long delta = state_cost(st) - before;
+        state_rollback_to(st, sp);
+        memo_restore(st, &mark); /* the try changed nothing */
+        if (*best_g < 0 || delta < *best || (delta == *best && gi < *best_g)) {
+                *best = delta;
+                *best_g = gi;
+        }
+}
+
 /* Places need where it costs least: into an existing group, or a new one. */
 bool best_insert(struct state *st, int need) {
         long before = state_cost(st), best = 0;
-        int best_g = -1;
-        for (size_t gi = 0; gi < st->ng; gi++) {
-                struct sgroup *g = &st->g[gi];
-                if (!g->alive || !need_fits_group(st, need, g))
-                        continue;
-                struct savepoint sp = state_savepoint(st);
-                group_open(st, (int)gi);
-                g->needs[g->n++] = need;
-                group_close(st, (int)gi);
-                long delta = state_cost(st) - before;
-                state_rollback_to(st, sp);
-                if (best_g < 0 || delta < best) {
-                        best = delta;
-                        best_g = (int)gi;
-                }
+        int best_g = -1, since[256];
+        /* When no group could take it last time, only those attached since might. */
+        int n = memo_join_candidates(st, need, since);
+        if (n < 0) {
+                const struct need *u = need_of(st, need);
+                int key = memo_join_key(u->program, u->sessions_per_week, u->minutes);
+                for (size_t gi = 0; gi < st->ng && gi < st->memo.capg; gi++)
+                        if (st->memo.join_key[gi] == key)
+                                try_join(st, need, (int)gi, before, &best, &best_g);
         }
+        for (int i = 0; i < n; i++)
+                try_join(st, need, since[i], before, &best, &best_g);
+        if (best_g < 0)
+                memo_join_none(st, need); /* no try ran: nothing has changed since the scan */
         /* Joining costs no interventionist time: take it unless a new group is far better. */
         if (best_g >= 0 && best + UNPLACED_COST < NEW_GROUP_COST) {
                 group_open(st, best_g);

@@ -43,6 +43,35 @@ struct journal_entry {
         struct sgroup snap;
 };
 
+/* The construction's memo (memo.c). On an overloaded school every recreate retries every
+ * unplaced need, and most fail exactly as they failed the time before: the memo keeps what
+ * was found out, with the versions it depends on. A version takes a new value of the clock
+ * whenever attach or detach changes what it describes and never goes back (a rollback
+ * re-attaches, which is a change too), so a sum of versions is unchanged only if each is. */
+struct memo {
+        uint64_t clock;
+        uint64_t *staff_ver; /* an interventionist's busy time and counts */
+        uint64_t *stu_ver; /* a student's busy time */
+        /* The groups attached since floor, the latest first (a list through next and prev,
+         * -1 ends it), each with the time of its latest attach (0: not since floor). */
+        int head, *next, *prev;
+        uint64_t *attached_at, floor;
+        /* Per group while attached, what a need must share to join it (memo_join_key), else
+         * -1: a scan of every group reads these few bytes, not the groups. */
+        int *join_key;
+        size_t capg;
+        uint64_t *join_at; /* per need: when a scan found no group could take it; 0 unknown */
+        uint64_t *alone_none; /* per (need, staff_for entry): no new group, at staff_ver + stu_ver */
+        int *alone_at; /* per need: its first entry in alone_none */
+        /* The halves of a lone need's feasible starts: the student's and the interventionist's
+         * (per distinct meeting length), each with the version it was worked out at. */
+        struct daybits *need_win; /* [need][day] */
+        uint64_t *need_win_ver;
+        int lengths[8], nlengths;
+        struct daybits *staff_win; /* [staff][length][day] */
+        uint64_t *staff_win_ver;
+};
+
 struct state {
         const struct solver_ctx *ctx;
         const struct school *school;
@@ -67,6 +96,7 @@ struct state {
         uint64_t rng;
         bool *impossible;
         int *max_group; /* per program, clamped to GROUP_CAP */
+        struct memo memo; /* what the construction found out, kept while it stays true */
         uint8_t patterns[DAY_COUNT + 1][32];
         int n_patterns[DAY_COUNT + 1];
         bool oom;
@@ -150,6 +180,35 @@ void debug_verify(const struct state *st, const char *where);
 #else
 #define debug_verify(st, where) ((void)0)
 #endif
+
+/* ---- memo.c: what the construction found out ---- */
+
+int memo_init(struct state *st);
+void memo_free(struct state *st);
+void memo_reset(struct state *st);
+/* Group gi was attached / is being detached: its interventionist and students change. */
+void memo_attached(struct state *st, int gi);
+void memo_detached(struct state *st, int gi);
+static inline int memo_join_key(int program, int sessions, int minutes) {
+        return program << 12 | (sessions & 7) << 9 | (minutes & 511);
+}
+/* The groups attached since a scan found that no group could take need (its student
+ * unchanged): the only ones that might now. Their count (out holds 256), or -1 when every
+ * group must be tried. memo_join_none records such a scan. */
+int memo_join_candidates(const struct state *st, int need, int *out);
+void memo_join_none(struct state *st, int need);
+/* The versions a try of need in group gi moves on, to be put back when the try is taken back
+ * (what they describe is then as it was, and nothing was remembered in between). */
+struct memo_mark {
+        int staff, n, students[GROUP_CAP + 1];
+        uint64_t staff_ver, stu_ver[GROUP_CAP + 1];
+};
+void memo_mark(const struct state *st, int gi, int need, struct memo_mark *mark);
+void memo_restore(struct state *st, const struct memo_mark *mark);
+/* Where need could start a new group of its own with staff (feasible_starts of one need). */
+void alone_starts(struct state *st, int need, int staff, struct daybits out[DAY_COUNT]);
+/* Where need's student is free for a meeting of its length, by day. */
+const struct daybits *need_starts(struct state *st, int need);
 
 /* ---- place.c: feasibility and construction ---- */
 

@@ -155,6 +155,7 @@ void state_attach(struct state *st, int gi) {
         struct sgroup *g = &st->g[gi];
         const struct solver_ctx *ctx = st->ctx;
         int days = group_days(g);
+        memo_attached(st, gi);
         if (st->w->idle_minute)
                 st->metric[M_IDLE] -= staff_idle(st, g->staff, days);
         if (intlist_add(&st->staff_groups[g->staff], gi) < 0)
@@ -186,6 +187,7 @@ void state_detach(struct state *st, int gi) {
         struct sgroup *g = &st->g[gi];
         const struct solver_ctx *ctx = st->ctx;
         int days = group_days(g);
+        memo_detached(st, gi);
         if (st->w->idle_minute)
                 st->metric[M_IDLE] -= staff_idle(st, g->staff, days);
         intlist_remove(&st->staff_groups[g->staff], gi);
@@ -346,6 +348,7 @@ void state_reset_dynamic(struct state *st) {
                 st->need_group[i] = -1;
         memset(st->metric, 0, sizeof st->metric);
         st->metric[M_CHANGED] = st->changed_base;
+        memo_reset(st);
         st->n_unplaced = (long)school->n_needs;
 }
 
@@ -402,6 +405,7 @@ void state_free(struct state *st) {
         free(st->stamp);
         free(st->impossible);
         free(st->max_group);
+        memo_free(st);
 }
 
 int state_init(struct state *st, const struct solver_ctx *ctx, const struct solver_weights *w, unsigned seed) {
@@ -423,6 +427,8 @@ int state_init(struct state *st, const struct solver_ctx *ctx, const struct solv
         st->max_group = calloc(school->n_programs + 1, sizeof *st->max_group);
         if (!st->need_group || !st->stu_busy || !st->staff_busy || !st->staff_count || !st->staff_load ||
             !st->staff_groups || !st->moments || !st->impossible || !st->max_group)
+                return -ENOMEM;
+        if (memo_init(st) < 0)
                 return -ENOMEM;
         for (size_t p = 0; p < school->n_programs; p++) {
                 int m = school->programs[p].max_group;
