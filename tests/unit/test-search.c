@@ -97,9 +97,10 @@ START_TEST(test_overloaded_solve_uses_its_time) {
         ck_assert_int_le(placed(s), stats.upper_bound);
         ck_assert_int_eq(s->metrics.upper_bound, stats.upper_bound);
         /* Short of the bound it searches on for placements after its soft goals settle, to
-         * the time limit (the first round stopped at the settling, after about a second). */
+         * the time limit (the first round stopped at the settling, after about a second).
+         * How many restarts fit in the time is the machine's business (under valgrind, one). */
         if (placed(s) < stats.upper_bound)
-                ck_assert_msg(stats.timed_out && stats.restarts >= 3, "stopped after %ld restarts, %.2f s of 3",
+                ck_assert_msg(stats.timed_out && stats.total_seconds >= 3, "stopped after %ld restarts, %.2f s of 3",
                               stats.restarts, stats.total_seconds);
         schedule_free(s);
         school_unref(school);
