@@ -13,20 +13,29 @@
 #include "service/schedule-service.h"
 #include "service/version-service.h"
 #include "solver/solver.h"
+#include "store/version-store.h"
 
-static int require_schedule(struct daemon *daemon, char why[static WHY_MAX]) {
+int schedule_required(struct daemon *daemon, char why[static WHY_MAX]) {
         if (!daemon->school)
                 return why_set(why, -ENODATA, "nothing imported yet: pullout import DIR, then pullout solve");
-        if (!daemon->schedule)
-                return why_set(why, -ENODATA, "no schedule yet: run pullout solve");
-        return 0;
+        if (daemon->schedule)
+                return 0;
+        /* A solve makes a draft: after the first one, "run pullout solve" would send the
+         * person round in a circle. */
+        int64_t draft = 0;
+        if (store_version_newest_draft(daemon->store, &draft) >= 0 && draft > 0)
+                return why_set(why, -ENODATA,
+                               "no schedule is published yet: version %lld is a draft (pullout schedule diff, then "
+                               "pullout schedule publish)",
+                               (long long)draft);
+        return why_set(why, -ENODATA, "no schedule yet: run pullout solve");
 }
 
 /* The (kind, id) of Schedule and SchedulePicture: everyone (""), one interventionist, one
  * homeroom teacher's students, or (with_student) one student. */
 static int read_filter(struct daemon *daemon, const char *kind, const char *id, bool with_student,
                        struct schedule_filter *ret_filter, char why[static WHY_MAX]) {
-        int r = require_schedule(daemon, why);
+        int r = schedule_required(daemon, why);
         if (r < 0)
                 return r;
         struct schedule_filter filter = { -1, -1, -1 };
@@ -78,7 +87,7 @@ int schedule_picture(struct daemon *daemon, const char *kind, const char *id, ch
 
 int schedule_explain(struct daemon *daemon, const char *student_id, struct json_object **ret,
                      char why[static WHY_MAX]) {
-        int r = require_schedule(daemon, why);
+        int r = schedule_required(daemon, why);
         if (r < 0)
                 return r;
         int student = school_find_student(daemon->school, student_id);
@@ -94,7 +103,7 @@ int schedule_explain(struct daemon *daemon, const char *student_id, struct json_
 }
 
 int schedule_pin(struct daemon *daemon, const char *group_id, bool pinned, char why[static WHY_MAX]) {
-        int r = require_schedule(daemon, why);
+        int r = schedule_required(daemon, why);
         if (r < 0)
                 return r;
         int g = schedule_find_group(daemon->schedule, group_id);
@@ -130,7 +139,7 @@ static int broken_rules(const char *group_id, const char *days, const char *star
 
 int schedule_move(struct daemon *daemon, const char *group_id, const char *days_text, const char *start_text,
                   const char *from, struct json_object **ret, char **ret_detail, char why[static WHY_MAX]) {
-        int r = require_schedule(daemon, why);
+        int r = schedule_required(daemon, why);
         if (r < 0)
                 return r;
         if (daemon->solve)

@@ -12,6 +12,10 @@
 struct daemon;
 struct schedule;
 
+/* 0 when a schedule is published; else why not yet (nothing imported, only drafts, or no
+ * solve at all), with what to run next. */
+int schedule_required(struct daemon *daemon, char why[static WHY_MAX]);
+
 /* The schedule of everyone (kind ""), of one interventionist ("staff"), of one homeroom
  * teacher's students ("teacher") or of one student ("student", not for the picture). */
 int schedule_show(struct daemon *daemon, const char *kind, const char *id, struct json_object **ret,

@@ -11,6 +11,7 @@
 #include "service/alert-rules.h"
 #include "service/changes.h"
 #include "service/local-time.h"
+#include "service/schedule-service.h"
 #include "service/session-json.h"
 #include "service/session-service.h"
 #include "service/session-sync.h"
@@ -394,15 +395,16 @@ static int book(struct daemon *daemon, const char *session_id, const struct stor
 /* Why a session cannot be made up, or 0. */
 static int check_makeup(struct daemon *daemon, const char *session_id, const struct store_session *s,
                         char why[static WHY_MAX]) {
-        if (!daemon->schedule)
-                return why_set(why, -ENODATA, "no schedule yet: run pullout solve");
+        int r = schedule_required(daemon, why);
+        if (r < 0)
+                return r;
         if (s->status != SESSION_CANCELLED && s->status != SESSION_MISSED)
                 return why_set(why, -EEXIST, "session %.64s is %s: only a cancelled or missed session is made up",
                                session_id, session_status_names[s->status]);
         if (s->makes_up)
                 return why_set(why, -EEXIST, "session %.64s is itself a make-up (of %.64s)", session_id, s->makes_up);
         char *existing = NULL;
-        int r = store_session_makeup_of(daemon->store, session_id, &existing);
+        r = store_session_makeup_of(daemon->store, session_id, &existing);
         if (r > 0)
                 r = why_set(why, -EEXIST, "session %.64s already has a make-up: %.64s", session_id, existing);
         else if (r < 0)

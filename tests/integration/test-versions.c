@@ -551,6 +551,35 @@ START_TEST(test_a_publication_says_what_this_week_loses) {
 }
 END_TEST
 
+/* Before the first publication there is only a draft: whatever reads the schedule says so
+ * and what to run, instead of sending the person back to the solve they just ran. */
+START_TEST(test_before_the_first_publication_the_draft_is_named) {
+        harness_start_bus(&h);
+        snprintf(h.now, sizeof h.now, "2026-09-14T07:30");
+        harness_start_daemon(&h, NULL);
+        char source[400];
+        snprintf(source, sizeof source, "%s/examples/sample-school", harness_source());
+        snprintf(school_dir, sizeof school_dir, "%s/school", h.dir);
+        harness_copy_dir(source, school_dir);
+        harness_pullout_ok(&h, NULL, "import", school_dir, NULL);
+        char *err = NULL;
+        ck_assert_int_eq(harness_pullout(&h, NULL, &err, "explain", "1084", NULL), 1);
+        ck_assert_msg(strstr(err, "no schedule yet: run pullout solve"), "%s", err);
+        free(err);
+        harness_pullout_ok(&h, NULL, "solve", "--time-limit", "1", "--seed", "1", NULL);
+        static const char *const readers[][3] = { { "explain", "1084", NULL }, { "schedule", NULL, NULL } };
+        for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
+                ck_assert_int_eq(harness_pullout(&h, NULL, &err, readers[i][0], readers[i][1], NULL), 1);
+                ck_assert_msg(strstr(err, "version 1 is a draft") && strstr(err, "pullout schedule publish"), "%s: %s",
+                              readers[i][0], err);
+                free(err);
+        }
+        harness_pullout_ok(&h, NULL, "schedule", "publish", NULL);
+        harness_pullout_ok(&h, NULL, "explain", "1084", NULL);
+        harness_stop(&h);
+}
+END_TEST
+
 Suite *suite_versions(void) {
         Suite *suite = suite_create("versions");
         TCase *tcase = tcase_create("versions");
@@ -567,5 +596,9 @@ Suite *suite_versions(void) {
         tcase_add_test(tcase, test_a_publication_says_what_this_week_loses);
         tcase_add_test(tcase, test_publish_refuses_what_is_not_a_draft);
         suite_add_tcase(suite, tcase);
+        TCase *first = tcase_create("before the first publication");
+        tcase_set_timeout(first, 120);
+        tcase_add_test(first, test_before_the_first_publication_the_draft_is_named);
+        suite_add_tcase(suite, first);
         return suite;
 }
