@@ -228,21 +228,25 @@ const struct daybits *need_starts(struct state *st, int need) {
         return w;
 }
 
-void alone_starts(struct state *st, int need, int staff, struct daybits out[DAY_COUNT]) {
+const struct daybits *staff_starts(struct state *st, int staff, int minutes, struct daybits scratch[DAY_COUNT]) {
         struct memo *m = &st->memo;
-        int minutes = need_of(st, need)->minutes, c = length_class(m, minutes);
-        const struct daybits *mine = need_starts(st, need), *theirs = out;
+        int c = length_class(m, minutes);
         if (c < 0) {
-                staff_window(st, staff, minutes, out);
-        } else {
-                size_t k = (size_t)staff * (size_t)m->nlengths + (size_t)c;
-                struct daybits *w = &m->staff_win[k * DAY_COUNT];
-                if (m->staff_win_ver[k] != m->staff_ver[staff]) {
-                        staff_window(st, staff, minutes, w);
-                        m->staff_win_ver[k] = m->staff_ver[staff];
-                }
-                theirs = w;
+                staff_window(st, staff, minutes, scratch);
+                return scratch;
         }
+        size_t k = (size_t)staff * (size_t)m->nlengths + (size_t)c;
+        struct daybits *w = &m->staff_win[k * DAY_COUNT];
+        if (m->staff_win_ver[k] != m->staff_ver[staff]) {
+                staff_window(st, staff, minutes, w);
+                m->staff_win_ver[k] = m->staff_ver[staff];
+        }
+        return w;
+}
+
+void alone_starts(struct state *st, int need, int staff, struct daybits out[DAY_COUNT]) {
+        const struct daybits *mine = need_starts(st, need);
+        const struct daybits *theirs = staff_starts(st, staff, need_of(st, need)->minutes, out);
         for (int d = 0; d < DAY_COUNT; d++)
                 daybits_and(&out[d], &mine[d], &theirs[d]);
 }

@@ -53,11 +53,14 @@ bool staff_fits(const struct state *st, int staff, const struct meeting *m, int 
         return true;
 }
 
-/* Starts (bit a of out[d]) where all of needs and staff can meet for minutes on day d. */
-static void feasible_starts(const struct state *st, const int *needs, int n, int staff, int minutes,
-                            bool ignore_staff_load, struct daybits out[DAY_COUNT]) {
-        int len = slots_len(minutes), tail = slots_len(minutes + st->ctx->transition);
-        const struct staff *s = &st->school->staff[staff];
+/* Starts (bit a of out[d]) where all of needs and staff can meet for minutes on day d. A
+ * start is feasible when every slot of the meeting is free for all of them, so the
+ * interventionist's part can be worked out, and cached, on its own (staff_starts). */
+static void feasible_starts(struct state *st, const int *needs, int n, int staff, int minutes, bool ignore_staff_load,
+                            struct daybits out[DAY_COUNT]) {
+        int len = slots_len(minutes);
+        struct daybits scratch[DAY_COUNT];
+        const struct daybits *theirs = ignore_staff_load ? NULL : staff_starts(st, staff, minutes, scratch);
         for (int d = 0; d < DAY_COUNT; d++) {
                 struct daybits x = st->ctx->staff_avail[staff].d[d];
                 for (int i = 0; i < n; i++) {
@@ -65,17 +68,8 @@ static void feasible_starts(const struct state *st, const int *needs, int n, int
                         daybits_andnot(&x, &x, &st->stu_busy[need_of(st, needs[i])->student].d[d]);
                 }
                 daybits_window_n(&out[d], &x, len, st->ctx->nwords);
-                if (ignore_staff_load)
-                        continue;
-                if (s->max_sessions_per_day > 0 && st->staff_count[staff * DAY_COUNT + d] >= s->max_sessions_per_day) {
-                        memset(&out[d], 0, sizeof out[d]);
-                        continue;
-                }
-                struct daybits idle, win;
-                for (int w = 0; w < SLOT_WORDS; w++)
-                        idle.w[w] = ~st->staff_busy[staff].d[d].w[w];
-                daybits_window_n(&win, &idle, tail, st->ctx->nwords);
-                daybits_and(&out[d], &out[d], &win);
+                if (theirs)
+                        daybits_and(&out[d], &out[d], &theirs[d]);
         }
 }
 

@@ -207,6 +207,9 @@ void memo_mark(const struct state *st, int gi, int need, struct memo_mark *mark)
 void memo_restore(struct state *st, const struct memo_mark *mark);
 /* Where need could start a new group of its own with staff (feasible_starts of one need). */
 void alone_starts(struct state *st, int need, int staff, struct daybits out[DAY_COUNT]);
+/* Where staff could start a meeting of minutes, by day (availability, busy time with the
+ * transition after, the day's maximum): cached, or worked out into scratch. */
+const struct daybits *staff_starts(struct state *st, int staff, int minutes, struct daybits scratch[DAY_COUNT]);
 /* Where need's student is free for a meeting of its length, by day. */
 const struct daybits *need_starts(struct state *st, int need);
 
