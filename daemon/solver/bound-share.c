@@ -67,15 +67,32 @@ static uint64_t data_key(const struct solver_ctx *ctx) {
         return h;
 }
 
+/* With share_lock held: an answer found with no less time than this call allows is as good as
+ * a new one. */
+static bool answer_known(uint64_t key, double max_seconds, long *ret_bound, bool *ret_proven) {
+        if (!last.valid || last.key != key ||
+            !(last.max_seconds <= 0 || (max_seconds > 0 && max_seconds <= last.max_seconds * 1.01)))
+                return false;
+        *ret_bound = last.bound;
+        if (ret_proven)
+                *ret_proven = last.proven;
+        return true;
+}
+
+bool bound_peek(const struct solver_ctx *ctx, double max_seconds, long *ret_bound, bool *ret_proven) {
+        uint64_t key = data_key(ctx);
+        /* Busy: another searcher is solving the models now, and a peek never waits for it. */
+        if (pthread_mutex_trylock(&share_lock) != 0)
+                return false;
+        bool known = answer_known(key, max_seconds, ret_bound, ret_proven);
+        pthread_mutex_unlock(&share_lock);
+        return known;
+}
+
 int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven) {
         uint64_t key = data_key(ctx);
         pthread_mutex_lock(&share_lock);
-        /* An answer found with no less time than this call allows is as good as a new one. */
-        if (last.valid && last.key == key &&
-            (last.max_seconds <= 0 || (max_seconds > 0 && max_seconds <= last.max_seconds * 1.01))) {
-                *ret_bound = last.bound;
-                if (ret_proven)
-                        *ret_proven = last.proven;
+        if (answer_known(key, max_seconds, ret_bound, ret_proven)) {
                 pthread_mutex_unlock(&share_lock);
                 return 0;
         }
@@ -92,4 +109,10 @@ int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, 
         if (ret_proven)
                 *ret_proven = proven;
         return r;
+}
+
+void solver_forget_bound(void) {
+        pthread_mutex_lock(&share_lock);
+        last.valid = false;
+        pthread_mutex_unlock(&share_lock);
 }

@@ -18,6 +18,12 @@ struct offer {
         int who; /* -1: nobody offered yet */
 };
 
+/* A round whose winner placed more than every round before it, kept for the keeper. */
+struct milestone {
+        unsigned long round;
+        struct offer best;
+};
+
 struct exchange {
         pthread_mutex_t lock;
         pthread_cond_t changed;
@@ -25,13 +31,18 @@ struct exchange {
         int parties, arrived;
         unsigned long round;
         /* Round r's offers go to offers[r % 2]: the other one is still read by the searchers
-         * of round r - 1 until each of them arrives at round r. Within a round, one best per
-         * scale of cost: [1] counts changed meetings, [0] does not. */
-        struct offer offers[2][2];
+         * of round r - 1 until each of them arrives at round r. */
+        struct offer offers[2];
         bool *left;
+        /* Kept only when followed, oldest first; those before the last one the keeper read
+         * are freed as it reads on. */
+        bool followed;
+        struct milestone *milestones;
+        size_t n_milestones, cap_milestones;
 };
 
-int exchange_new(int parties, const volatile int *cancel, const volatile int *stop, struct exchange **ret) {
+int exchange_new(int parties, bool followed, const volatile int *cancel, const volatile int *stop,
+                 struct exchange **ret) {
         struct exchange *ex = calloc(1, sizeof *ex);
         if (!ex)
                 return -ENOMEM;
@@ -51,8 +62,8 @@ int exchange_new(int parties, const volatile int *cancel, const volatile int *st
         ex->cancel = cancel;
         ex->stop = stop;
         ex->parties = parties;
-        for (int k = 0; k < 4; k++)
-                ex->offers[k / 2][k % 2].who = -1;
+        ex->followed = followed;
+        ex->offers[0].who = ex->offers[1].who = -1;
         *ret = ex;
         return 0;
 }
@@ -62,8 +73,11 @@ void exchange_free(struct exchange *ex) {
                 return;
         pthread_cond_destroy(&ex->changed);
         pthread_mutex_destroy(&ex->lock);
-        for (int k = 0; k < 4; k++)
-                free(ex->offers[k / 2][k % 2].g);
+        free(ex->offers[0].g);
+        free(ex->offers[1].g);
+        for (size_t i = 0; i < ex->n_milestones; i++)
+                free(ex->milestones[i].best.g);
+        free(ex->milestones);
         free(ex->left);
         free(ex);
 }
@@ -91,11 +105,37 @@ static int copy_groups(struct sgroup **dst, size_t *dst_cap, const struct sgroup
         return 0;
 }
 
+/* With the lock held: the winner of the round being completed, when it places more than
+ * every round before it, is kept for the keeper. Without memory it is not, and the keeper
+ * reads an older one: the schedule is still valid. */
+static void keep_milestone(struct exchange *ex) {
+        const struct offer *won = &ex->offers[ex->round % 2];
+        if (!ex->followed || won->who < 0 ||
+            (ex->n_milestones > 0 && won->unplaced >= ex->milestones[ex->n_milestones - 1].best.unplaced))
+                return;
+        if (ex->n_milestones == ex->cap_milestones) {
+                size_t cap = ex->cap_milestones ? 2 * ex->cap_milestones : 8;
+                struct milestone *more = realloc(ex->milestones, cap * sizeof *more);
+                if (!more)
+                        return;
+                ex->milestones = more;
+                ex->cap_milestones = cap;
+        }
+        struct milestone *m = &ex->milestones[ex->n_milestones];
+        *m = (struct milestone){ .round = ex->round, .best = *won };
+        m->best.g = NULL;
+        m->best.cap = 0;
+        if (copy_groups(&m->best.g, &m->best.cap, won->g, won->n) < 0)
+                return;
+        ex->n_milestones++;
+}
+
 /* With the lock held: every searcher still searching has arrived. */
 static void complete_round(struct exchange *ex) {
+        keep_milestone(ex);
         ex->round++;
         ex->arrived = 0;
-        ex->offers[ex->round % 2][0].who = ex->offers[ex->round % 2][1].who = -1;
+        ex->offers[ex->round % 2].who = -1;
         pthread_cond_broadcast(&ex->changed);
 }
 
@@ -122,14 +162,15 @@ static void leave_locked(struct exchange *ex, int who) {
         ex->parties--;
         if (ex->parties > 0 && ex->arrived == ex->parties)
                 complete_round(ex);
+        pthread_cond_broadcast(&ex->changed); /* a keeper waits for the last to leave */
 }
 
-int exchange_meet(struct exchange *ex, int who, bool weighs_changed, struct sgroup **groups, size_t *n, size_t *cap,
-                  long *unplaced, long *cost) {
+int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *n, size_t *cap, long *unplaced,
+                  long *cost) {
         int r = 0;
         pthread_mutex_lock(&ex->lock);
         unsigned long round = ex->round;
-        struct offer *mine = ex->offers[round % 2], *o = &mine[weighs_changed];
+        struct offer *o = &ex->offers[round % 2];
         if (offer_better(*unplaced, *cost, who, o)) {
                 if (copy_groups(&o->g, &o->cap, *groups, *n) < 0) {
                         /* Nothing offered: the round goes on without this searcher's best. */
@@ -153,29 +194,51 @@ int exchange_meet(struct exchange *ex, int who, bool weighs_changed, struct sgro
                 }
                 wait_a_little(ex);
         }
-        /* The best of this searcher's own scale when it is better; a searcher that weighs
-         * changed meetings also takes the other scale's best when that places more (its cost
-         * is then measured again). A searcher that does not weigh them never looks at those
-         * that do: the searchers from scratch of a re-solve stay what a fresh solve is. */
-        bool same_scale = true;
-        const struct offer *pick = o;
-        if (pick->who == who || pick->who < 0 ||
-            !offer_better(pick->unplaced, pick->cost, pick->who,
-                          &(struct offer){ .unplaced = *unplaced, .cost = *cost, .who = who }))
-                pick = NULL;
-        const struct offer *other = &mine[0];
-        if (weighs_changed && other->who >= 0 && other->unplaced < (pick ? pick->unplaced : *unplaced)) {
-                pick = other;
-                same_scale = false;
-        }
-        if (r == 0 && pick) {
-                r = copy_groups(groups, cap, pick->g, pick->n);
+        if (r == 0 && o->who >= 0 && o->who != who &&
+            offer_better(o->unplaced, o->cost, o->who,
+                         &(struct offer){ .unplaced = *unplaced, .cost = *cost, .who = who })) {
+                r = copy_groups(groups, cap, o->g, o->n);
                 if (r == 0) {
-                        *n = pick->n;
-                        *unplaced = pick->unplaced;
-                        *cost = pick->cost;
-                        r = same_scale ? 1 : 2;
+                        *n = o->n;
+                        *unplaced = o->unplaced;
+                        *cost = o->cost;
+                        r = 1;
                 }
+        }
+        pthread_mutex_unlock(&ex->lock);
+        return r;
+}
+
+int exchange_follow(struct exchange *ex, unsigned long round, struct sgroup **groups, size_t *n, size_t *cap,
+                    long *unplaced) {
+        pthread_mutex_lock(&ex->lock);
+        while (ex->round <= round && ex->parties > 0) {
+                if (cancelled(ex)) {
+                        pthread_mutex_unlock(&ex->lock);
+                        return -ECANCELED;
+                }
+                wait_a_little(ex);
+        }
+        /* The last round up to this one that placed more than those before it. */
+        size_t i = ex->n_milestones;
+        while (i > 0 && ex->milestones[i - 1].round > round)
+                i--;
+        int r = 0;
+        if (i > 0) {
+                const struct offer *best = &ex->milestones[i - 1].best;
+                if (best->unplaced < *unplaced) {
+                        r = copy_groups(groups, cap, best->g, best->n);
+                        if (r == 0) {
+                                *n = best->n;
+                                *unplaced = best->unplaced;
+                                r = 1;
+                        }
+                }
+                /* The keeper reads on from here: those before it are never read again. */
+                for (size_t k = 0; k + 1 < i; k++)
+                        free(ex->milestones[k].best.g);
+                memmove(ex->milestones, ex->milestones + (i - 1), (ex->n_milestones - (i - 1)) * sizeof *ex->milestones);
+                ex->n_milestones -= i - 1;
         }
         pthread_mutex_unlock(&ex->lock);
         return r;

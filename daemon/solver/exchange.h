@@ -6,7 +6,14 @@
  * is complete when every searcher still searching has offered its best, and its winner is the
  * best offer by (unplaced, cost, searcher index). What a searcher receives therefore depends on
  * the seed and the thread count, never on which thread ran faster. A searcher that stops leaves
- * at a point of its own work, so the rounds after it are just as fixed. */
+ * at a point of its own work, so the rounds after it are just as fixed.
+ *
+ * A re-solve's keeper (the searcher that keeps the published schedule) is no party to the
+ * rounds: it follows them. Nobody waits for it, so it can run on the CPU the others leave idle
+ * and the searchers from scratch search exactly as a fresh solve's do, at a fresh solve's
+ * speed. At its own fixed points it reads a fixed round's result, waiting for that round if it
+ * is ahead; the rounds' winners that placed more than any before are kept until it has read
+ * past them, so a keeper that lags reads what it would have read on time. */
 #pragma once
 
 #include <stdbool.h>
@@ -16,23 +23,27 @@
 
 struct exchange;
 
-/* parties: the searchers that will meet; cancel: the solve's cancel flag (may be NULL) and stop,
- * the portfolio's own (may be NULL). Both are polled while a searcher waits. */
-int exchange_new(int parties, const volatile int *cancel, const volatile int *stop, struct exchange **ret);
+/* parties: the searchers that will meet; followed: a keeper will follow the rounds; cancel: the
+ * solve's cancel flag (may be NULL) and stop, the portfolio's own (may be NULL). Both are
+ * polled while a searcher waits. */
+int exchange_new(int parties, bool followed, const volatile int *cancel, const volatile int *stop,
+                 struct exchange **ret);
 void exchange_free(struct exchange *ex);
 
 /* Searcher who offers its best schedule (groups, unplaced, cost) and waits for the round's
- * other offers. weighs_changed: its cost counts the meetings changed from the published
- * version (a re-solve's searcher that keeps it). Costs of the two scales are not comparable:
- * a searcher takes the best of its own scale when it is better by (unplaced, cost), and one
- * that weighs changes also the other scale's best when that places more; one that does not
- * never looks at those that do, so the searchers from scratch of a re-solve are exactly a
- * fresh solve's. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
- * replaced by the better schedule (2 when its cost was on the other scale: measure *cost
- * again), 0 when its own stands, -ECANCELED when the solve was cancelled while waiting (the
- * searcher has left), -ENOMEM. */
-int exchange_meet(struct exchange *ex, int who, bool weighs_changed, struct sgroup **groups, size_t *n, size_t *cap,
-                  long *unplaced, long *cost);
+ * other offers. Returns 1 with *groups, *n (reallocated within *cap), *unplaced and *cost
+ * replaced by the round's winner when that is better, 0 when its own stands, -ECANCELED when
+ * the solve was cancelled while waiting (the searcher has left), -ENOMEM. */
+int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *n, size_t *cap, long *unplaced,
+                  long *cost);
+
+/* The keeper at its fixed point for round: once that round is complete (or every party has
+ * left), takes the best that the rounds up to it found when it places more than *unplaced.
+ * Returns 1 with *groups, *n, *cap and *unplaced replaced (its cost is on the parties' scale,
+ * without changed meetings: measure it again), 0 when nothing placed more, -ECANCELED,
+ * -ENOMEM. */
+int exchange_follow(struct exchange *ex, unsigned long round, struct sgroup **groups, size_t *n, size_t *cap,
+                    long *unplaced);
 
 /* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
 void exchange_leave(struct exchange *ex, int who);

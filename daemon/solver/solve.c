@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,12 @@
 #define SETTLED_MOVES 50000
 /* The portfolio's searchers meet to hand on the best schedule after this many moves of each. */
 #define EXCHANGE_MOVES 2048
+/* A re-solve's keeper makes one move to every this many of a searcher from scratch (it waits
+ * for their rounds to get ahead): even at idle priority a keeper that searched flat out cost
+ * them about 13 % of their moves on two CPUs (caches, the host's scheduling; one to 8: 5 %),
+ * and its work is mostly done when its head start is, the published schedule kept and the
+ * new needs placed. */
+#define KEEPER_PACE 32
 
 static double now_seconds(void) {
         struct timespec ts;
@@ -82,7 +89,9 @@ static int adopt_previous(struct state *st, const struct schedule *previous, boo
                 qsort(p->needs, (size_t)p->n, sizeof(int), cmp_int);
                 st->changed_base += p->nm;
         }
-        st->measure_changed = true;
+        /* Changed meetings are counted move by move only where they are weighed: a search from
+         * scratch leaves them to solver_measure at the end, and runs as fast as a fresh solve. */
+        st->measure_changed = !fresh;
         st->metric[M_CHANGED] = st->changed_base;
         /* Pinned groups first: they own their times whatever else changed. */
         for (int pass = 0; pass < 2; pass++)
@@ -232,9 +241,19 @@ static bool stop_requested(const struct solver_options *o) {
         return (o->cancel && *o->cancel) || (portfolio_stop && *portfolio_stop);
 }
 
+/* A re-solve's keeper, after its head start, runs only on the CPU the searchers from scratch
+ * leave idle (while one waits for the other at a round, or for the bound): they then search
+ * at a fresh solve's speed, and what the keeper adds comes on top. The keeper runs on a thread
+ * of its own, so the policy ends with it. Refused (it never is for lowering), it runs as before. */
+static void run_on_idle_cpu(void) {
+        struct sched_param idle = { 0 };
+        (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+}
+
 /* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
  * every meeting changed from previous, so it competes with the others on equal terms. ex: the
- * portfolio's exchange (NULL for a search on its own), in which this is searcher who. */
+ * portfolio's exchange (NULL for a search on its own), in which this is searcher who, or which
+ * it follows when it is a re-solve's keeper (exchange.h). */
 static int solve_one(struct school *school, const struct schedule *previous, const struct solver_options *options,
                      bool start_fresh, struct exchange *ex, int who, struct schedule **ret_schedule,
                      struct solver_stats *ret_stats) {
@@ -249,6 +268,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         long *history = NULL;
         int *scratch = NULL;
         size_t nbest = 0, capbest = 0;
+        bool keeper = ex && previous && !options->fresh && !start_fresh, on_idle_cpu = false;
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
                 return r;
@@ -324,12 +344,16 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         do {                                                                                          \
                 if (!bound_known && (placed_now) < possible) {                                        \
                         double tb = now_seconds();                                                    \
-                        r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
-                        if (r < 0)                                                                    \
-                                goto finish;                                                          \
+                        if (keeper) {                                                                 \
+                                bound_known = bound_peek(ctx, limit * BOUND_SHARE, &bound, &stats.bound_proven); \
+                        } else {                                                                      \
+                                r = bound_compute(ctx, limit * BOUND_SHARE, (placed_now), &bound, &stats.bound_proven); \
+                                if (r < 0)                                                            \
+                                        goto finish;                                                  \
+                                bound_known = true;                                                   \
+                        }                                                                             \
                         stats.bound_seconds = now_seconds() - tb;                                     \
                         bound = bound < possible ? bound : possible;                                  \
-                        bound_known = true;                                                           \
                 }                                                                                     \
         } while (0)
 
@@ -392,11 +416,11 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         }
         while (!stats.cancelled && it < max_iter && (has_movable || st.n_unplaced > st.n_impossible)) {
                 if (since_best >= idle_limit) {
-                        /* Settled. Done when no schedule places more; otherwise the time is
+                        /* Settled. Done when no schedule places more; otherwise the time (or
+                         * the moves of max_iterations, searched just as the time would be) is
                          * used: restart from the best with the large moves. */
                         KNOW_BOUND((long)school->n_needs - best_unplaced);
-                        if ((long)school->n_needs - best_unplaced >= bound || options->max_iterations > 0 ||
-                            best_unplaced <= st.n_impossible)
+                        if ((long)school->n_needs - best_unplaced >= bound || best_unplaced <= st.n_impossible)
                                 break;
                         if (fruitless >= SETTLED_RESTARTS && it >= SETTLED_MOVES && !hunting) {
                                 stats.settled_seconds = now_seconds() - t0;
@@ -421,8 +445,18 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         lns_on = true;
                 }
                 if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
-                        int got = exchange_meet(ex, who, st.weigh_changed, &best, &nbest, &capbest, &best_unplaced,
-                                                &best_cost);
+                        int got;
+                        if (keeper) {
+                                if (!on_idle_cpu)
+                                        run_on_idle_cpu(); /* its head start is over */
+                                on_idle_cpu = true;
+                                got = exchange_follow(ex, (unsigned long)(it / EXCHANGE_MOVES * KEEPER_PACE - 1), &best,
+                                                      &nbest, &capbest, &best_unplaced);
+                                if (got == 1)
+                                        got = 2;
+                        } else {
+                                got = exchange_meet(ex, who, &best, &nbest, &capbest, &best_unplaced, &best_cost);
+                        }
                         if (got == -ECANCELED) {
                                 stats.cancelled = true;
                                 break;
@@ -537,7 +571,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                 }
         }
 #undef SAVE_BEST
-        if (ex)
+        if (ex && !keeper)
                 exchange_leave(ex, who); /* the others' rounds no longer wait for this one */
         stats.iterations = it;
         if (!stats.cancelled)
@@ -560,7 +594,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         if (r >= 0 && ret_stats)
                 *ret_stats = stats;
 finish:
-        if (ex)
+        if (ex && !keeper)
                 exchange_leave(ex, who);
         free(history);
         free(scratch);
@@ -576,8 +610,10 @@ finish:
 
 struct searcher {
         const volatile int *stop;
+        /* Set when this searcher has placed every need that fits: the others stop. */
+        volatile int *announce;
         struct exchange *exchange;
-        int index;
+        int who;
         struct school *school;
         const struct schedule *previous;
         struct solver_options options;
@@ -590,8 +626,10 @@ struct searcher {
 static void *searcher_run(void *data) {
         struct searcher *s = data;
         portfolio_stop = s->stop;
-        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, s->exchange, s->index, &s->schedule,
+        s->result = solve_one(s->school, s->previous, &s->options, s->start_fresh, s->exchange, s->who, &s->schedule,
                               &s->stats);
+        if (s->announce && s->result >= 0 && s->schedule && s->stats.all_placed)
+                *s->announce = 1;
         return NULL;
 }
 
@@ -610,8 +648,9 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         }
         /* A placement outweighs keeping the published meetings: a re-solve runs, beside the
          * searcher that keeps the published schedule, the very searchers a fresh solve would
-         * run (same seeds, from scratch, handing on their best among themselves only), so it
-         * places at least what a fresh solve of the same data places. */
+         * run (same seeds, from scratch, handing on their best among themselves only, at full
+         * speed: the keeper only follows them, from the CPU they leave idle), so it places at
+         * least what a fresh solve of the same data places with the same time. */
         bool resolve = previous && !options->fresh;
         if (threads == 1 && !resolve) {
                 int r = solve_one(school, previous, options, false, NULL, 0, ret_schedule, ret_stats);
@@ -626,42 +665,47 @@ int solver_solve(struct school *school, const struct schedule *previous, const s
         struct exchange *ex = NULL;
         volatile int stop = 0;
         int r = 0;
-        if (!s || !tid || !started || exchange_new(n, options->cancel, &stop, &ex) < 0) {
+        if (!s || !tid || !started || exchange_new(threads, resolve, options->cancel, &stop, &ex) < 0) {
                 r = -ENOMEM;
                 goto finish;
         }
         /* Searcher k runs with seed + k (on a re-solve: searcher 0, the keeper, with seed and
-         * searcher k > 0 from scratch with seed + k - 1); they share the school (read only),
-         * the cancel flag, the bound and, in rounds at fixed counts of their moves, the best
-         * schedule (exchange.h), so the result depends on the seed and the thread count only.
-         * Searcher 0 runs on this thread. */
+         * searcher k > 0 from scratch with seed + k - 1, as party k - 1: a fresh solve's
+         * searcher k - 1); they share the school (read only), the cancel flag, the bound and,
+         * in rounds at fixed counts of their moves, the best schedule (exchange.h), so the
+         * result depends on the seed and the thread count only. Searcher 0 stops the others
+         * when it places every need that fits. The first party runs on this thread; a keeper
+         * runs on its own, which it lowers to idle priority after its head start. */
+        int first = resolve ? 1 : 0;
         for (int k = 0; k < n; k++) {
                 s[k] = (struct searcher){ .school = school, .previous = previous, .options = *options, .exchange = ex,
-                                          .index = k, .start_fresh = resolve && k > 0 };
-                s[k].options.seed = options->seed + (unsigned)(resolve && k > 0 ? k - 1 : k);
+                                          .who = k - first, .start_fresh = resolve && k > 0 };
+                s[k].options.seed = options->seed + (unsigned)(k - first + (resolve && k == 0));
                 s[k].options.threads = 1;
+                s[k].stop = k > 0 ? &stop : NULL;
+                s[k].announce = k == 0 ? &stop : NULL;
         }
-        for (int k = 1; k < n; k++) {
-                s[k].stop = &stop;
+        for (int k = 0; k < n; k++) {
+                if (k == first)
+                        continue;
                 started[k] = pthread_create(&tid[k], NULL, searcher_run, &s[k]) == 0;
-                if (!started[k])
-                        exchange_leave(ex, k); /* nobody waits for a searcher that never ran */
+                if (!started[k] && k > 0)
+                        exchange_leave(ex, k - first); /* nobody waits for a searcher that never ran */
         }
-        searcher_run(&s[0]);
+        started[first] = true;
+        searcher_run(&s[first]);
         portfolio_stop = NULL;
+        for (int k = 0; k < n; k++)
+                if (started[k] && k != first)
+                        pthread_join(tid[k], NULL);
         /* Searcher 0 placed every need that fits: nobody places more, its schedule is the
          * answer (the others are stopped and not looked at, so timing cannot change it). This
          * keeps re-solves of schools where everything fits as fast as one search. */
         bool zero_wins = s[0].result >= 0 && s[0].schedule && s[0].stats.all_placed;
-        if (zero_wins)
-                stop = 1;
-        for (int k = 1; k < n; k++)
-                if (started[k])
-                        pthread_join(tid[k], NULL);
         int best = -1;
         for (int k = 0; k < n; k++) {
                 if (s[k].result < 0 || !s[k].schedule) {
-                        if (s[k].result < 0 && (k == 0 || started[k]))
+                        if (s[k].result < 0 && started[k])
                                 r = s[k].result;
                         continue;
                 }

@@ -105,6 +105,10 @@ long solver_penalty(const struct schedule_metrics *m, const struct solver_weight
  * the slow model is skipped when the fast one already meets it); *ret_proven (may be NULL) says whether the LP was
  * solved (false: the loose count of needs that fit the day). 0 or -ENOMEM. */
 int bound_compute(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
+/* The answer bound_compute already found for the same data and time, if any, without solving
+ * anything or waiting (a re-solve's keeper, at idle priority, leaves the models to the others:
+ * the time limit of an LP it solved would run out while the others had the CPU). */
+bool bound_peek(const struct solver_ctx *ctx, double max_seconds, long *ret_bound, bool *ret_proven);
 /* The same without bound-share.c's sharing: what bound_compute runs once per data. */
 int bound_compute_models(const struct solver_ctx *ctx, double max_seconds, long known, long *ret_bound, bool *ret_proven);
 /* One model of bound.c: the group LP (bound-group.c), the time-indexed LP (-E2BIG when too

@@ -36,7 +36,8 @@ struct solver_options {
         double time_limit_seconds; /* wall-clock cap; <= 0: 10 s */
         unsigned seed;
         bool fresh; /* ignore the previous schedule's meetings (pins are still kept) */
-        long max_iterations; /* local-search cap; 0: automatic (stops when it converges) */
+        long max_iterations; /* moves of each searcher at most, searched as the time limit would be
+                              * (restarts included); 0: the time limit alone */
         /* Short of the bound, stop once the soft goals settle instead of searching on for
          * placements to the time limit: the schedule then depends on the data, seed and
          * threads only, never on the machine's speed (tests, benchmarks of determinism). */
@@ -105,6 +106,10 @@ int solver_explain(const struct schedule *schedule, int student, char ***ret_lin
  * at most max_seconds, <= 0 for no limit; a looser count when no LP is solved in time).
  * Returns 0 or -ENOMEM. */
 int solver_upper_bound(const struct school *school, double max_seconds, long *ret_bound);
+/* A solve keeps the last bound it proved, for the next solve of the same data (a re-solve after
+ * a pin, a what-if undone): that one then spends no time on it. Forgets it, so that a
+ * benchmark's solves of one data each pay for their own. */
+void solver_forget_bound(void);
 
 /* Frees an array of n strings as returned above. Accepts NULL. */
 void solver_strings_free(char **strings, size_t n);
