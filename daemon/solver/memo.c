@@ -20,6 +20,42 @@ static int length_class(const struct memo *m, int minutes) {
         return -1;
 }
 
+static int cmp_key(const void *a, const void *b) {
+        int x = *(const int *)a, y = *(const int *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* The index of key among the needs' keys, -1 when no need has it. */
+static int key_bucket(const struct memo *m, int key) {
+        const int *at = bsearch(&key, m->keys, (size_t)m->nkeys, sizeof *m->keys, cmp_key);
+        return at ? (int)(at - m->keys) : -1;
+}
+
+static int join_index_init(struct state *st) {
+        const struct school *school = st->school;
+        struct memo *m = &st->memo;
+        m->keys = malloc((school->n_needs + 1) * sizeof *m->keys);
+        m->need_bucket = malloc((school->n_needs + 1) * sizeof *m->need_bucket);
+        m->key_attach_at = calloc(school->n_needs + 1, sizeof *m->key_attach_at);
+        m->fail_at = calloc(school->n_needs + 1, sizeof *m->fail_at);
+        if (!m->keys || !m->need_bucket || !m->key_attach_at || !m->fail_at)
+                return -ENOMEM;
+        for (size_t i = 0; i < school->n_needs; i++) {
+                const struct need *u = &school->needs[i];
+                m->keys[i] = memo_join_key(u->program, u->sessions_per_week, u->minutes);
+        }
+        qsort(m->keys, school->n_needs, sizeof *m->keys, cmp_key);
+        m->nkeys = 0;
+        for (size_t i = 0; i < school->n_needs; i++)
+                if (m->nkeys == 0 || m->keys[m->nkeys - 1] != m->keys[i])
+                        m->keys[m->nkeys++] = m->keys[i];
+        for (size_t i = 0; i < school->n_needs; i++) {
+                const struct need *u = &school->needs[i];
+                m->need_bucket[i] = key_bucket(m, memo_join_key(u->program, u->sessions_per_week, u->minutes));
+        }
+        return 0;
+}
+
 int memo_init(struct state *st) {
         const struct school *school = st->school;
         struct memo *m = &st->memo;
@@ -48,7 +84,9 @@ int memo_init(struct state *st) {
                         entries++;
         }
         m->alone_none = calloc(entries + 1, sizeof *m->alone_none);
-        return m->alone_none ? 0 : -ENOMEM;
+        if (!m->alone_none)
+                return -ENOMEM;
+        return join_index_init(st);
 }
 
 void memo_free(struct state *st) {
@@ -65,7 +103,12 @@ void memo_free(struct state *st) {
         free(m->next);
         free(m->prev);
         free(m->attached_at);
-        free(m->join_key);
+        free(m->keys);
+        free(m->need_bucket);
+        free(m->join_bucket);
+        free(m->key_bits);
+        free(m->key_attach_at);
+        free(m->fail_at);
 }
 
 /* Every busy bit is rebuilt: no version may keep its value, and the attach log starts over
@@ -80,7 +123,9 @@ void memo_reset(struct state *st) {
         if (m->attached_at)
                 memset(m->attached_at, 0, m->capg * sizeof *m->attached_at);
         for (size_t gi = 0; gi < m->capg; gi++)
-                m->join_key[gi] = -1;
+                m->join_bucket[gi] = -1;
+        if (m->key_bits)
+                memset(m->key_bits, 0, (size_t)m->nkeys * m->key_words * sizeof *m->key_bits);
         m->floor = m->clock;
 }
 
@@ -106,16 +151,25 @@ static bool attach_room(struct state *st, int gi) {
         uint64_t *at = realloc(m->attached_at, cap * sizeof *at);
         if (at)
                 m->attached_at = at;
-        int *key = realloc(m->join_key, cap * sizeof *key);
-        if (key)
-                m->join_key = key;
-        if (!next || !prev || !at || !key) {
+        int *bucket = realloc(m->join_bucket, cap * sizeof *bucket);
+        if (bucket)
+                m->join_bucket = bucket;
+        /* The bitsets are laid out anew, each key's words followed by the next key's. */
+        size_t words = (cap + 63) / 64;
+        uint64_t *bits = calloc((size_t)m->nkeys * words + 1, sizeof *bits);
+        if (!next || !prev || !at || !bucket || !bits) {
+                free(bits);
                 st->oom = true;
                 return false;
         }
+        for (int k = 0; k < m->nkeys && m->key_bits; k++)
+                memcpy(bits + (size_t)k * words, m->key_bits + (size_t)k * m->key_words, m->key_words * sizeof *bits);
+        free(m->key_bits);
+        m->key_bits = bits;
+        m->key_words = words;
         memset(m->attached_at + m->capg, 0, (cap - m->capg) * sizeof *at);
         for (size_t i = m->capg; i < cap; i++)
-                m->join_key[i] = -1;
+                m->join_bucket[i] = -1;
         m->capg = cap;
         return true;
 }
@@ -140,13 +194,32 @@ void memo_attached(struct state *st, int gi) {
         m->head = gi;
         m->attached_at[gi] = m->clock;
         const struct sgroup *g = &st->g[gi];
-        m->join_key[gi] = g->pinned ? -1 : memo_join_key(g->program, g->sessions, g->minutes);
+        if (m->join_bucket[gi] >= 0)
+                m->key_bits[(size_t)m->join_bucket[gi] * m->key_words + (size_t)gi / 64] &= ~(1ull << (gi % 64));
+        int k = g->pinned ? -1 : key_bucket(m, memo_join_key(g->program, g->sessions, g->minutes));
+        m->join_bucket[gi] = k;
+        if (k >= 0) {
+                m->key_bits[(size_t)k * m->key_words + (size_t)gi / 64] |= 1ull << (gi % 64);
+                m->key_attach_at[k] = m->clock;
+        }
 }
 
 void memo_detached(struct state *st, int gi) {
+        struct memo *m = &st->memo;
         memo_changed(st, &st->g[gi]);
-        if ((size_t)gi < st->memo.capg)
-                st->memo.join_key[gi] = -1;
+        if ((size_t)gi >= m->capg || m->join_bucket[gi] < 0)
+                return;
+        m->key_bits[(size_t)m->join_bucket[gi] * m->key_words + (size_t)gi / 64] &= ~(1ull << (gi % 64));
+        m->join_bucket[gi] = -1;
+}
+
+const uint64_t *memo_join_bits(const struct state *st, int need, size_t *ret_words) {
+        const struct memo *m = &st->memo;
+        int k = m->need_bucket[need];
+        if (k < 0 || !m->key_bits)
+                return NULL;
+        *ret_words = m->key_words;
+        return m->key_bits + (size_t)k * m->key_words;
 }
 
 int memo_join_candidates(const struct state *st, int need, int *out) {
@@ -167,11 +240,30 @@ void memo_join_none(struct state *st, int need) {
         st->memo.join_at[need] = st->memo.clock;
 }
 
+void memo_failed(struct state *st, int need) {
+        st->memo.fail_at[need] = st->memo.clock;
+}
+
+bool memo_fails_again(const struct state *st, int need) {
+        const struct memo *m = &st->memo;
+        uint64_t at = m->fail_at[need];
+        int k = m->need_bucket[need];
+        if (at == 0 || at < m->floor || m->stu_ver[need_of(st, need)->student] > at || (k >= 0 && m->key_attach_at[k] > at))
+                return false;
+        int one[2];
+        for (const int *s = staff_for(st, need, one); *s >= 0; s++)
+                if (m->staff_ver[*s] > at)
+                        return false;
+        return true;
+}
+
 void memo_mark(const struct state *st, int gi, int need, struct memo_mark *mark) {
         const struct memo *m = &st->memo;
         const struct sgroup *g = &st->g[gi];
         mark->staff = g->staff;
         mark->staff_ver = m->staff_ver[g->staff];
+        mark->bucket = (size_t)gi < m->capg ? m->join_bucket[gi] : -1;
+        mark->key_attach_at = mark->bucket >= 0 ? m->key_attach_at[mark->bucket] : 0;
         mark->n = 0;
         for (int i = 0; i <= g->n && i < GROUP_CAP + 1; i++) {
                 int student = need_of(st, i < g->n ? g->needs[i] : need)->student;
@@ -183,6 +275,8 @@ void memo_mark(const struct state *st, int gi, int need, struct memo_mark *mark)
 void memo_restore(struct state *st, const struct memo_mark *mark) {
         struct memo *m = &st->memo;
         m->staff_ver[mark->staff] = mark->staff_ver;
+        if (mark->bucket >= 0)
+                m->key_attach_at[mark->bucket] = mark->key_attach_at;
         /* In reverse: a student listed twice gets the oldest version back. */
         for (int i = mark->n; i-- > 0;)
                 m->stu_ver[mark->students[i]] = mark->stu_ver[i];

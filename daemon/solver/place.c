@@ -320,17 +320,19 @@ static void try_join(struct state *st, int need, int gi, long before, long *best
 
 /* Places need where it costs least: into an existing group, or a new one. */
 bool best_insert(struct state *st, int need) {
+        if (memo_fails_again(st, need))
+                return false;
         long before = state_cost(st), best = 0;
         int best_g = -1, since[256];
         /* When no group could take it last time, only those attached since might. */
         int n = memo_join_candidates(st, need, since);
-        if (n < 0) {
-                const struct need *u = need_of(st, need);
-                int key = memo_join_key(u->program, u->sessions_per_week, u->minutes);
-                for (size_t gi = 0; gi < st->ng && gi < st->memo.capg; gi++)
-                        if (st->memo.join_key[gi] == key)
-                                try_join(st, need, (int)gi, before, &best, &best_g);
-        }
+        size_t words = 0;
+        const uint64_t *bits = n < 0 ? memo_join_bits(st, need, &words) : NULL;
+        /* Every group of its key, in index order (a try re-attaches the group it tries, which
+         * sets the same bit again: the word is read before). */
+        for (size_t w = 0; bits && w < words; w++)
+                for (uint64_t x = bits[w]; x; x &= x - 1)
+                        try_join(st, need, (int)(w * 64 + (size_t)__builtin_ctzll(x)), before, &best, &best_g);
         for (int i = 0; i < n; i++)
                 try_join(st, need, since[i], before, &best, &best_g);
         if (best_g < 0)
@@ -350,6 +352,7 @@ bool best_insert(struct state *st, int need) {
                 group_close(st, best_g);
                 return true;
         }
+        memo_failed(st, need);
         return false;
 }
 

@@ -56,9 +56,16 @@ struct memo {
          * -1 ends it), each with the time of its latest attach (0: not since floor). */
         int head, *next, *prev;
         uint64_t *attached_at, floor;
-        /* Per group while attached, what a need must share to join it (memo_join_key), else
-         * -1: a scan of every group reads these few bytes, not the groups. */
-        int *join_key;
+        /* The join keys (memo_join_key) of the needs, sorted and distinct, each need's index
+         * among them, and per key a bitset of the attached groups with that key (words per
+         * key: key_words): a scan of every group a need could join reads only its key's bits,
+         * in the order of the groups. join_bucket: per group while attached, its key's index,
+         * else -1 (pinned groups are never joined). */
+        int *keys, nkeys, *need_bucket, *join_bucket;
+        uint64_t *key_bits;
+        uint64_t *key_attach_at; /* per key: the latest attach of a group with it */
+        uint64_t *fail_at; /* per need: when best_insert last found no place at all; 0 unknown */
+        size_t key_words;
         size_t capg;
         uint64_t *join_at; /* per need: when a scan found no group could take it; 0 unknown */
         uint64_t *alone_none; /* per (need, staff_for entry): no new group, at staff_ver + stu_ver */
@@ -192,6 +199,9 @@ void memo_detached(struct state *st, int gi);
 static inline int memo_join_key(int program, int sessions, int minutes) {
         return program << 12 | (sessions & 7) << 9 | (minutes & 511);
 }
+/* The groups need could join at all (same program, sessions and length, not pinned), as a
+ * bitset over group indices of *ret_words words; NULL when there are none. */
+const uint64_t *memo_join_bits(const struct state *st, int need, size_t *ret_words);
 /* The groups attached since a scan found that no group could take need (its student
  * unchanged): the only ones that might now. Their count (out holds 256), or -1 when every
  * group must be tried. memo_join_none records such a scan. */
@@ -200,9 +210,14 @@ void memo_join_none(struct state *st, int need);
 /* The versions a try of need in group gi moves on, to be put back when the try is taken back
  * (what they describe is then as it was, and nothing was remembered in between). */
 struct memo_mark {
-        int staff, n, students[GROUP_CAP + 1];
-        uint64_t staff_ver, stu_ver[GROUP_CAP + 1];
+        int staff, n, students[GROUP_CAP + 1], bucket;
+        uint64_t staff_ver, stu_ver[GROUP_CAP + 1], key_attach_at;
 };
+/* best_insert found no place for need (no group to join, no interventionist to start one
+ * with). memo_fails_again: nothing that answer depends on has moved since (its student, its
+ * interventionists, the groups of its key), so best_insert would find none again. */
+void memo_failed(struct state *st, int need);
+bool memo_fails_again(const struct state *st, int need);
 void memo_mark(const struct state *st, int gi, int need, struct memo_mark *mark);
 void memo_restore(struct state *st, const struct memo_mark *mark);
 /* Where need could start a new group of its own with staff (feasible_starts of one need). */
