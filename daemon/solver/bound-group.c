@@ -324,10 +324,10 @@ static void model_free(struct gmodel *m) {
         free(m->set_table);
 }
 
-int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, bool subgradient_only, long *ret,
-                bool *ret_settled) {
+int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, long rival, bool subgradient_only,
+                long *ret, bool *ret_settled) {
         double t0 = group_seconds(), deadline = max_seconds > 0 ? t0 + max_seconds : 0;
-        struct gmodel m = { 0 };
+        struct gmodel m = { .rival = rival >= 0 ? (double)rival : NO_LIMIT };
         double *scratch = NULL;
         *ret_settled = false;
         int r = model_init(&m, ctx);
@@ -361,7 +361,7 @@ int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, bo
                               &lmin);
         if (r == 0 && (floor(lmin + 1e-4) <= known || (subgradient_only && (deadline <= 0 || group_seconds() < deadline))))
                 *ret_settled = true;
-        else if (r == 0 && !subgradient_only)
+        else if (r == 0 && !subgradient_only && !m.gave_up)
                 r = group_column_generation(&m, scratch, known, deadline, &lmin, ret_settled);
         if (r == 0)
                 *ret = (long)floor(lmin + 1e-4);

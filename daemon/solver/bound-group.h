@@ -7,9 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "solver/solver-internal.h"
-
-#define NO_LIMIT 1e30
+#include "solver/bound-lp.h"
 
 struct gcand {
         int staff, klass, days, start, len, occ, cap;
@@ -56,6 +54,8 @@ struct gmodel {
         double *pre_lambda; /* [nst][D][ns + 1] */
         double *worth; /* per candidate */
         double *gain, *threshold; /* per set: see price_set */
+        double rival; /* the smallest bound another model proved, NO_LIMIT if none */
+        bool gave_up; /* the steps stopped early: far above the rival, see group_subgradient */
         bool failed;
 };
 

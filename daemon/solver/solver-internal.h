@@ -122,7 +122,8 @@ int bound_model(const struct solver_ctx *ctx, enum bound_model model, double max
 bool bound_need_possible(const struct solver_ctx *ctx, int i);
 /* bound-group.c: the group model's bound in *ret, always valid (a Lagrangian bound of the group
  * LP); *ret_settled says it is the LP's floor or meets known (a count some schedule places, -1 if
- * none) — or, with subgradient_only, that the steps ended before max_seconds. -E2BIG when the
- * model is too large, -ENOMEM. */
-int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, bool subgradient_only, long *ret,
-                bool *ret_settled);
+ * none) — or, with subgradient_only, that the steps ended before max_seconds. rival (-1: none)
+ * is a bound another model proved: with a time limit, the model stops early when it is far
+ * from getting below it. -E2BIG when the model is too large, -ENOMEM. */
+int bound_group(const struct solver_ctx *ctx, double max_seconds, long known, long rival, bool subgradient_only,
+                long *ret, bool *ret_settled);

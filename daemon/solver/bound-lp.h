@@ -1,0 +1,53 @@
+/* bound-lp.h: what bound.c's LP models share: a model built column by column and row by row
+ * (bound-lp.c), solved with COIN-OR CLP, and the classes of needs that may meet together. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "solver/solver-internal.h"
+
+/* CLP reads any bound this large as infinite. */
+#define NO_LIMIT 1e30
+
+/* The constraint matrix as (row, column, value) triplets. */
+struct triplets {
+        int *row, *col;
+        double *val;
+        size_t n, cap;
+        bool failed;
+};
+
+struct dbl {
+        double *v;
+        size_t n, cap;
+        bool failed;
+};
+
+/* An LP: its matrix and the bounds and objective of its columns and rows. */
+struct lp {
+        struct triplets t;
+        struct dbl collb, colub, obj, rowlb, rowub;
+};
+
+/* Needs of one class (program, minutes, sessions) may meet together. */
+struct klass {
+        int program, minutes, sessions;
+};
+
+void trip_add(struct triplets *t, int row, int col, double val);
+/* A new column or row with its bounds (and objective); its index. */
+int lp_col(struct lp *lp, double lb, double ub, double obj);
+int lp_row(struct lp *lp, double lb, double ub);
+/* Whether building the LP ran out of memory. */
+bool lp_failed(const struct lp *lp);
+void lp_free(struct lp *lp);
+/* Maximises the LP; its optimum in *ret. -EAGAIN when CLP did not prove an optimum in
+ * max_seconds (0: no limit), -ENOMEM. */
+int lp_solve(struct lp *lp, double max_seconds, double *ret);
+/* The day model (bound-day.c) and the time-indexed one (bound-time.c), as bound_model runs them
+ * (the time model: -E2BIG when too large to solve in a solve's time). */
+int bound_day(const struct solver_ctx *ctx, double max_seconds, long *ret);
+int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret);
+/* The index of n's class in classes (added when new; classes holds room for every need). */
+int bound_class_of(struct klass *classes, int *nclasses, const struct need *n);
