@@ -49,5 +49,19 @@ int lp_solve(struct lp *lp, double max_seconds, double *ret);
  * (the time model: -E2BIG when too large to solve in a solve's time). */
 int bound_day(const struct solver_ctx *ctx, double max_seconds, long *ret);
 int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret);
+/* Cohorts of alike students and interventionists (bound-cohort.c). Student cohort k is the
+ * students order[kfirst[k] .. kfirst[k + 1]); need_list[need_first[s] ..] are student s's
+ * placeable needs in an order alike students share. Need cohort q is position q - (the kind's
+ * first) of kind q_kind[q]: q_size[q] needs, one of them q_need[q]; a kind's need cohorts are
+ * consecutive. Staff cohort k is the interventionists sorder[sfirst[k] .. sfirst[k + 1]). */
+struct cohorts {
+        int *need_first, *need_list;
+        int *order, nkinds, *kfirst;
+        int nq, *q_kind, *q_need, *q_size;
+        int *sorder, nskinds, *sfirst;
+};
+/* need_class: each need's class (any numbering), -1 when it cannot be placed. 0 or -ENOMEM. */
+int bound_cohorts_make(const struct solver_ctx *ctx, const int *need_class, struct cohorts *co);
+void bound_cohorts_free(struct cohorts *co);
 /* The index of n's class in classes (added when new; classes holds room for every need). */
 int bound_class_of(struct klass *classes, int *nclasses, const struct need *n);

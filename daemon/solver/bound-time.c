@@ -10,8 +10,8 @@
  *
  * Written per need it is too large for CLP past a hundred students. But students of the same
  * homeroom with the same needs are the same to it, and so are interventionists with the same
- * hours and programs: the model is written over cohorts, a variable counting how many of them
- * do a thing, and each row is the sum of its members' rows. Every schedule still maps onto a
+ * hours and programs (bound-cohort.c): the model is written over cohorts, a variable counting
+ * how many of them do a thing, and each row is the sum of its members' rows. Every schedule still maps onto a
  * feasible point (sum its members' values), so the bound stays valid; and since any solution of
  * the per-need model averaged over each cohort is one of this model, the optimum is the same.
  * The 300-student overloaded school has 58 student cohorts and 3 staff cohorts, 5,000 students
@@ -43,151 +43,12 @@
  * 300-student overloaded school) take 1.2 s, 24,000 (2,000 students) 17 s. */
 #define TIME_MODEL_MAX_COLS 16000
 
-struct cohorts {
-        const struct solver_ctx *ctx;
-        const int *need_class;
-        const bool *trained; /* [staff][program] */
-        /* Students: their placeable needs in a canonical order (need_first/need_list), sorted
-         * by that list; student cohort k is students [kfirst[k], kfirst[k + 1]) of order. */
-        int *need_first, *need_list;
-        int *order, nkinds, *kfirst;
-        /* Need cohorts: kind, position in the kind's needs, a representative need, size. */
-        int nq, *q_kind, *q_need, *q_size;
-        /* Staff cohorts: staff [sfirst[k], sfirst[k + 1]) of sorder. */
-        int *sorder, nskinds, *sfirst;
-};
-
-/* The cohorts are made with qsort, whose comparison has no argument for this: the thread's
- * own (searchers of different solves may compute bounds at once). */
-static _Thread_local const struct cohorts *sorting;
-
-static int cmp_need(const void *a, const void *b) {
-        const struct solver_ctx *ctx = sorting->ctx;
-        int i = *(const int *)a, j = *(const int *)b;
-        int ci = sorting->need_class[i], cj = sorting->need_class[j];
-        if (ci != cj)
-                return ci < cj ? -1 : 1;
-        for (int d = 0; d < DAY_COUNT; d++) {
-                int c = memcmp(ctx->need_free[i].d[d].w, ctx->need_free[j].d[d].w, (size_t)ctx->nwords * sizeof(uint64_t));
-                if (c)
-                        return c;
-        }
-        return 0;
-}
-
-static int cmp_student(const void *a, const void *b) {
-        const struct cohorts *co = sorting;
-        int s = *(const int *)a, u = *(const int *)b;
-        int ns = co->need_first[s + 1] - co->need_first[s], nu = co->need_first[u + 1] - co->need_first[u];
-        if (ns != nu)
-                return ns < nu ? -1 : 1;
-        for (int k = 0; k < ns; k++) {
-                int c = cmp_need(&co->need_list[co->need_first[s] + k], &co->need_list[co->need_first[u] + k]);
-                if (c)
-                        return c;
-        }
-        return 0;
-}
-
-static int cmp_staff(const void *a, const void *b) {
-        const struct solver_ctx *ctx = sorting->ctx;
-        const struct school *school = ctx->school;
-        int s = *(const int *)a, u = *(const int *)b;
-        int ms = school->staff[s].max_sessions_per_day, mu = school->staff[u].max_sessions_per_day;
-        if (ms != mu)
-                return ms < mu ? -1 : 1;
-        for (int d = 0; d < DAY_COUNT; d++) {
-                int c = memcmp(ctx->staff_avail[s].d[d].w, ctx->staff_avail[u].d[d].w, (size_t)ctx->nwords * sizeof(uint64_t));
-                if (c)
-                        return c;
-        }
-        size_t np = school->n_programs;
-        return memcmp(sorting->trained + (size_t)s * np, sorting->trained + (size_t)u * np, np * sizeof(bool));
-}
-
-static void cohorts_free(struct cohorts *co) {
-        free(co->need_first);
-        free(co->need_list);
-        free(co->order);
-        free(co->kfirst);
-        free(co->q_kind);
-        free(co->q_need);
-        free(co->q_size);
-        free(co->sorder);
-        free(co->sfirst);
-}
-
-/* Groups students (by their needs' classes and free times) and staff (by hours, daily maximum
- * and programs) into cohorts. */
-static int cohorts_make(struct cohorts *co) {
-        const struct school *school = co->ctx->school;
-        size_t nn = school->n_needs, nstu = school->n_students, nst = school->n_staff;
-        co->need_first = calloc(nstu + 2, sizeof *co->need_first);
-        co->need_list = malloc((nn + 1) * sizeof *co->need_list);
-        co->order = malloc((nstu + 1) * sizeof *co->order);
-        co->kfirst = malloc((nstu + 2) * sizeof *co->kfirst);
-        co->q_kind = malloc((nn + 1) * sizeof *co->q_kind);
-        co->q_need = malloc((nn + 1) * sizeof *co->q_need);
-        co->q_size = malloc((nn + 1) * sizeof *co->q_size);
-        co->sorder = malloc((nst + 1) * sizeof *co->sorder);
-        co->sfirst = malloc((nst + 2) * sizeof *co->sfirst);
-        if (!co->need_first || !co->need_list || !co->order || !co->kfirst || !co->q_kind || !co->q_need ||
-            !co->q_size || !co->sorder || !co->sfirst)
-                return -ENOMEM;
-        /* Each student's placeable needs, a counting sort by student, then in canonical order. */
-        for (size_t i = 0; i < nn; i++)
-                if (co->need_class[i] >= 0)
-                        co->need_first[school->needs[i].student + 1]++;
-        for (size_t s = 0; s < nstu; s++)
-                co->need_first[s + 1] += co->need_first[s];
-        int *fill = malloc((nstu + 1) * sizeof *fill);
-        if (!fill)
-                return -ENOMEM;
-        memcpy(fill, co->need_first, nstu * sizeof *fill);
-        for (size_t i = 0; i < nn; i++)
-                if (co->need_class[i] >= 0)
-                        co->need_list[fill[school->needs[i].student]++] = (int)i;
-        free(fill);
-        sorting = co;
-        for (size_t s = 0; s < nstu; s++)
-                qsort(co->need_list + co->need_first[s], (size_t)(co->need_first[s + 1] - co->need_first[s]),
-                      sizeof *co->need_list, cmp_need);
-        int nstudents = 0;
-        for (size_t s = 0; s < nstu; s++)
-                if (co->need_first[s + 1] > co->need_first[s])
-                        co->order[nstudents++] = (int)s;
-        qsort(co->order, (size_t)nstudents, sizeof *co->order, cmp_student);
-        for (int k = 0; k < nstudents; k++)
-                if (k == 0 || cmp_student(&co->order[k - 1], &co->order[k]) != 0) {
-                        int s = co->order[k];
-                        co->kfirst[co->nkinds] = k;
-                        for (int p = co->need_first[s]; p < co->need_first[s + 1]; p++) {
-                                co->q_kind[co->nq] = co->nkinds;
-                                co->q_need[co->nq] = co->need_list[p];
-                                co->nq++;
-                        }
-                        co->nkinds++;
-                }
-        co->kfirst[co->nkinds] = nstudents;
-        for (int q = 0; q < co->nq; q++)
-                co->q_size[q] = co->kfirst[co->q_kind[q] + 1] - co->kfirst[co->q_kind[q]];
-        for (size_t s = 0; s < nst; s++)
-                co->sorder[s] = (int)s;
-        qsort(co->sorder, nst, sizeof *co->sorder, cmp_staff);
-        for (size_t k = 0; k < nst; k++)
-                if (k == 0 || cmp_staff(&co->sorder[k - 1], &co->sorder[k]) != 0)
-                        co->sfirst[co->nskinds++] = (int)k;
-        co->sfirst[co->nskinds] = (int)nst;
-        sorting = NULL;
-        return 0;
-}
-
 int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret) {
         const struct school *school = ctx->school;
         size_t nn = school->n_needs, nst = school->n_staff, np = school->n_programs;
         int ns = ctx->nslots, D = DAY_COUNT;
         struct lp lp = { 0 };
-        struct cohorts co = { .ctx = ctx };
+        struct cohorts co = { 0 };
         struct klass *classes = malloc((nn + 1) * sizeof *classes);
         int *need_class = malloc((nn + 1) * sizeof *need_class);
         bool *trained = calloc(nst * np + 1, sizeof *trained);
@@ -201,9 +62,7 @@ int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret) {
         for (size_t p = 0; p < np; p++)
                 for (const int *s = ctx->program_staff[p]; *s >= 0; s++)
                         trained[(size_t)*s * np + p] = true;
-        co.need_class = need_class;
-        co.trained = trained;
-        if (cohorts_make(&co) < 0)
+        if (bound_cohorts_make(ctx, need_class, &co) < 0)
                 goto done;
         int nq = co.nq, nsk = co.nskinds;
         ycol = malloc(((size_t)nq + 1) * sizeof *ycol);
@@ -370,7 +229,7 @@ int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret) {
                 /* Placements are integers; the epsilon absorbs CLP's tolerances. */
                 *ret = (long)floor(value + 1e-4);
 done:
-        cohorts_free(&co);
+        bound_cohorts_free(&co);
         free(classes);
         free(need_class);
         free(trained);
