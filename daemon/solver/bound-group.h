@@ -87,9 +87,9 @@ static inline double pre_sum(const double *pre, int ns, int from, int to) {
 double group_price(struct gmodel *m, double *scratch, double *act);
 
 /* Subgradient steps from m->price until deadline, until the steps are spent, or until the
- * bound's floor is at most target (a count some schedule places); leaves in m->price the
+ * bound's floor is at most known (a count some schedule places); leaves in m->price the
  * multipliers of the best bound and returns it, or -ENOMEM. */
-int group_subgradient(struct gmodel *m, double *scratch, double target, double deadline, double *ret_bound);
+int group_subgradient(struct gmodel *m, double *scratch, double known, double deadline, double *ret_bound);
 
 /* Column generation until deadline (0: none): lowers *lmin, the smallest bound seen, and sets
  * *settled when it is the LP's optimum (or no more than known). 0 or -ENOMEM. */
