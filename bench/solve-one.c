@@ -1,9 +1,10 @@
 /* bench-solve-one: one fresh solve of one generated school, as the daemon runs it (default
  * options: solver.time_limit, seed 1, one search per CPU), printed as one line for tools/bench-mip.sh
  * to set beside CBC's result on the same school (bench-mip-export, same STUDENTS and SEED).
- * Usage: bench-solve-one STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED [MAX_ITERATIONS [THREADS]]]]
+ * Usage: bench-solve-one STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED [MAX_ITERATIONS [THREADS [INTERVENTIONISTS]]]]]
  * (MAX_ITERATIONS and THREADS > 0 make the run independent of the machine's speed: two builds
- * that must search alike print the same fingerprint)
+ * that must search alike print the same fingerprint; INTERVENTIONISTS, default 0, is the
+ * generator's staffing: about one per 100 students)
  * Prints: needs N placed P upper_bound B proven yes|no seconds S to_final F settled E threads T violations V
  *         iterations I restarts R penalty C fingerprint H (FNV-1a of every group's needs and meetings) */
 #include <stdint.h>
@@ -35,12 +36,15 @@ static uint64_t fingerprint(const struct schedule *s) {
 }
 
 int main(int argc, char **argv) {
-        if (argc < 4 || argc > 8 || (strcmp(argv[3], "overloaded") != 0 && strcmp(argv[3], "feasible") != 0)) {
-                fprintf(stderr, "usage: %s STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED [MAX_ITERATIONS [THREADS]]]]\n", argv[0]);
+        if (argc < 4 || argc > 9 || (strcmp(argv[3], "overloaded") != 0 && strcmp(argv[3], "feasible") != 0)) {
+                fprintf(stderr,
+                        "usage: %s STUDENTS SEED overloaded|feasible [TIME_LIMIT [SOLVER_SEED [MAX_ITERATIONS [THREADS [INTERVENTIONISTS]]]]]\n",
+                        argv[0]);
                 return 2;
         }
         struct schoolgen_params params = { .students = atoi(argv[1]), .seed = (unsigned)atoi(argv[2]),
-                                           .overloaded = strcmp(argv[3], "overloaded") == 0 };
+                                           .overloaded = strcmp(argv[3], "overloaded") == 0,
+                                           .interventionists = argc >= 9 ? atoi(argv[8]) : 0 };
         struct school *school = NULL;
         struct schedule *schedule = NULL;
         int r = schoolgen_build(&params, &school);
