@@ -167,13 +167,51 @@ static int cmp_meeting(const void *a, const void *b) {
         return x->day - y->day;
 }
 
+/* Whether search group sg is previous group p again: the same interventionist, program and
+ * students (p's needs are sorted). */
+static bool same_as_previous(const struct prevref *p, const struct sgroup *sg) {
+        if (p->staff != sg->staff || p->program != sg->program || p->n != sg->n)
+                return false;
+        int needs[GROUP_CAP];
+        memcpy(needs, sg->needs, sizeof(int) * (size_t)sg->n);
+        qsort(needs, (size_t)sg->n, sizeof(int), cmp_int);
+        return memcmp(needs, p->needs, sizeof(int) * (size_t)sg->n) == 0;
+}
+
+/* The previous group each search group is: the one it was re-created from, or, for a group
+ * built anew (a search from scratch builds them all anew), an unclaimed previous group with the
+ * same interventionist and students. That one keeps its id, so a teacher's calendar keeps its
+ * events and only the meetings that moved count as changed. -1: a new group. */
+static void match_previous(const struct state *st, const struct sgroup *groups, size_t n, int *prev_of,
+                           bool *claimed) {
+        for (size_t i = 0; i < n; i++) {
+                prev_of[i] = groups[i].prev;
+                if (prev_of[i] >= 0)
+                        claimed[prev_of[i]] = true;
+        }
+        for (size_t i = 0; i < n; i++) {
+                const struct sgroup *sg = &groups[i];
+                if (prev_of[i] >= 0 || !sg->alive || sg->n == 0)
+                        continue;
+                for (size_t p = 0; p < st->nprev; p++)
+                        if (!claimed[p] && same_as_previous(&st->prev[p], sg)) {
+                                prev_of[i] = (int)p;
+                                claimed[p] = true;
+                                break;
+                        }
+        }
+}
+
 static int build_schedule(struct state *st, const struct sgroup *groups, size_t n, struct school *school,
                           const struct schedule *previous, struct schedule **ret) {
         struct schedule *s = schedule_new(school);
         int *placed = calloc(school->n_needs + 1, sizeof *placed);
+        int *prev_of = malloc((n + 1) * sizeof *prev_of);
+        bool *claimed = calloc(st->nprev + 1, sizeof *claimed);
         int r = -ENOMEM;
-        if (!s || !placed)
+        if (!s || !placed || !prev_of || !claimed)
                 goto fail;
+        match_previous(st, groups, n, prev_of, claimed);
         int next = 0;
         if (previous)
                 for (size_t i = 0; i < previous->n_groups; i++) {
@@ -184,11 +222,11 @@ static int build_schedule(struct state *st, const struct sgroup *groups, size_t 
         for (int pass = 0; pass < 2; pass++)
                 for (size_t i = 0; i < n; i++) {
                         const struct sgroup *sg = &groups[i];
-                        if (!sg->alive || (sg->n == 0 && !sg->pinned) || (pass == 0) != (sg->prev >= 0))
+                        if (!sg->alive || (sg->n == 0 && !sg->pinned) || (pass == 0) != (prev_of[i] >= 0))
                                 continue;
                         struct group g = { .program = sg->program, .staff = sg->staff, .pinned = sg->pinned };
-                        if (sg->prev >= 0)
-                                snprintf(g.id, sizeof g.id, "%s", st->prev[sg->prev].id);
+                        if (prev_of[i] >= 0)
+                                snprintf(g.id, sizeof g.id, "%s", st->prev[prev_of[i]].id);
                         else
                                 snprintf(g.id, sizeof g.id, "G%d", ++next);
                         int needs[GROUP_CAP];
@@ -219,10 +257,14 @@ static int build_schedule(struct state *st, const struct sgroup *groups, size_t 
         if (r < 0)
                 goto fail;
         free(placed);
+        free(prev_of);
+        free(claimed);
         *ret = s;
         return 0;
 fail:
         free(placed);
+        free(prev_of);
+        free(claimed);
         schedule_free(s);
         return r < 0 ? r : -ENOMEM;
 }
