@@ -8,7 +8,6 @@
  * a tenth of a second for 2,000 students, 0.4 s for 5,000.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,12 +160,7 @@ int bound_day(const struct solver_ctx *ctx, double max_seconds, long *ret) {
         free(head);
         free(next);
 #undef M
-        if (lp_failed(&lp))
-                goto done;
-        double value = 0;
-        r = lp.obj.n == 0 ? 0 : lp_solve(&lp, max_seconds, &value);
-        if (r == 0)
-                *ret = (long)floor(value + 1e-4);
+        r = lp_bound(&lp, max_seconds, ret);
 done:
         free(classes);
         free(need_class);

@@ -1,6 +1,7 @@
 /* bound-lp.c: the LP models' shared parts (bound-lp.h): a model built row by row and column
  * by column, solved with COIN-OR CLP. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,21 @@ done:
         free(start);
         free(index);
         free(value);
+        return r;
+}
+
+int lp_bound(struct lp *lp, double max_seconds, long *ret) {
+        if (lp_failed(lp))
+                return -ENOMEM;
+        if (lp->obj.n == 0) {
+                *ret = 0;
+                return 0;
+        }
+        double value = 0;
+        int r = lp_solve(lp, max_seconds, &value);
+        if (r == 0)
+                /* The epsilon absorbs CLP's tolerances. */
+                *ret = (long)floor(value + 1e-4);
         return r;
 }
 

@@ -45,6 +45,9 @@ void lp_free(struct lp *lp);
 /* Maximises the LP; its optimum in *ret. -EAGAIN when CLP did not prove an optimum in
  * max_seconds (0: no limit), -ENOMEM. */
 int lp_solve(struct lp *lp, double max_seconds, double *ret);
+/* The bound a model's LP proves: the floor of its optimum (placements are integers), 0 for an
+ * LP without columns. -ENOMEM when building it ran out of memory, or as lp_solve. */
+int lp_bound(struct lp *lp, double max_seconds, long *ret);
 /* The day model (bound-day.c) and the time-indexed one (bound-time.c), as bound_model runs them
  * (the time model: -E2BIG when too large to solve in a solve's time). */
 int bound_day(const struct solver_ctx *ctx, double max_seconds, long *ret);

@@ -33,7 +33,6 @@
  *   sum_{c,t} z[s][c][d][t] <= n_s * max_sessions_per_day
  * Meetings start on the 5-minute grid, as the search places them. */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,13 +220,7 @@ int bound_time(const struct solver_ctx *ctx, double max_seconds, long *ret) {
         }
 #undef X
 #undef Z
-        if (lp_failed(&lp))
-                goto done;
-        double value = 0;
-        r = lp.obj.n == 0 ? 0 : lp_solve(&lp, max_seconds, &value);
-        if (r == 0)
-                /* Placements are integers; the epsilon absorbs CLP's tolerances. */
-                *ret = (long)floor(value + 1e-4);
+        r = lp_bound(&lp, max_seconds, ret);
 done:
         bound_cohorts_free(&co);
         free(classes);
