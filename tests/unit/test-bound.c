@@ -342,27 +342,48 @@ START_TEST(test_bound_above_search) {
 }
 END_TEST
 
+/* Seed 1 of the generated overloaded school of that many students. */
+static struct school *overloaded_school(int students) {
+        struct schoolgen_params p = { .students = students, .seed = 1, .overloaded = true };
+        struct school *s = NULL;
+        ck_assert_int_eq(schoolgen_build(&p, &s), 0);
+        return s;
+}
+
+/* The models' bounds on s (each with no time limit, so each is its LP's floor). */
+static void models(const struct school *s, long *group, long *day, long *lagrange, long *time) {
+        struct solver_ctx *ctx = NULL;
+        ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
+        ck_assert_int_eq(bound_model(ctx, BOUND_GROUP, 0, group), 0);
+        ck_assert_int_eq(bound_model(ctx, BOUND_DAY, 0, day), 0);
+        if (lagrange)
+                ck_assert_int_eq(bound_model(ctx, BOUND_LAGRANGE, 0, lagrange), 0);
+        if (time)
+                ck_assert_int_eq(bound_model(ctx, BOUND_TIME, 0, time), 0);
+        solver_ctx_free(ctx);
+}
+
+/* What the search places on s in seconds. */
+static long search_places(struct school *s, double seconds) {
+        struct solver_options o;
+        solver_options_default(&o);
+        o.time_limit_seconds = seconds;
+        struct schedule *sch = NULL;
+        ck_assert_int_eq(solver_solve(s, NULL, &o, &sch, NULL), 0);
+        long placed = (long)(s->n_needs - sch->n_unscheduled);
+        schedule_free(sch);
+        return placed;
+}
+
 /* The generated 100-student overloaded school (128 needs): the day model says 95 while the
  * search places about 68; the group model must be valid (at least what the search places),
  * settle without a time limit, and be tighter than the day model (78 when this was written, the
  * floor of the exact group LP). solver_upper_bound reports it. So must the subgradient alone. */
 START_TEST(test_group_bound_on_overloaded_school) {
-        struct schoolgen_params p = { .students = 100, .seed = 1, .overloaded = true };
-        struct school *s = NULL;
-        ck_assert_int_eq(schoolgen_build(&p, &s), 0);
-        struct solver_ctx *ctx = NULL;
-        ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
+        struct school *s = overloaded_school(100);
         long group = -1, day = -1, lagrange = -1;
-        ck_assert_int_eq(bound_model(ctx, BOUND_GROUP, 0, &group), 0);
-        ck_assert_int_eq(bound_model(ctx, BOUND_DAY, 0, &day), 0);
-        ck_assert_int_eq(bound_model(ctx, BOUND_LAGRANGE, 0, &lagrange), 0);
-        solver_ctx_free(ctx);
-        struct solver_options o;
-        solver_options_default(&o);
-        o.time_limit_seconds = 3;
-        struct schedule *sch = NULL;
-        ck_assert_int_eq(solver_solve(s, NULL, &o, &sch, NULL), 0);
-        long placed = (long)(s->n_needs - sch->n_unscheduled);
+        models(s, &group, &day, &lagrange, NULL);
+        long placed = search_places(s, 3);
         ck_assert_msg(group >= placed, "group bound %ld below the %ld the search places", group, placed);
         ck_assert_msg(group + 10 <= day, "group bound %ld not tighter than the day model's %ld", group, day);
         /* The subgradient steps alone, the part that carries schools too large for the LP, get
@@ -372,7 +393,6 @@ START_TEST(test_group_bound_on_overloaded_school) {
         long bound = -1;
         ck_assert_int_eq(solver_upper_bound(s, 0, &bound), 0);
         ck_assert_int_eq(bound, group);
-        schedule_free(sch);
         school_unref(s);
 }
 END_TEST
@@ -385,26 +405,13 @@ END_TEST
 START_TEST(test_time_bound_over_cohorts) {
         static const int sizes[] = { 100, 300 };
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-                struct schoolgen_params p = { .students = sizes[k], .seed = 1, .overloaded = true };
-                struct school *s = NULL;
-                ck_assert_int_eq(schoolgen_build(&p, &s), 0);
-                struct solver_ctx *ctx = NULL;
-                ck_assert_int_eq(solver_ctx_new(s, &ctx), 0);
+                struct school *s = overloaded_school(sizes[k]);
                 long time = -1, group = -1, day = -1;
-                ck_assert_int_eq(bound_model(ctx, BOUND_TIME, 0, &time), 0);
-                ck_assert_int_eq(bound_model(ctx, BOUND_GROUP, 0, &group), 0);
-                ck_assert_int_eq(bound_model(ctx, BOUND_DAY, 0, &day), 0);
-                solver_ctx_free(ctx);
+                models(s, &group, &day, NULL, &time);
                 ck_assert_msg(time >= group && time <= day, "%d students: time model %ld, group %ld, day %ld", sizes[k],
                               time, group, day);
-                struct solver_options o;
-                solver_options_default(&o);
-                o.time_limit_seconds = 2;
-                struct schedule *sch = NULL;
-                ck_assert_int_eq(solver_solve(s, NULL, &o, &sch, NULL), 0);
-                long placed = (long)(s->n_needs - sch->n_unscheduled);
+                long placed = search_places(s, 2);
                 ck_assert_msg(time >= placed, "%d students: time model %ld below the %ld placed", sizes[k], time, placed);
-                schedule_free(sch);
                 school_unref(s);
         }
 }
