@@ -28,12 +28,15 @@ struct exchange {
         pthread_mutex_t lock;
         pthread_cond_t changed;
         const volatile int *cancel, *stop;
-        int parties, arrived;
+        int parties, arrived, n_finals;
         unsigned long round;
         /* Round r's offers go to offers[r % 2]: the other one is still read by the searchers
          * of round r - 1 until each of them arrives at round r. */
         struct offer offers[2];
         bool *left;
+        /* Each party's best when it left (who -1: it left without one); read by the keeper
+         * only once every party has left before the round it waits for. */
+        struct offer *finals;
         /* Kept only when followed, oldest first; those before the last one the keeper read
          * are freed as it reads on. */
         bool followed;
@@ -47,13 +50,17 @@ int exchange_new(int parties, bool followed, const volatile int *cancel, const v
         if (!ex)
                 return -ENOMEM;
         ex->left = calloc((size_t)parties + 1, sizeof *ex->left);
+        ex->finals = calloc((size_t)parties + 1, sizeof *ex->finals);
+        for (int i = 0; ex->finals && i < parties; i++)
+                ex->finals[i].who = -1;
         pthread_condattr_t attr;
         bool attr_ok = pthread_condattr_init(&attr) == 0;
-        if (!ex->left || !attr_ok || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+        if (!ex->left || !ex->finals || !attr_ok || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
             pthread_cond_init(&ex->changed, &attr) != 0) {
                 if (attr_ok)
                         pthread_condattr_destroy(&attr);
                 free(ex->left);
+                free(ex->finals);
                 free(ex);
                 return -ENOMEM;
         }
@@ -62,6 +69,7 @@ int exchange_new(int parties, bool followed, const volatile int *cancel, const v
         ex->cancel = cancel;
         ex->stop = stop;
         ex->parties = parties;
+        ex->n_finals = parties;
         ex->followed = followed;
         ex->offers[0].who = ex->offers[1].who = -1;
         *ret = ex;
@@ -78,6 +86,9 @@ void exchange_free(struct exchange *ex) {
         for (size_t i = 0; i < ex->n_milestones; i++)
                 free(ex->milestones[i].best.g);
         free(ex->milestones);
+        for (int i = 0; ex->finals && i < ex->n_finals; i++)
+                free(ex->finals[i].g);
+        free(ex->finals);
         free(ex->left);
         free(ex);
 }
@@ -219,6 +230,9 @@ int exchange_follow(struct exchange *ex, unsigned long round, struct sgroup **gr
                 }
                 wait_a_little(ex);
         }
+        /* Every party left before this round: what they found after their last round counts
+         * too, and which of them is best does not depend on timing either. */
+        bool finals = ex->round <= round;
         /* The last round up to this one that placed more than those before it. */
         size_t i = ex->n_milestones;
         while (i > 0 && ex->milestones[i - 1].round > round)
@@ -240,12 +254,36 @@ int exchange_follow(struct exchange *ex, unsigned long round, struct sgroup **gr
                 memmove(ex->milestones, ex->milestones + (i - 1), (ex->n_milestones - (i - 1)) * sizeof *ex->milestones);
                 ex->n_milestones -= i - 1;
         }
+        const struct offer *won = NULL;
+        for (int k = 0; finals && r >= 0 && k < ex->n_finals; k++) {
+                const struct offer *f = &ex->finals[k];
+                if (f->who >= 0 && f->unplaced < *unplaced && (!won || offer_better(f->unplaced, f->cost, f->who, won)))
+                        won = f;
+        }
+        if (won) {
+                r = copy_groups(groups, cap, won->g, won->n);
+                if (r == 0) {
+                        *n = won->n;
+                        *unplaced = won->unplaced;
+                        r = 1;
+                }
+        }
         pthread_mutex_unlock(&ex->lock);
         return r;
 }
 
 void exchange_leave(struct exchange *ex, int who) {
         pthread_mutex_lock(&ex->lock);
+        leave_locked(ex, who);
+        pthread_mutex_unlock(&ex->lock);
+}
+
+void exchange_leave_with(struct exchange *ex, int who, const struct sgroup *groups, size_t n, long unplaced,
+                         long cost) {
+        pthread_mutex_lock(&ex->lock);
+        struct offer *f = &ex->finals[who];
+        if (ex->followed && !ex->left[who] && copy_groups(&f->g, &f->cap, groups, n) == 0)
+                *f = (struct offer){ .g = f->g, .cap = f->cap, .n = n, .unplaced = unplaced, .cost = cost, .who = who };
         leave_locked(ex, who);
         pthread_mutex_unlock(&ex->lock);
 }

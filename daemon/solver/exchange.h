@@ -38,7 +38,9 @@ int exchange_meet(struct exchange *ex, int who, struct sgroup **groups, size_t *
                   long *cost);
 
 /* The keeper at its fixed point for round: once that round is complete (or every party has
- * left), takes the best that the rounds up to it found when it places more than *unplaced.
+ * left), takes the best that the rounds up to it found when it places more than *unplaced;
+ * when every party left before that round, their best when they left counts too (round
+ * ULONG_MAX: the keeper's last look, once all have left).
  * Returns 1 with *groups, *n, *cap and *unplaced replaced (its cost is on the parties' scale,
  * without changed meetings: measure it again), 0 when nothing placed more, -ECANCELED,
  * -ENOMEM. */
@@ -47,3 +49,7 @@ int exchange_follow(struct exchange *ex, unsigned long round, struct sgroup **gr
 
 /* The searcher stops searching: the rounds no longer wait for it. Idempotent per searcher. */
 void exchange_leave(struct exchange *ex, int who);
+/* The same, leaving its best schedule for the keeper (kept only when followed; without memory
+ * it is not, and the keeper does without it). */
+void exchange_leave_with(struct exchange *ex, int who, const struct sgroup *groups, size_t n, long unplaced,
+                         long cost);

@@ -262,3 +262,24 @@ extern const char *const lns_names[LNS_COUNT];
 /* Ruins one part of the schedule of the kind (around a random group or unplaced need) and
  * re-seats its students and every unplaced need. scratch holds n_needs ints. */
 bool move_ruin_recreate(struct state *st, int kind, int *scratch);
+
+/* ---- previous.c: what a re-solve keeps of the published schedule ---- */
+
+/* Maps previous into st->prev and, unless fresh, re-creates its groups where they still fit
+ * (pinned groups in any case). */
+int previous_adopt(struct state *st, const struct schedule *previous, bool fresh);
+/* prev_of[i]: the published group groups[i] is (its own link, or an unclaimed one with the
+ * same interventionist, program and students), or -1; claimed: per published group. */
+void previous_match(const struct state *st, const struct sgroup *groups, size_t n, int *prev_of, bool *claimed);
+/* Sets the link of every group of groups that previous_match finds. How many were new, or
+ * -ENOMEM. */
+int previous_link(const struct state *st, struct sgroup *groups, size_t n);
+/* Puts linked groups back at their published times where they fit and cost no more. How many,
+ * or -ENOMEM. */
+int previous_reseat(struct state *st);
+/* Puts published group pi back, ruining the groups in its way and placing their students
+ * again (scratch: n_needs ints); the caller weighs it. False when it cannot stand. */
+bool previous_restore(struct state *st, int pi, int *scratch);
+/* Restores every unlinked published group whose restore places as many and costs less. How
+ * many, or -ENOMEM. */
+int previous_restore_all(struct state *st, int *scratch);

@@ -62,96 +62,6 @@ static int cmp_hardness(const void *a, const void *b, void *data) {
         return x < y ? -1 : x > y;
 }
 
-/* Maps previous into prevrefs and re-creates its groups where they still fit. */
-static int adopt_previous(struct state *st, const struct schedule *previous, bool fresh) {
-        const struct school *now = st->school, *then = previous->school;
-        st->prev = calloc(previous->n_groups + 1, sizeof *st->prev);
-        if (!st->prev)
-                return -ENOMEM;
-        st->nprev = previous->n_groups;
-        for (size_t i = 0; i < previous->n_groups; i++) {
-                const struct group *pg = &previous->groups[i];
-                struct prevref *p = &st->prev[i];
-                p->id = pg->id;
-                p->pinned = pg->pinned;
-                p->program = school_find_program(now, then->programs[pg->program].id);
-                p->staff = school_find_staff(now, then->staff[pg->staff].id);
-                p->nm = (int)(pg->n_meetings > MEETINGS_MAX ? MEETINGS_MAX : pg->n_meetings);
-                memcpy(p->m, pg->meetings, sizeof(struct meeting) * (size_t)p->nm);
-                for (size_t k = 0; k < pg->n_needs && p->n < GROUP_CAP; k++) {
-                        const struct need *n = &then->needs[pg->needs[k]];
-                        int student = now == then ? n->student : school_find_student(now, then->students[n->student].id);
-                        int program = now == then ? n->program : school_find_program(now, then->programs[n->program].id);
-                        int ni = student >= 0 && program >= 0 ? school_find_need(now, student, program) : -1;
-                        if (ni >= 0)
-                                p->needs[p->n++] = ni;
-                }
-                qsort(p->needs, (size_t)p->n, sizeof(int), cmp_int);
-                st->changed_base += p->nm;
-        }
-        /* Changed meetings are counted move by move only where they are weighed: a search from
-         * scratch leaves them to solver_measure at the end, and runs as fast as a fresh solve. */
-        st->measure_changed = !fresh;
-        st->metric[M_CHANGED] = st->changed_base;
-        /* Pinned groups first: they own their times whatever else changed. */
-        for (int pass = 0; pass < 2; pass++)
-                for (size_t i = 0; i < st->nprev; i++) {
-                        struct prevref *p = &st->prev[i];
-                        bool pinned = p->pinned && p->staff >= 0;
-                        if (pass == 0 ? !pinned : pinned)
-                                continue;
-                        if (p->program < 0 || p->nm == 0 || (fresh && !pinned))
-                                continue;
-                        int minutes = p->m[0].end - p->m[0].start;
-                        move_begin(st);
-                        int gi = group_new(st, p->program, p->nm, minutes);
-                        if (gi < 0)
-                                return -ENOMEM;
-                        struct sgroup *g = &st->g[gi];
-                        g->prev = (int)i;
-                        g->staff = p->staff;
-                        g->nm = p->nm;
-                        memcpy(g->m, p->m, sizeof(struct meeting) * (size_t)p->nm);
-                        if (pinned) {
-                                /* Pins stand even without students who no longer fit. */
-                                for (int k = 0; k < p->n; k++) {
-                                        int ni = p->needs[k];
-                                        const struct need *n = need_of(st, ni);
-                                        if (st->need_group[ni] >= 0 || n->program != p->program ||
-                                            n->sessions_per_week != p->nm || n->minutes != minutes)
-                                                continue;
-                                        bool ok = g->n < GROUP_CAP;
-                                        for (int j = 0; j < g->nm && ok; j++)
-                                                ok = need_free_at(st, ni, &g->m[j]);
-                                        for (int j = 0; j < g->n && ok; j++)
-                                                ok = need_of(st, g->needs[j])->student != n->student;
-                                        if (ok)
-                                                g->needs[g->n++] = ni;
-                                }
-                                g->pinned = true;
-                                g->alive = true;
-                                state_attach(st, gi);
-                                continue;
-                        }
-                        bool minutes_ok = true;
-                        for (int k = 0; k < g->nm; k++)
-                                minutes_ok &= g->m[k].end - g->m[k].start == minutes && g->m[k].start >= st->ctx->day_start &&
-                                              g->m[k].end <= st->ctx->day_end;
-                        bool staff_ok = minutes_ok && p->staff >= 0 && staff_can_teach(now, p->staff, p->program) &&
-                                        staff_fits(st, p->staff, g->m, g->nm);
-                        if (!staff_ok) {
-                                move_rollback(st);
-                                continue; /* its students are placed afresh */
-                        }
-                        g->alive = true;
-                        for (int k = 0; k < p->n; k++)
-                                if (st->need_group[p->needs[k]] < 0 && need_fits_group(st, p->needs[k], g))
-                                        g->needs[g->n++] = p->needs[k];
-                        group_close(st, gi);
-                }
-        return st->oom ? -ENOMEM : 0;
-}
-
 /* ---- results ---------------------------------------------------------------------------- */
 
 static int group_number(const char *id) {
@@ -167,41 +77,6 @@ static int cmp_meeting(const void *a, const void *b) {
         return x->day - y->day;
 }
 
-/* Whether search group sg is previous group p again: the same interventionist, program and
- * students (p's needs are sorted). */
-static bool same_as_previous(const struct prevref *p, const struct sgroup *sg) {
-        if (p->staff != sg->staff || p->program != sg->program || p->n != sg->n)
-                return false;
-        int needs[GROUP_CAP];
-        memcpy(needs, sg->needs, sizeof(int) * (size_t)sg->n);
-        qsort(needs, (size_t)sg->n, sizeof(int), cmp_int);
-        return memcmp(needs, p->needs, sizeof(int) * (size_t)sg->n) == 0;
-}
-
-/* The previous group each search group is: the one it was re-created from, or, for a group
- * built anew (a search from scratch builds them all anew), an unclaimed previous group with the
- * same interventionist and students. That one keeps its id, so a teacher's calendar keeps its
- * events and only the meetings that moved count as changed. -1: a new group. */
-static void match_previous(const struct state *st, const struct sgroup *groups, size_t n, int *prev_of,
-                           bool *claimed) {
-        for (size_t i = 0; i < n; i++) {
-                prev_of[i] = groups[i].prev;
-                if (prev_of[i] >= 0)
-                        claimed[prev_of[i]] = true;
-        }
-        for (size_t i = 0; i < n; i++) {
-                const struct sgroup *sg = &groups[i];
-                if (prev_of[i] >= 0 || !sg->alive || sg->n == 0)
-                        continue;
-                for (size_t p = 0; p < st->nprev; p++)
-                        if (!claimed[p] && same_as_previous(&st->prev[p], sg)) {
-                                prev_of[i] = (int)p;
-                                claimed[p] = true;
-                                break;
-                        }
-        }
-}
-
 static int build_schedule(struct state *st, const struct sgroup *groups, size_t n, struct school *school,
                           const struct schedule *previous, struct schedule **ret) {
         struct schedule *s = schedule_new(school);
@@ -211,7 +86,7 @@ static int build_schedule(struct state *st, const struct sgroup *groups, size_t 
         int r = -ENOMEM;
         if (!s || !placed || !prev_of || !claimed)
                 goto fail;
-        match_previous(st, groups, n, prev_of, claimed);
+        previous_match(st, groups, n, prev_of, claimed);
         int next = 0;
         if (previous)
                 for (size_t i = 0; i < previous->n_groups; i++) {
@@ -292,6 +167,19 @@ static void run_on_idle_cpu(void) {
         (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
 }
 
+/* A re-solve's keeper walks st back towards the published schedule wherever that places as
+ * many (previous.c): published times, then published groups put back whole. adopted: st
+ * takes over groups first, a schedule searched from scratch, whose groups that are published
+ * groups again are linked to them. */
+static int keeper_walk_back(struct state *st, struct sgroup *groups, size_t n, bool adopted, int *scratch) {
+        if (adopted && (previous_link(st, groups, n) < 0 || state_load(st, groups, n) < 0))
+                return -ENOMEM;
+        int r = previous_reseat(st);
+        if (r >= 0)
+                r = previous_restore_all(st, scratch);
+        return r < 0 ? r : 0;
+}
+
 /* One search. start_fresh: a re-solve that builds from scratch (pins kept) but still counts
  * every meeting changed from previous, so it competes with the others on equal terms. ex: the
  * portfolio's exchange (NULL for a search on its own), in which this is searcher who, or which
@@ -323,7 +211,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
          * places at least what that fresh solve places. */
         st.weigh_changed = previous && !options->fresh && !start_fresh;
         if (previous) {
-                r = adopt_previous(&st, previous, options->fresh || start_fresh);
+                r = previous_adopt(&st, previous, options->fresh || start_fresh);
                 if (r < 0)
                         goto finish;
         }
@@ -494,8 +382,6 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                                 on_idle_cpu = true;
                                 got = exchange_follow(ex, (unsigned long)(it / EXCHANGE_MOVES * KEEPER_PACE - 1), &best,
                                                       &nbest, &capbest, &best_unplaced);
-                                if (got == 1)
-                                        got = 2;
                         } else {
                                 got = exchange_meet(ex, who, &best, &nbest, &capbest, &best_unplaced, &best_cost);
                         }
@@ -512,17 +398,24 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                          * the searchers stay apart between restarts. */
                         if (got > 0)
                                 stats.adopted++;
-                        /* Its cost did not count changed meetings: go on from it now, measured
-                         * as this search measures. */
-                        if (got == 2) {
-                                if (state_load(&st, best, nbest) < 0) {
-                                        r = -ENOMEM;
+                        if (keeper) {
+                                /* Every round the keeper walks its schedule back towards the
+                                 * published one; a schedule it takes over is measured again,
+                                 * counting changed meetings, and goes on from there. */
+                                r = keeper_walk_back(&st, best, nbest, got > 0, scratch);
+                                if (r < 0)
                                         goto finish;
+                                cost = state_cost(&st);
+                                if (got > 0 || (cost < best_cost && st.n_unplaced <= best_unplaced)) {
+                                        best_cost = cost;
+                                        best_unplaced = st.n_unplaced;
+                                        SAVE_BEST();
                                 }
-                                cost = best_cost = state_cost(&st);
-                                for (int i = 0; i < LATE_ACCEPTANCE; i++)
-                                        history[i] = cost;
-                                since_best = 0;
+                                if (got > 0) {
+                                        for (int i = 0; i < LATE_ACCEPTANCE; i++)
+                                                history[i] = cost;
+                                        since_best = 0;
+                                }
                         }
                 }
                 if ((it & 255) == 0) {
@@ -612,9 +505,28 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         SAVE_BEST();
                 }
         }
-#undef SAVE_BEST
+        /* The others' rounds no longer wait for this one; its best is left for the keeper. */
         if (ex && !keeper)
-                exchange_leave(ex, who); /* the others' rounds no longer wait for this one */
+                exchange_leave_with(ex, who, best, nbest, best_unplaced, best_cost);
+        /* The keeper's last look, once they have all left: what they found after their last
+         * round, walked back like the rest (unless nothing places more than it does). */
+        if (keeper && !stats.cancelled && (long)school->n_needs - best_unplaced < bound) {
+                int got = exchange_follow(ex, ULONG_MAX, &best, &nbest, &capbest, &best_unplaced);
+                if (got == -ECANCELED) {
+                        stats.cancelled = true;
+                } else if (got < 0) {
+                        r = got;
+                        goto finish;
+                } else if (got > 0) {
+                        stats.adopted++;
+                        r = keeper_walk_back(&st, best, nbest, true, scratch);
+                        if (r < 0)
+                                goto finish;
+                        best_unplaced = st.n_unplaced;
+                        SAVE_BEST();
+                }
+        }
+#undef SAVE_BEST
         stats.iterations = it;
         if (!stats.cancelled)
                 KNOW_BOUND((long)school->n_needs - best_unplaced);
