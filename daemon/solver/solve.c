@@ -23,8 +23,18 @@
 /* ...and at least this many moves were made: restarts of a small school are cheap, and a few
  * more of them find its last placements (a 25-need school reached CBC's proven optimum). */
 #define SETTLED_MOVES 50000
-/* The portfolio's searchers meet to hand on the best schedule after this many moves of each. */
-#define EXCHANGE_MOVES 2048
+/* The portfolio's searchers meet to hand on the best schedule after ROUND_WORK / needs moves
+ * of each, at least ROUND_MOVES_MIN and at most ROUND_MOVES_MAX: about one round a second on
+ * any school, a move taking time in proportion to the needs. Meeting more often than that
+ * pulls the searchers into one basin: every 2,048 moves, both searchers of the 2,000-student
+ * overloaded school placed 317 in 10 s, and in 60 s; every 16,384 moves 323 and 324, as many
+ * as seed 1 alone. A search that still improves steadily gains from meeting often, and its
+ * moves are slow: the 5,000-student school does best at 2,048–6,144 (docs/benchmarks.md). */
+#define ROUND_WORK (1L << 24)
+#define ROUND_MOVES_MIN 2048L
+#define ROUND_MOVES_MAX (KEEPER_MOVES * KEEPER_PACE)
+/* A re-solve's keeper looks at the rounds every this many of its own moves. */
+#define KEEPER_MOVES 2048L
 /* A re-solve's keeper makes one move to every this many of a searcher from scratch (it waits
  * for their rounds to get ahead): even at idle priority a keeper that searched flat out cost
  * them about 13 % of their moves on two CPUs (caches, the host's scheduling; one to 8: 5 %),
@@ -167,6 +177,14 @@ static void run_on_idle_cpu(void) {
         (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
 }
 
+/* Moves of each searcher between two rounds of the portfolio (ROUND_WORK). */
+static long exchange_moves(const struct school *school, const struct solver_options *options) {
+        if (options->exchange_moves > 0)
+                return options->exchange_moves < ROUND_MOVES_MAX ? options->exchange_moves : ROUND_MOVES_MAX;
+        long moves = ROUND_WORK / (long)(school->n_needs > 0 ? school->n_needs : 1);
+        return moves < ROUND_MOVES_MIN ? ROUND_MOVES_MIN : moves > ROUND_MOVES_MAX ? ROUND_MOVES_MAX : moves;
+}
+
 /* A re-solve's keeper walks st back towards the published schedule wherever that places as
  * many (previous.c): published times, then published groups put back whole. adopted: st
  * takes over groups first, a schedule searched from scratch, whose groups that are published
@@ -199,6 +217,7 @@ static int solve_one(struct school *school, const struct schedule *previous, con
         int *scratch = NULL;
         size_t nbest = 0, capbest = 0;
         bool keeper = ex && previous && !options->fresh && !start_fresh, on_idle_cpu = false;
+        long round_moves = exchange_moves(school, options);
         int r = solver_ctx_new(school, &ctx);
         if (r < 0)
                 return r;
@@ -374,13 +393,16 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         stats.restarts++;
                         lns_on = true;
                 }
-                if (ex && it > 0 && it % EXCHANGE_MOVES == 0) {
+                if (ex && it > 0 && it % (keeper ? KEEPER_MOVES : round_moves) == 0) {
                         int got;
                         if (keeper) {
                                 if (!on_idle_cpu)
                                         run_on_idle_cpu(); /* its head start is over */
                                 on_idle_cpu = true;
-                                got = exchange_follow(ex, (unsigned long)(it / EXCHANGE_MOVES * KEEPER_PACE - 1), &best,
+                                /* The round they have reached when it has made a KEEPER_PACE'th
+                                 * of their moves (round_moves is at most KEEPER_MOVES times
+                                 * KEEPER_PACE, so that is round 0 or later). */
+                                got = exchange_follow(ex, (unsigned long)(it * KEEPER_PACE / round_moves - 1), &best,
                                                       &nbest, &capbest, &best_unplaced);
                         } else {
                                 got = exchange_meet(ex, who, &best, &nbest, &capbest, &best_unplaced, &best_cost);

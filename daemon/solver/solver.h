@@ -49,6 +49,9 @@ struct solver_options {
         const struct solver_busy *busy;
         size_t n_busy;
         int threads; /* searches run side by side with seeds seed, seed + 1, ...; 0: one per CPU */
+        /* Moves of each searcher between the rounds where they hand on their best; 0: by the
+         * school's size (solve.c, exchange_moves). Tests set it to meet often in few moves. */
+        long exchange_moves;
 };
 
 /* Fills options with the defaults (10 s, seed 1, default weights). */

@@ -25,6 +25,9 @@ static struct schedule *solve_with(struct school *school, const struct schedule 
         o.max_iterations = iterations;
         o.time_limit_seconds = limit;
         o.fresh = fresh;
+        /* Rounds every 2,048 moves (the default meets every 65,536 at these sizes): the
+         * searchers hand on their best, and a keeper follows them, within the few moves here. */
+        o.exchange_moves = 2048;
         struct schedule *s = NULL;
         ck_assert_int_eq(solver_solve(school, previous, &o, &s, stats), 0);
         return s;
