@@ -393,7 +393,10 @@ static int solve_one(struct school *school, const struct schedule *previous, con
                         stats.restarts++;
                         lns_on = true;
                 }
-                if (ex && it > 0 && it % (keeper ? KEEPER_MOVES : round_moves) == 0) {
+                /* A keeper that places every need that fits has nothing to take from the
+                 * others: it settles its soft goals on its own and stops them (searcher_run). */
+                bool follows = keeper && best_unplaced > st.n_impossible;
+                if (ex && it > 0 && (keeper ? follows && it % KEEPER_MOVES == 0 : it % round_moves == 0)) {
                         int got;
                         if (keeper) {
                                 if (!on_idle_cpu)
