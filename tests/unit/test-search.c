@@ -43,6 +43,16 @@ static struct schedule *solve_fresh(struct school *school, const struct schedule
         return solve_with(school, previous, seed, 2, 20000, 60, true, NULL);
 }
 
+/* A re-solve case's schools (as solved, and changed) and schedules (first, re-solved, fresh). */
+static void free_case(struct school *school, struct school *changed, struct schedule *first, struct schedule *again,
+                      struct schedule *fresh) {
+        schedule_free(first);
+        schedule_free(again);
+        schedule_free(fresh);
+        school_unref(school);
+        school_unref(changed);
+}
+
 static long placed(const struct schedule *s) {
         return (long)(s->school->n_needs - s->n_unscheduled);
 }
@@ -108,11 +118,7 @@ START_TEST(test_resolve_places_what_a_fresh_solve_places) {
                 struct schedule *fresh = solve(grown, NULL, seed, 2, 20000, 60, NULL);
                 ck_assert_msg(placed(again) >= placed(fresh), "seed %u: re-solve %ld, fresh %ld", seed, placed(again),
                               placed(fresh));
-                schedule_free(first);
-                schedule_free(again);
-                schedule_free(fresh);
-                school_unref(school);
-                school_unref(grown);
+                free_case(school, grown, first, again, fresh);
         }
 }
 END_TEST
@@ -170,11 +176,7 @@ START_TEST(test_resolve_that_places_more_keeps_published_groups) {
                               "case %zu: %ld meetings changed, from scratch %ld", c, again->metrics.changed_meetings,
                               fresh->metrics.changed_meetings);
                 ck_assert_int_eq(solver_check(again, first, NULL, NULL, NULL, NULL), 0);
-                schedule_free(first);
-                schedule_free(again);
-                schedule_free(fresh);
-                school_unref(school);
-                school_unref(grown);
+                free_case(school, grown, first, again, fresh);
         }
 }
 END_TEST
